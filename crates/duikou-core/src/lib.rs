@@ -1,0 +1,27 @@
+//! Duikou's domain: the types and rules of cross-regional cooperation and major-project
+//! tracking. Pure Rust — no I/O, no async, no SQL — so that every rule can be tested alone.
+//!
+//! Names follow the glossary of PRODUCT.md: a Chinese term, its code name and its table are
+//! one hop apart.
+#![forbid(unsafe_code)]
+
+pub mod actor;
+pub mod calendar;
+pub mod error;
+pub mod money;
+pub mod org;
+pub mod partnership;
+pub mod problem;
+pub mod project;
+pub mod project_code;
+pub mod region;
+pub mod report;
+pub mod stage;
+pub mod stats;
+pub mod validate;
+
+pub use actor::Actor;
+pub use error::{FieldError, ValidationError};
+pub use money::{Currency, Money, MoneyUnit, ParsedMoney};
+pub use project::Category;
+pub use stage::Stage;

@@ -1,0 +1,193 @@
+//! Projects (合作项目 / 重大项目) of the major-project library.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Errors, ValidationError};
+use crate::money::{Currency, Money};
+use crate::project_code::ProjectCode;
+use crate::stage::{Stage, TransitionKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Investment,
+    Trade,
+    Technology,
+    Finance,
+    Consulting,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Investment,
+        Category::Trade,
+        Category::Technology,
+        Category::Finance,
+        Category::Consulting,
+        Category::Other,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Investment => "investment",
+            Category::Trade => "trade",
+            Category::Technology => "technology",
+            Category::Finance => "finance",
+            Category::Consulting => "consulting",
+            Category::Other => "other",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.code() == code)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Category::Investment => "投资类",
+            Category::Trade => "贸易类",
+            Category::Technology => "技术合作",
+            Category::Finance => "融资合作",
+            Category::Consulting => "管理咨询",
+            Category::Other => "其他",
+        }
+    }
+}
+
+/// Every field a caller may set on a project (stage excepted: it moves by transitions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectFields {
+    pub code: Option<ProjectCode>,
+    /// Other identifiers (e.g. a provincial ledger number), by system name.
+    pub external_ids: BTreeMap<String, String>,
+    pub name: String,
+    pub partnership_id: Option<i64>,
+    pub source_region_code: Option<String>,
+    pub source_org_id: Option<i64>,
+    /// 投资方: the investing enterprise.
+    pub investor: Option<String>,
+    /// 落地地区/园区: a region code, possibly of a zone.
+    pub host_region_code: String,
+    pub owner_org_id: Option<i64>,
+    pub category: Category,
+    pub industry: Option<String>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_production: Option<NaiveDate>,
+    pub currency: Currency,
+    pub planned_investment: Option<Money>,
+    pub agreement_amount: Option<Money>,
+    pub leader: Option<String>,
+    pub service_officer: Option<String>,
+    pub task_force: Option<String>,
+    pub land_area_mu: Option<f64>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+    /// True for records made by the demo or data generators.
+    pub generated: bool,
+}
+
+impl ProjectFields {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut errs = Errors::new();
+        crate::validate::name(&mut errs, "name", &self.name, 200);
+        if crate::region::RegionCode::parse(&self.host_region_code).is_err() {
+            errs.push("host_region_code", "region_code", "落地地区代码应为6位数字");
+        }
+        if let Some(c) = &self.source_region_code {
+            if crate::region::RegionCode::parse(c).is_err() {
+                errs.push("source_region_code", "region_code", "来源地代码应为6位数字");
+            }
+        }
+        crate::validate::non_negative_money(
+            &mut errs,
+            "planned_investment",
+            self.planned_investment,
+        );
+        crate::validate::non_negative_money(&mut errs, "agreement_amount", self.agreement_amount);
+        if let Some(a) = self.land_area_mu {
+            if !(a.is_finite() && a >= 0.0) {
+                errs.push("land_area_mu", "range", "用地面积不能为负数");
+            }
+        }
+        if let (Some(s), Some(p)) = (self.planned_start, self.planned_production) {
+            if p < s {
+                errs.push(
+                    "planned_production",
+                    "date_order",
+                    "计划投产日期不能早于计划开工日期",
+                );
+            }
+        }
+        for (field, value, max) in [
+            ("investor", &self.investor, 200),
+            ("industry", &self.industry, 60),
+            ("leader", &self.leader, 100),
+            ("service_officer", &self.service_officer, 100),
+            ("task_force", &self.task_force, 200),
+            ("address", &self.address, 200),
+            ("note", &self.note, 2000),
+        ] {
+            crate::validate::optional_text(&mut errs, field, value.as_deref(), max);
+        }
+        if self.external_ids.len() > 20 {
+            errs.push("external_ids", "too_many", "其他编号不能超过20个");
+        }
+        errs.finish()
+    }
+}
+
+/// A project as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: ProjectFields,
+    pub stage: Stage,
+    /// Effective date of the current stage.
+    pub stage_since: NaiveDate,
+    /// The main-line stage held before a suspension.
+    pub held_stage: Stage,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// One recorded change of stage (the history from which "as of" statistics are computed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageChange {
+    pub id: i64,
+    pub project_id: i64,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Stage,
+    pub kind: Option<TransitionKind>,
+    pub effective_date: NaiveDate,
+    pub reason: Option<String>,
+    pub overridden: bool,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The first check of a transition's date: not before the current stage began and not in
+/// the future.
+pub fn check_effective_date(
+    effective: NaiveDate,
+    current_since: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), ValidationError> {
+    if effective < current_since {
+        return Err(ValidationError::one(
+            "effective_date",
+            "date_order",
+            format!("生效日期不能早于当前阶段的开始日期 {current_since}"),
+        ));
+    }
+    if effective > today {
+        return Err(ValidationError::one(
+            "effective_date",
+            "future_date",
+            "生效日期不能晚于今天",
+        ));
+    }
+    Ok(())
+}

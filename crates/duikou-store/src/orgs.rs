@@ -1,0 +1,187 @@
+//! Organisations (单位).
+
+use duikou_core::org::{Org, OrgInput, OrgKind};
+use duikou_core::Actor;
+
+use crate::changes::record;
+use crate::error::{check_version, delete_error};
+use crate::rows::{RowReader, Tx};
+use crate::{now_text, Store, StoreError};
+
+const COLS: &str = "id, name, kind, region_code, parent_id, version";
+
+fn read(row: &sqlx::any::AnyRow) -> Result<Org, StoreError> {
+    let r = RowReader::new(row, "orgs");
+    Ok(Org {
+        id: r.i64("id")?,
+        name: r.text("name")?,
+        kind: r.code("kind", OrgKind::parse)?,
+        region_code: r.text("region_code")?,
+        parent_id: r.opt_i64("parent_id")?,
+        version: r.i64("version")?,
+    })
+}
+
+pub(crate) async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<Org>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLS} FROM orgs WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(read).transpose()
+}
+
+/// The org `id`, or a field error naming `field` when there is none.
+pub(crate) async fn require(tx: &mut Tx, field: &str, id: i64) -> Result<Org, StoreError> {
+    get_in(tx, id)
+        .await?
+        .ok_or_else(|| StoreError::invalid(field, "unknown_org", format!("单位{id}不存在")))
+}
+
+async fn check_refs(tx: &mut Tx, input: &OrgInput) -> Result<(), StoreError> {
+    input.validate()?;
+    crate::regions::require(tx, "region_code", &input.region_code).await?;
+    if let Some(p) = input.parent_id {
+        require(tx, "parent_id", p).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_org(&self, actor: &Actor, input: &OrgInput) -> Result<Org, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        check_refs(&mut tx, input).await?;
+        let now = now_text();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO orgs (name, kind, region_code, parent_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(input.name.trim())
+        .bind(input.kind.code())
+        .bind(&input.region_code)
+        .bind(input.parent_id)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let org = require(&mut tx, "id", id).await?;
+        record(
+            &mut tx,
+            "org",
+            &id.to_string(),
+            "create",
+            actor,
+            None::<&()>,
+            Some(&org),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(org)
+    }
+
+    pub async fn org(&self, id: i64) -> Result<Org, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLS} FROM orgs WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref()
+            .map(read)
+            .transpose()?
+            .ok_or_else(|| StoreError::not_found("org", id))
+    }
+
+    /// All orgs, or those of one region, by name.
+    pub async fn orgs(&self, region_code: Option<&str>) -> Result<Vec<Org>, StoreError> {
+        let rows = match region_code {
+            Some(c) => {
+                sqlx::query(&format!(
+                    "SELECT {COLS} FROM orgs WHERE region_code = $1 ORDER BY id"
+                ))
+                .bind(c)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!("SELECT {COLS} FROM orgs ORDER BY id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(read).collect()
+    }
+
+    pub async fn update_org(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        input: &OrgInput,
+    ) -> Result<Org, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("org", id))?;
+        check_version("org", id, before.version, expected_version)?;
+        check_refs(&mut tx, input).await?;
+        if input.parent_id == Some(id) {
+            return Err(StoreError::invalid(
+                "parent_id",
+                "cycle",
+                "单位不能是自己的上级",
+            ));
+        }
+        sqlx::query(
+            "UPDATE orgs SET name = $1, kind = $2, region_code = $3, parent_id = $4, \
+             updated_at = $5, version = version + 1 WHERE id = $6",
+        )
+        .bind(input.name.trim())
+        .bind(input.kind.code())
+        .bind(&input.region_code)
+        .bind(input.parent_id)
+        .bind(now_text())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let after = require(&mut tx, "id", id).await?;
+        record(
+            &mut tx,
+            "org",
+            &id.to_string(),
+            "update",
+            actor,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn delete_org(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("org", id))?;
+        check_version("org", id, before.version, expected_version)?;
+        sqlx::query("DELETE FROM orgs WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| delete_error(e, "该单位"))?;
+        record(
+            &mut tx,
+            "org",
+            &id.to_string(),
+            "delete",
+            actor,
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,471 @@
+//! Projects of the major-project library: create, read, update, delete, list.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use duikou_core::money::Currency;
+use duikou_core::project::{Category, Project, ProjectFields};
+use duikou_core::project_code::ProjectCode;
+use duikou_core::{Actor, Stage};
+
+use crate::changes::record;
+use crate::error::{check_version, unique_to_field};
+use crate::query::{like_literal, Where};
+use crate::rows::{date_text, opt_date_text, RowReader, Tx};
+use crate::{now_text, Page, Store, StoreError};
+
+pub(crate) const COLS: &str = "id, code, external_ids, name, partnership_id, source_region_code, \
+    source_org_id, investor, host_region_code, owner_org_id, category, industry, stage, \
+    stage_since, held_stage, planned_start, planned_production, currency, planned_investment, \
+    agreement_amount, leader, service_officer, task_force, land_area_mu, address, note, generated, \
+    created_at, updated_at, version";
+
+pub(crate) fn read(row: &sqlx::any::AnyRow) -> Result<Project, StoreError> {
+    let r = RowReader::new(row, "projects");
+    let code = r
+        .opt_text("code")?
+        .map(|c| ProjectCode::parse(&c))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt {
+            table: "projects",
+            message: e.to_string(),
+        })?;
+    let external_ids = serde_json::from_str(&r.text("external_ids")?).unwrap_or_default();
+    Ok(Project {
+        id: r.i64("id")?,
+        fields: ProjectFields {
+            code,
+            external_ids,
+            name: r.text("name")?,
+            partnership_id: r.opt_i64("partnership_id")?,
+            source_region_code: r.opt_text("source_region_code")?,
+            source_org_id: r.opt_i64("source_org_id")?,
+            investor: r.opt_text("investor")?,
+            host_region_code: r.text("host_region_code")?,
+            owner_org_id: r.opt_i64("owner_org_id")?,
+            category: r.code("category", Category::parse)?,
+            industry: r.opt_text("industry")?,
+            planned_start: r.opt_date("planned_start")?,
+            planned_production: r.opt_date("planned_production")?,
+            currency: r.code("currency", Currency::parse_code)?,
+            planned_investment: r.money("planned_investment")?,
+            agreement_amount: r.money("agreement_amount")?,
+            leader: r.opt_text("leader")?,
+            service_officer: r.opt_text("service_officer")?,
+            task_force: r.opt_text("task_force")?,
+            land_area_mu: r.opt_f64("land_area_mu")?,
+            address: r.opt_text("address")?,
+            note: r.opt_text("note")?,
+            generated: r.flag("generated")?,
+        },
+        stage: r.code("stage", Stage::parse)?,
+        stage_since: r.date("stage_since")?,
+        held_stage: r.code("held_stage", Stage::parse)?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+        version: r.i64("version")?,
+    })
+}
+
+pub(crate) async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<Project>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLS} FROM projects WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(read).transpose()
+}
+
+pub(crate) async fn require(tx: &mut Tx, id: i64) -> Result<Project, StoreError> {
+    get_in(tx, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found("project", id))
+}
+
+/// The paths a project's scopes are found by, resolved from its references.
+struct Paths {
+    partnership: String,
+    host: String,
+    source: String,
+}
+
+async fn resolve(tx: &mut Tx, f: &ProjectFields) -> Result<Paths, StoreError> {
+    f.validate()?;
+    let host = crate::regions::require(tx, "host_region_code", &f.host_region_code).await?;
+    let source = match &f.source_region_code {
+        Some(c) => {
+            crate::regions::require(tx, "source_region_code", c)
+                .await?
+                .path
+        }
+        None => String::new(),
+    };
+    let partnership = match f.partnership_id {
+        Some(p) => {
+            crate::partnerships::require(tx, "partnership_id", p)
+                .await?
+                .path
+        }
+        None => String::new(),
+    };
+    for (field, org) in [
+        ("source_org_id", f.source_org_id),
+        ("owner_org_id", f.owner_org_id),
+    ] {
+        if let Some(id) = org {
+            crate::orgs::require(tx, field, id).await?;
+        }
+    }
+    Ok(Paths {
+        partnership,
+        host: host.path,
+        source,
+    })
+}
+
+/// What a new project starts with besides its fields.
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub fields: ProjectFields,
+    /// The stage it is entered in (a project already landed can be entered as landed).
+    pub stage: Stage,
+    /// Since when it holds that stage.
+    pub stage_since: NaiveDate,
+}
+
+/// The filters of the project list; every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// This partnership and the partnerships nested under it.
+    pub partnership_id: Option<i64>,
+    /// Host region (or zone) and its subtree.
+    pub host_region: Option<String>,
+    /// Source region and its subtree.
+    pub source_region: Option<String>,
+    pub stage: Option<Stage>,
+    pub category: Option<Category>,
+    pub industry: Option<String>,
+    pub min_planned_investment: Option<i64>,
+    pub name_contains: Option<String>,
+    pub updated_since: Option<DateTime<Utc>>,
+    pub generated: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProjectSort {
+    #[default]
+    Id,
+    Name,
+    PlannedInvestment,
+    AgreementAmount,
+    StageSince,
+    UpdatedAt,
+}
+
+impl ProjectSort {
+    pub fn parse(s: &str) -> Option<ProjectSort> {
+        Some(match s {
+            "id" => ProjectSort::Id,
+            "name" => ProjectSort::Name,
+            "planned_investment" => ProjectSort::PlannedInvestment,
+            "agreement_amount" => ProjectSort::AgreementAmount,
+            "stage_since" => ProjectSort::StageSince,
+            "updated_at" => ProjectSort::UpdatedAt,
+            _ => return None,
+        })
+    }
+    fn column(self) -> &'static str {
+        match self {
+            ProjectSort::Id => "id",
+            ProjectSort::Name => "name",
+            ProjectSort::PlannedInvestment => "planned_investment",
+            ProjectSort::AgreementAmount => "agreement_amount",
+            ProjectSort::StageSince => "stage_since",
+            ProjectSort::UpdatedAt => "updated_at",
+        }
+    }
+}
+
+impl Store {
+    pub async fn create_project(
+        &self,
+        actor: &Actor,
+        new: &NewProject,
+    ) -> Result<Project, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let project = insert_project(&mut tx, actor, new).await?;
+        record(
+            &mut tx,
+            "project",
+            &project.id.to_string(),
+            "create",
+            actor,
+            None::<&()>,
+            Some(&project),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    /// Creates many projects in one transaction (demo and generators): all or nothing.
+    pub async fn create_projects(
+        &self,
+        actor: &Actor,
+        news: &[NewProject],
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(news.len());
+        for new in news {
+            ids.push(insert_project(&mut tx, actor, new).await?.id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLS} FROM projects WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref()
+            .map(read)
+            .transpose()?
+            .ok_or_else(|| StoreError::not_found("project", id))
+    }
+
+    pub async fn projects(
+        &self,
+        filter: &ProjectFilter,
+        sort: ProjectSort,
+        descending: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Project>, StoreError> {
+        let w = self.project_where(filter).await?;
+        let cond = w.sql();
+        let total: i64 = w
+            .bind(sqlx::query(&format!(
+                "SELECT COUNT(*) FROM projects WHERE {cond}"
+            )))
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+        let dir = if descending { "DESC" } else { "ASC" };
+        let col = sort.column();
+        let order = if sort == ProjectSort::Id {
+            format!("id {dir}")
+        } else {
+            format!("{col} IS NULL, {col} {dir}, id {dir}")
+        };
+        let sql = format!(
+            "SELECT {COLS} FROM projects WHERE {cond} ORDER BY {order} LIMIT {} OFFSET {}",
+            limit.clamp(0, 1000),
+            offset.max(0)
+        );
+        let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        Ok(Page {
+            items: rows.iter().map(read).collect::<Result<_, _>>()?,
+            total,
+            limit,
+            offset,
+        })
+    }
+
+    async fn project_where(&self, f: &ProjectFilter) -> Result<Where, StoreError> {
+        let mut w = Where::new();
+        if let Some(p) = f.partnership_id {
+            let p = self.partnership(p).await?;
+            w.subtree("partnership_path", &p.path);
+        }
+        if let Some(code) = &f.host_region {
+            let r = self.region(code).await?;
+            w.subtree("host_region_path", &r.path);
+        }
+        if let Some(code) = &f.source_region {
+            let r = self.region(code).await?;
+            w.subtree("source_region_path", &r.path);
+        }
+        if let Some(s) = f.stage {
+            let p = w.text(s.code());
+            w.push(format!("stage = {p}"));
+        }
+        if let Some(c) = f.category {
+            let p = w.text(c.code());
+            w.push(format!("category = {p}"));
+        }
+        if let Some(i) = &f.industry {
+            let p = w.text(i.clone());
+            w.push(format!("industry = {p}"));
+        }
+        if let Some(m) = f.min_planned_investment {
+            let p = w.int(m);
+            w.push(format!("planned_investment >= {p}"));
+        }
+        if let Some(n) = &f.name_contains {
+            let p = w.text(like_literal(n));
+            w.push(format!("name LIKE {p} ESCAPE '\\'"));
+        }
+        if let Some(t) = f.updated_since {
+            let p = w.text(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+            w.push(format!("updated_at >= {p}"));
+        }
+        if let Some(g) = f.generated {
+            let p = w.int(i64::from(g));
+            w.push(format!("generated = {p}"));
+        }
+        Ok(w)
+    }
+
+    /// Replaces a project's fields. Its stage moves only by transitions.
+    pub async fn update_project(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        fields: &ProjectFields,
+    ) -> Result<Project, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = require(&mut tx, id).await?;
+        check_version("project", id, before.version, expected_version)?;
+        let paths = resolve(&mut tx, fields).await?;
+        let sql = "UPDATE projects SET code = $1, external_ids = $2, name = $3, \
+            partnership_id = $4, partnership_path = $5, source_region_code = $6, \
+            source_region_path = $7, source_org_id = $8, investor = $9, host_region_code = $10, \
+            host_region_path = $11, owner_org_id = $12, category = $13, industry = $14, \
+            planned_start = $15, planned_production = $16, currency = $17, \
+            planned_investment = $18, agreement_amount = $19, leader = $20, \
+            service_officer = $21, task_force = $22, land_area_mu = $23, address = $24, \
+            note = $25, generated = $26, updated_at = $27, updated_by = $28, \
+            version = version + 1 WHERE id = $29 AND version = $30";
+        let done = bind_fields(sqlx::query(sql), fields, &paths)
+            .bind(now_text())
+            .bind(&actor.name)
+            .bind(id)
+            .bind(before.version)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique_to_field(e, "code", "该项目代码已被其他项目使用"))?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Stale {
+                kind: "project",
+                id: id.to_string(),
+                current: before.version + 1,
+            });
+        }
+        let after = require(&mut tx, id).await?;
+        record(
+            &mut tx,
+            "project",
+            &id.to_string(),
+            "update",
+            actor,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn delete_project(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = require(&mut tx, id).await?;
+        check_version("project", id, before.version, expected_version)?;
+        sqlx::query("DELETE FROM projects WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            "project",
+            &id.to_string(),
+            "delete",
+            actor,
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn bind_fields<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    f: &ProjectFields,
+    paths: &Paths,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(f.code.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(serde_json::to_string(&f.external_ids).unwrap_or_else(|_| "{}".into()))
+        .bind(f.name.trim().to_owned())
+        .bind(f.partnership_id)
+        .bind(paths.partnership.clone())
+        .bind(f.source_region_code.clone())
+        .bind(paths.source.clone())
+        .bind(f.source_org_id)
+        .bind(f.investor.clone())
+        .bind(f.host_region_code.clone())
+        .bind(paths.host.clone())
+        .bind(f.owner_org_id)
+        .bind(f.category.code())
+        .bind(f.industry.clone())
+        .bind(opt_date_text(f.planned_start))
+        .bind(opt_date_text(f.planned_production))
+        .bind(f.currency.code())
+        .bind(f.planned_investment.map(|m| m.yuan()))
+        .bind(f.agreement_amount.map(|m| m.yuan()))
+        .bind(f.leader.clone())
+        .bind(f.service_officer.clone())
+        .bind(f.task_force.clone())
+        .bind(f.land_area_mu)
+        .bind(f.address.clone())
+        .bind(f.note.clone())
+        .bind(i64::from(f.generated))
+}
+
+async fn insert_project(
+    tx: &mut Tx,
+    actor: &Actor,
+    new: &NewProject,
+) -> Result<Project, StoreError> {
+    let paths = resolve(tx, &new.fields).await?;
+    let now = now_text();
+    let sql = "INSERT INTO projects (code, external_ids, name, partnership_id, partnership_path, \
+        source_region_code, source_region_path, source_org_id, investor, host_region_code, \
+        host_region_path, owner_org_id, category, industry, planned_start, planned_production, \
+        currency, planned_investment, agreement_amount, leader, service_officer, task_force, \
+        land_area_mu, address, note, generated, created_at, updated_at, created_by, updated_by, \
+        stage, stage_since, held_stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+        $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27, \
+        $28, $28, $29, $30, $31) RETURNING id";
+    let held = if new.stage.is_main_line() {
+        new.stage
+    } else {
+        Stage::Lead
+    };
+    let id: i64 = bind_fields(sqlx::query(sql), &new.fields, &paths)
+        .bind(now.clone())
+        .bind(actor.name.clone())
+        .bind(new.stage.code())
+        .bind(date_text(new.stage_since))
+        .bind(held.code())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| unique_to_field(e, "code", "该项目代码已被其他项目使用"))
+        .and_then(|row| Ok(sqlx::Row::try_get(&row, 0)?))?;
+    sqlx::query(
+        "INSERT INTO stage_changes (project_id, from_stage, to_stage, kind, effective_date, \
+         actor, recorded_at) VALUES ($1, NULL, $2, NULL, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(new.stage.code())
+    .bind(date_text(new.stage_since))
+    .bind(&actor.name)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    require(tx, id).await
+}
