@@ -1,1 +1,120 @@
-//! (being written)
+//! The `duikou` command: serve, demo, migrate. The binary's `main` only parses arguments and
+//! calls into here, so that tests drive the same code.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod cli;
+pub mod demo;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use duikou_store::{redact_url, Store};
+use duikou_web::AppState;
+use tokio::net::TcpListener;
+
+use crate::cli::{Cli, Command, DatabaseArg};
+
+/// The default database: `duikou.db` next to the binary.
+fn default_database() -> String {
+    let dir = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+        .unwrap_or_else(|| ".".into());
+    format!("sqlite:{}", dir.join("duikou.db").display())
+}
+
+fn database_url(db: &DatabaseArg) -> String {
+    db.database.clone().unwrap_or_else(default_database)
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact_url(url)))
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { db, listen } => {
+            let store = open(&database_url(&db)).await?;
+            serve(store, listen, None).await
+        }
+        Command::Migrate { db } => {
+            let url = database_url(&db);
+            open(&url).await?;
+            println!("数据库已是最新结构：{}", redact_url(&url));
+            Ok(())
+        }
+        Command::Demo { db, listen } => run_demo(db, listen).await,
+        Command::Calendar(cmd) => calendar::run(cmd),
+    }
+}
+
+async fn run_demo(db: DatabaseArg, listen: SocketAddr) -> anyhow::Result<()> {
+    // Keep the temporary folder alive for as long as the server runs.
+    let (url, _tmp) = match db.database {
+        Some(url) => (url, None),
+        None => {
+            let dir = tempfile::tempdir().context("无法创建临时目录")?;
+            let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+            (url, Some(dir))
+        }
+    };
+    let store = open(&url).await?;
+    if demo::is_loaded(&store).await? {
+        println!("演示数据已存在，直接使用：{}", redact_url(&url));
+    } else {
+        let started = std::time::Instant::now();
+        let summary = demo::load(&store, duikou_web::china_today()).await?;
+        println!(
+            "已载入演示数据（{:.1} 秒）：{} 个行政区划，{} 个单位，{} 个合作关系，{} 个项目，{} 份进展报告",
+            started.elapsed().as_secs_f64(),
+            summary.regions,
+            summary.orgs,
+            summary.partnerships,
+            summary.projects,
+            summary.reports
+        );
+    }
+    serve(store, listen, Some(&url)).await
+}
+
+async fn serve(store: Store, listen: SocketAddr, demo_db: Option<&str>) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("无法监听 {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("Duikou 已启动：http://{addr}/");
+    println!("  接口文档：http://{addr}/api/openapi.json");
+    println!(
+        "  示例：http://{addr}/api/v1/stats/projects?partnership=shanghai-dalian&as_of=2018-12-31"
+    );
+    if let Some(db) = demo_db {
+        println!("  数据库：{}", redact_url(db));
+    }
+    println!("按 Ctrl+C 停止。");
+    duikou_web::serve(listener, AppState::new(store.clone()), shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

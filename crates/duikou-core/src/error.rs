@@ -5,6 +5,7 @@ use serde::Serialize;
 /// One bad field: which field (a dotted path such as `progress_reports[2].period`), a stable
 /// machine code, and a human message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: &'static str,

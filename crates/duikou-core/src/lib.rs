@@ -18,6 +18,7 @@ pub mod region;
 pub mod report;
 pub mod stage;
 pub mod stats;
+pub mod steps;
 pub mod validate;
 
 pub use actor::Actor;

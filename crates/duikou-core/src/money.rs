@@ -13,10 +13,13 @@ use unicode_normalization::UnicodeNormalization;
 
 /// An exact amount in whole units of its currency (元 for CNY). May be negative in arithmetic;
 /// fields that must not be negative check that where they are validated.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(transparent)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = i64, example = 23_950_000_000_i64)
+)]
 pub struct Money(i64);
 
 impl Money {
@@ -34,6 +37,7 @@ impl Money {
 
 /// The unit a number is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MoneyUnit {
     Yuan,
@@ -61,6 +65,7 @@ impl MoneyUnit {
 
 /// ISO 4217 currency of an amount. Amounts are CNY unless the text says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Currency {
     #[default]
@@ -99,6 +104,7 @@ impl Currency {
 /// What a money text said: the exact amount, its currency, and whether it was qualified as
 /// approximate (约, 近, 余, 以上, 超, 逾, 左右 ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParsedMoney {
     pub amount: Money,
     pub currency: Currency,
@@ -512,6 +518,37 @@ impl Money {
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.format_exact(self.natural_unit()))
+    }
+}
+
+/// Money reads from JSON as an integer number of yuan, or as the text officials write
+/// ("3000万元", "1.2亿"), which must then be in yuan (人民币): a figure in another currency
+/// belongs in a field that carries its currency.
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Money;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer number of yuan or a text such as \"239.5亿元\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
+                Ok(Money(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
+                i64::try_from(v)
+                    .map(Money)
+                    .map_err(|_| E::custom(MoneyError::Overflow(v.to_string())))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                let p = parse_money(v, MoneyUnit::Yuan).map_err(E::custom)?;
+                if p.currency != Currency::Cny {
+                    return Err(E::custom(format!("此处金额须为人民币：{v}")));
+                }
+                Ok(p.amount)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Errors, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     /// 合作办 and other government offices
@@ -48,6 +49,7 @@ impl OrgKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Org {
     pub id: i64,
     pub name: String,
@@ -58,6 +60,8 @@ pub struct Org {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OrgInput {
     pub name: String,
     pub kind: OrgKind,

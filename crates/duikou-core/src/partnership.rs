@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Errors, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PartnershipKind {
     /// 对口合作 between provinces or cities
@@ -39,12 +40,17 @@ impl PartnershipKind {
 
 /// One side of a partnership: a region, an org, or both.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Side {
+    #[serde(default)]
     pub region_code: Option<String>,
+    #[serde(default)]
     pub org_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Partnership {
     pub id: i64,
     pub slug: String,
@@ -61,6 +67,8 @@ pub struct Partnership {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PartnershipInput {
     pub slug: String,
     pub name: String,

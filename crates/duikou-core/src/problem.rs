@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Errors, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCategory {
     Agreement,
@@ -36,6 +37,7 @@ impl ProblemCategory {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemStatus {
     Open,
@@ -43,12 +45,19 @@ pub enum ProblemStatus {
     Resolved,
 }
 
+fn open() -> ProblemStatus {
+    ProblemStatus::Open
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ProblemFields {
     pub category: ProblemCategory,
     pub description: String,
     pub owner_org_id: Option<i64>,
     pub due_date: Option<NaiveDate>,
+    #[serde(default = "open")]
     pub status: ProblemStatus,
     pub resolution: Option<String>,
     pub resolved_on: Option<NaiveDate>,
@@ -77,6 +86,7 @@ impl ProblemFields {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub id: i64,
     pub project_id: i64,

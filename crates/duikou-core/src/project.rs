@@ -11,6 +11,7 @@ use crate::project_code::ProjectCode;
 use crate::stage::{Stage, TransitionKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Investment,
@@ -57,6 +58,7 @@ impl Category {
 
 /// Every field a caller may set on a project (stage excepted: it moves by transitions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectFields {
     pub code: Option<ProjectCode>,
     /// Other identifiers (e.g. a provincial ledger number), by system name.
@@ -139,6 +141,7 @@ impl ProjectFields {
 
 /// A project as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Project {
     pub id: i64,
     #[serde(flatten)]
@@ -155,6 +158,7 @@ pub struct Project {
 
 /// One recorded change of stage (the history from which "as of" statistics are computed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageChange {
     pub id: i64,
     pub project_id: i64,

@@ -13,6 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Which generation of the code a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CodeForm {
     /// 2020-11 onwards: YYMM-RRRRRR-DD-PP-NNNNNC
@@ -23,6 +24,7 @@ pub enum CodeForm {
 
 /// A validated project code: 24 characters, five segments joined by '-'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ProjectCode(String);
 

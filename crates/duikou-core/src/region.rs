@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Errors, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RegionKind {
     Province,
@@ -33,6 +34,7 @@ impl RegionKind {
 
 /// A 6-digit region code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
 
@@ -68,6 +70,7 @@ impl From<RegionCode> for String {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     pub code: String,
     pub name: String,
@@ -80,6 +83,8 @@ pub struct Region {
 
 /// What a caller may set on a region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RegionInput {
     pub code: String,
     pub name: String,

@@ -107,7 +107,10 @@ impl<'de> Deserialize<'de> for Period {
 
 /// The figures of one report: cumulative since the project began, as of the period's end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ReportFields {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2018-12"))]
     pub period: Period,
     pub invested_to_date: Option<Money>,
     pub funds_in_place: Option<Money>,
@@ -133,6 +136,7 @@ impl ReportFields {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressReport {
     pub id: i64,
     pub project_id: i64,

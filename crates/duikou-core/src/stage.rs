@@ -7,6 +7,7 @@ use crate::error::ValidationError;
 /// Where a project stands. The main line runs lead → operating; `Suspended` and `Terminated`
 /// are side states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Lead,
@@ -92,6 +93,7 @@ impl Stage {
 
 /// What kind of move a transition is; recorded with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransitionKind {
     /// To the next stage of the main line.

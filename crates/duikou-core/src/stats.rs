@@ -16,6 +16,7 @@ pub const LARGE_PROJECT_YUAN: i64 = 100_000_000;
 
 /// The money fields that statistics sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MoneyField {
     PlannedInvestment,
@@ -39,6 +40,7 @@ impl MoneyField {
 
 /// A sum of one money field and how many projects had a value for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldSum {
     pub sum: Money,
     pub count: i64,
@@ -46,6 +48,7 @@ pub struct FieldSum {
 
 /// Count and sums of a group of projects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     pub count: i64,
     pub planned_investment: FieldSum,
@@ -106,6 +109,7 @@ pub struct GroupRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageTotals {
     pub stage: Stage,
     #[serde(flatten)]
@@ -113,6 +117,7 @@ pub struct StageTotals {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryTotals {
     pub category: Category,
     #[serde(flatten)]
@@ -121,6 +126,7 @@ pub struct CategoryTotals {
 
 /// The figures for a scope as of a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectStats {
     pub as_of: NaiveDate,
     pub total: Totals,
@@ -135,6 +141,7 @@ pub struct ProjectStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodStats {
     pub from: NaiveDate,
     pub to: NaiveDate,

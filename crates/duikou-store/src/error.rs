@@ -87,3 +87,23 @@ pub(crate) fn check_version(
         _ => Ok(()),
     }
 }
+
+/// Checks that a write guarded by `... AND version = <the version read>` found its row. None
+/// means another writer changed the record between this one's read and its write (PostgreSQL
+/// lets both read the same version), so this one is stale rather than a silent overwrite.
+pub(crate) fn check_written(
+    rows_affected: u64,
+    kind: &'static str,
+    id: impl ToString,
+    read_version: i64,
+) -> Result<(), StoreError> {
+    if rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale {
+            kind,
+            id: id.to_string(),
+            current: read_version + 1,
+        })
+    }
+}

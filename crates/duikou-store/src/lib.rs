@@ -131,8 +131,26 @@ impl Store {
         Ok(())
     }
 
+    /// Runs one administrative statement (e.g. `CREATE SCHEMA` for a test or an operator's
+    /// maintenance). Not for data: records change only through the typed methods.
+    pub async fn execute_admin(&self, sql: &str) -> Result<(), StoreError> {
+        sqlx::query(sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that has read and then writes fails with
+    /// "database is locked" when another writer got in between, without waiting out the busy
+    /// timeout; an immediate one waits its turn. PostgreSQL locks rows and needs nothing more.
+    pub(crate) async fn begin_write(&self) -> Result<rows::Tx, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 }
 

@@ -4,7 +4,7 @@ use duikou_core::org::{Org, OrgInput, OrgKind};
 use duikou_core::Actor;
 
 use crate::changes::record;
-use crate::error::{check_version, delete_error};
+use crate::error::{check_version, check_written, delete_error};
 use crate::rows::{RowReader, Tx};
 use crate::{now_text, Store, StoreError};
 
@@ -48,7 +48,7 @@ async fn check_refs(tx: &mut Tx, input: &OrgInput) -> Result<(), StoreError> {
 
 impl Store {
     pub async fn create_org(&self, actor: &Actor, input: &OrgInput) -> Result<Org, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         check_refs(&mut tx, input).await?;
         let now = now_text();
         let id: i64 = sqlx::query_scalar(
@@ -115,7 +115,7 @@ impl Store {
         expected_version: Option<i64>,
         input: &OrgInput,
     ) -> Result<Org, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::not_found("org", id))?;
@@ -128,9 +128,9 @@ impl Store {
                 "单位不能是自己的上级",
             ));
         }
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE orgs SET name = $1, kind = $2, region_code = $3, parent_id = $4, \
-             updated_at = $5, version = version + 1 WHERE id = $6",
+             updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
         )
         .bind(input.name.trim())
         .bind(input.kind.code())
@@ -138,8 +138,10 @@ impl Store {
         .bind(input.parent_id)
         .bind(now_text())
         .bind(id)
+        .bind(before.version)
         .execute(&mut *tx)
         .await?;
+        check_written(done.rows_affected(), "org", id, before.version)?;
         let after = require(&mut tx, "id", id).await?;
         record(
             &mut tx,
@@ -161,16 +163,18 @@ impl Store {
         id: i64,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::not_found("org", id))?;
         check_version("org", id, before.version, expected_version)?;
-        sqlx::query("DELETE FROM orgs WHERE id = $1")
+        let done = sqlx::query("DELETE FROM orgs WHERE id = $1 AND version = $2")
             .bind(id)
+            .bind(before.version)
             .execute(&mut *tx)
             .await
             .map_err(|e| delete_error(e, "该单位"))?;
+        check_written(done.rows_affected(), "org", id, before.version)?;
         record(
             &mut tx,
             "org",

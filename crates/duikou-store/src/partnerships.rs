@@ -6,7 +6,7 @@ use duikou_core::partnership::{
 use duikou_core::Actor;
 
 use crate::changes::record;
-use crate::error::{check_version, delete_error, unique_to_field};
+use crate::error::{check_version, check_written, delete_error, unique_to_field};
 use crate::rows::{RowReader, Tx};
 use crate::{now_text, Store, StoreError};
 
@@ -74,7 +74,7 @@ impl Store {
         actor: &Actor,
         input: &PartnershipInput,
     ) -> Result<Partnership, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let parent = check_refs(&mut tx, input).await?;
         let now = now_text();
         let id: i64 = sqlx::query_scalar(
@@ -150,7 +150,7 @@ impl Store {
         expected_version: Option<i64>,
         input: &PartnershipInput,
     ) -> Result<Partnership, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::not_found("partnership", id))?;
@@ -163,10 +163,10 @@ impl Store {
             ));
         }
         check_refs(&mut tx, input).await?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE partnerships SET slug = $1, name = $2, kind = $3, side_a_region = $4, \
              side_a_org = $5, side_b_region = $6, side_b_org = $7, since = $8, updated_at = $9, \
-             version = version + 1 WHERE id = $10",
+             version = version + 1 WHERE id = $10 AND version = $11",
         )
         .bind(&input.slug)
         .bind(input.name.trim())
@@ -178,9 +178,11 @@ impl Store {
         .bind(crate::rows::opt_date_text(input.since))
         .bind(now_text())
         .bind(id)
+        .bind(before.version)
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_to_field(e, "slug", "该标识已被其他合作关系使用"))?;
+        check_written(done.rows_affected(), "partnership", id, before.version)?;
         let after = require(&mut tx, "id", id).await?;
         record(
             &mut tx,
@@ -202,16 +204,18 @@ impl Store {
         id: i64,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::not_found("partnership", id))?;
         check_version("partnership", id, before.version, expected_version)?;
-        sqlx::query("DELETE FROM partnerships WHERE id = $1")
+        let done = sqlx::query("DELETE FROM partnerships WHERE id = $1 AND version = $2")
             .bind(id)
+            .bind(before.version)
             .execute(&mut *tx)
             .await
             .map_err(|e| delete_error(e, "该合作关系"))?;
+        check_written(done.rows_affected(), "partnership", id, before.version)?;
         record(
             &mut tx,
             "partnership",

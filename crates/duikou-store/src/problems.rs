@@ -4,7 +4,7 @@ use duikou_core::problem::{Problem, ProblemCategory, ProblemFields, ProblemStatu
 use duikou_core::Actor;
 
 use crate::changes::record;
-use crate::error::check_version;
+use crate::error::{check_version, check_written};
 use crate::rows::{code_of, opt_date_text, serde_code, RowReader, Tx};
 use crate::{now_text, Store, StoreError};
 
@@ -58,7 +58,7 @@ impl Store {
         project_id: i64,
         fields: &ProblemFields,
     ) -> Result<Problem, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         crate::projects::require(&mut tx, project_id).await?;
         check(&mut tx, fields).await?;
         let now = now_text();
@@ -119,14 +119,14 @@ impl Store {
         expected_version: Option<i64>,
         fields: &ProblemFields,
     ) -> Result<Problem, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, project_id, id).await?;
         check_version("problem", id, before.version, expected_version)?;
         check(&mut tx, fields).await?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE problems SET category = $1, description = $2, owner_org_id = $3, \
              due_date = $4, status = $5, resolution = $6, resolved_on = $7, updated_at = $8, \
-             updated_by = $9, version = version + 1 WHERE id = $10",
+             updated_by = $9, version = version + 1 WHERE id = $10 AND version = $11",
         )
         .bind(code_of(&fields.category))
         .bind(fields.description.trim())
@@ -138,8 +138,10 @@ impl Store {
         .bind(now_text())
         .bind(&actor.name)
         .bind(id)
+        .bind(before.version)
         .execute(&mut *tx)
         .await?;
+        check_written(done.rows_affected(), "problem", id, before.version)?;
         let after = get_in(&mut tx, project_id, id).await?;
         record(
             &mut tx,
@@ -162,13 +164,15 @@ impl Store {
         id: i64,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, project_id, id).await?;
         check_version("problem", id, before.version, expected_version)?;
-        sqlx::query("DELETE FROM problems WHERE id = $1")
+        let done = sqlx::query("DELETE FROM problems WHERE id = $1 AND version = $2")
             .bind(id)
+            .bind(before.version)
             .execute(&mut *tx)
             .await?;
+        check_written(done.rows_affected(), "problem", id, before.version)?;
         record(
             &mut tx,
             "problem",

@@ -7,7 +7,7 @@ use duikou_core::project_code::ProjectCode;
 use duikou_core::{Actor, Stage};
 
 use crate::changes::record;
-use crate::error::{check_version, unique_to_field};
+use crate::error::{check_version, check_written, unique_to_field};
 use crate::query::{like_literal, Where};
 use crate::rows::{date_text, opt_date_text, RowReader, Tx};
 use crate::{now_text, Page, Store, StoreError};
@@ -189,7 +189,7 @@ impl Store {
         actor: &Actor,
         new: &NewProject,
     ) -> Result<Project, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let project = insert_project(&mut tx, actor, new).await?;
         record(
             &mut tx,
@@ -211,7 +211,7 @@ impl Store {
         actor: &Actor,
         news: &[NewProject],
     ) -> Result<Vec<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut ids = Vec::with_capacity(news.len());
         for new in news {
             ids.push(insert_project(&mut tx, actor, new).await?.id);
@@ -301,7 +301,7 @@ impl Store {
         }
         if let Some(n) = &f.name_contains {
             let p = w.text(like_literal(n));
-            w.push(format!("name LIKE {p} ESCAPE '\\'"));
+            w.push(format!("LOWER(name) LIKE LOWER({p}) ESCAPE '\\'"));
         }
         if let Some(t) = f.updated_since {
             let p = w.text(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
@@ -322,7 +322,7 @@ impl Store {
         expected_version: Option<i64>,
         fields: &ProjectFields,
     ) -> Result<Project, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = require(&mut tx, id).await?;
         check_version("project", id, before.version, expected_version)?;
         let paths = resolve(&mut tx, fields).await?;
@@ -371,13 +371,15 @@ impl Store {
         id: i64,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = require(&mut tx, id).await?;
         check_version("project", id, before.version, expected_version)?;
-        sqlx::query("DELETE FROM projects WHERE id = $1")
+        let done = sqlx::query("DELETE FROM projects WHERE id = $1 AND version = $2")
             .bind(id)
+            .bind(before.version)
             .execute(&mut *tx)
             .await?;
+        check_written(done.rows_affected(), "project", id, before.version)?;
         record(
             &mut tx,
             "project",

@@ -4,7 +4,7 @@ use duikou_core::region::{region_path, Region, RegionInput, RegionKind};
 use duikou_core::Actor;
 
 use crate::changes::record;
-use crate::error::{check_version, delete_error, unique_to_field};
+use crate::error::{check_version, check_written, delete_error, unique_to_field};
 use crate::rows::{RowReader, Tx};
 use crate::{now_text, Store, StoreError};
 
@@ -52,7 +52,7 @@ impl Store {
         actor: &Actor,
         input: &RegionInput,
     ) -> Result<Region, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let parent = match &input.parent_code {
             Some(p) => Some(require(&mut tx, "parent_code", p).await?),
             None => None,
@@ -131,7 +131,7 @@ impl Store {
         expected_version: Option<i64>,
         input: &RegionInput,
     ) -> Result<Region, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, code)
             .await?
             .ok_or_else(|| StoreError::not_found("region", code))?;
@@ -152,14 +152,17 @@ impl Store {
         let mut errs = duikou_core::error::Errors::new();
         duikou_core::validate::name(&mut errs, "name", &input.name, 60);
         errs.finish()?;
-        sqlx::query(
-            "UPDATE regions SET name = $1, updated_at = $2, version = version + 1 WHERE code = $3",
+        let done = sqlx::query(
+            "UPDATE regions SET name = $1, updated_at = $2, version = version + 1 \
+             WHERE code = $3 AND version = $4",
         )
         .bind(input.name.trim())
         .bind(now_text())
         .bind(code)
+        .bind(before.version)
         .execute(&mut *tx)
         .await?;
+        check_written(done.rows_affected(), "region", code, before.version)?;
         let after = require(&mut tx, "code", code).await?;
         record(
             &mut tx,
@@ -181,16 +184,18 @@ impl Store {
         code: &str,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, code)
             .await?
             .ok_or_else(|| StoreError::not_found("region", code))?;
         check_version("region", code, before.version, expected_version)?;
-        sqlx::query("DELETE FROM regions WHERE code = $1")
+        let done = sqlx::query("DELETE FROM regions WHERE code = $1 AND version = $2")
             .bind(code)
+            .bind(before.version)
             .execute(&mut *tx)
             .await
             .map_err(|e| delete_error(e, "该行政区划"))?;
+        check_written(done.rows_affected(), "region", code, before.version)?;
         record(
             &mut tx,
             "region",

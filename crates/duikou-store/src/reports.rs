@@ -4,7 +4,7 @@ use duikou_core::report::{Period, ProgressReport, ReportFields};
 use duikou_core::Actor;
 
 use crate::changes::record;
-use crate::error::{check_version, unique_to_field};
+use crate::error::{check_version, check_written, unique_to_field};
 use crate::rows::{date_text, RowReader, Tx};
 use crate::{now_text, Store, StoreError};
 
@@ -62,7 +62,7 @@ impl Store {
         fields: &ReportFields,
     ) -> Result<ProgressReport, StoreError> {
         fields.validate()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         crate::projects::require(&mut tx, project_id).await?;
         let now = now_text();
         let id: i64 = sqlx::query_scalar(
@@ -126,13 +126,13 @@ impl Store {
         fields: &ReportFields,
     ) -> Result<ProgressReport, StoreError> {
         fields.validate()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, project_id, id).await?;
         check_version("progress_report", id, before.version, expected_version)?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE progress_reports SET period = $1, period_end = $2, invested_to_date = $3, \
              funds_in_place = $4, trade_volume = $5, output_value = $6, note = $7, \
-             updated_at = $8, updated_by = $9, version = version + 1 WHERE id = $10",
+             updated_at = $8, updated_by = $9, version = version + 1 WHERE id = $10 AND version = $11",
         )
         .bind(fields.period.to_string())
         .bind(date_text(fields.period.end()))
@@ -144,9 +144,11 @@ impl Store {
         .bind(now_text())
         .bind(&actor.name)
         .bind(id)
+        .bind(before.version)
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_to_field(e, "period", "该报告期已填报，请修改原报告"))?;
+        check_written(done.rows_affected(), "progress_report", id, before.version)?;
         touch_project(&mut tx, project_id, actor).await?;
         let after = get_in(&mut tx, project_id, id).await?;
         record(
@@ -170,13 +172,15 @@ impl Store {
         id: i64,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = get_in(&mut tx, project_id, id).await?;
         check_version("progress_report", id, before.version, expected_version)?;
-        sqlx::query("DELETE FROM progress_reports WHERE id = $1")
+        let done = sqlx::query("DELETE FROM progress_reports WHERE id = $1 AND version = $2")
             .bind(id)
+            .bind(before.version)
             .execute(&mut *tx)
             .await?;
+        check_written(done.rows_affected(), "progress_report", id, before.version)?;
         record(
             &mut tx,
             "progress_report",

@@ -70,9 +70,12 @@ fn read_totals(r: &RowReader<'_>) -> Result<Totals, StoreError> {
     Ok(t)
 }
 
-/// The latest report of each project as of the date.
-const LATEST_REPORT: &str = "LEFT JOIN progress_reports r ON r.project_id = p.id AND r.period_end = \
-    (SELECT MAX(r2.period_end) FROM progress_reports r2 WHERE r2.project_id = p.id AND r2.period_end <= {asof})";
+/// The latest report of each project as of the date: exactly one, even when reports of
+/// different lengths end the same day (2018-12, 2018-Q4 and 2018 all end on 2018-12-31); then
+/// the one filed last.
+const LATEST_REPORT: &str = "LEFT JOIN progress_reports r ON r.id = \
+    (SELECT r2.id FROM progress_reports r2 WHERE r2.project_id = p.id AND r2.period_end <= {asof} \
+     ORDER BY r2.period_end DESC, r2.id DESC LIMIT 1)";
 
 impl Store {
     pub async fn project_stats(&self, q: &StatsQuery) -> Result<ProjectStats, StoreError> {

@@ -45,7 +45,7 @@ impl Store {
         input: &TransitionInput,
         today: NaiveDate,
     ) -> Result<(Project, StageChange), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = crate::projects::require(&mut tx, project_id).await?;
         crate::error::check_version("project", project_id, before.version, expected_version)?;
         if input.override_rules && !actor.may_override {
@@ -65,6 +65,34 @@ impl Store {
         check_effective_date(input.effective_date, before.stage_since, today)?;
         let date = date_text(input.effective_date);
         let now = now_text();
+        let held = if input.to.is_main_line() {
+            input.to
+        } else {
+            before.held_stage
+        };
+        // The project row first, and only at the version read above: a concurrent transition
+        // that got there first (PostgreSQL lets both read version N) makes this one stale
+        // before it touches the history, so a project never has two open stage rows.
+        let done = sqlx::query(
+            "UPDATE projects SET stage = $1, stage_since = $2, held_stage = $3, updated_at = $4, \
+             updated_by = $5, version = version + 1 WHERE id = $6 AND version = $7",
+        )
+        .bind(input.to.code())
+        .bind(&date)
+        .bind(held.code())
+        .bind(&now)
+        .bind(&actor.name)
+        .bind(project_id)
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Stale {
+                kind: "project",
+                id: project_id.to_string(),
+                current: before.version + 1,
+            });
+        }
         sqlx::query(
             "UPDATE stage_changes SET until_date = $1 WHERE project_id = $2 AND until_date IS NULL",
         )
@@ -87,23 +115,6 @@ impl Store {
         .bind(&actor.name)
         .bind(&now)
         .fetch_one(&mut *tx)
-        .await?;
-        let held = if input.to.is_main_line() {
-            input.to
-        } else {
-            before.held_stage
-        };
-        sqlx::query(
-            "UPDATE projects SET stage = $1, stage_since = $2, held_stage = $3, updated_at = $4, \
-             updated_by = $5, version = version + 1 WHERE id = $6",
-        )
-        .bind(input.to.code())
-        .bind(&date)
-        .bind(held.code())
-        .bind(&now)
-        .bind(&actor.name)
-        .bind(project_id)
-        .execute(&mut *tx)
         .await?;
         let after = crate::projects::require(&mut tx, project_id).await?;
         let row = sqlx::query(

@@ -1,0 +1,95 @@
+//! Command-line arguments. Every option has a `DUIKOU_*` environment fallback.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "duikou",
+    version,
+    about = "对口合作与重大项目推进平台 — cross-regional cooperation and major-project tracking"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DatabaseArg {
+    /// Database URL: `sqlite:PATH` (default: duikou.db next to the binary) or `postgres://…`.
+    #[arg(long, env = "DUIKOU_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web UI and the JSON API.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Address to listen on.
+        #[arg(long, env = "DUIKOU_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Serve the product with demo data: a fresh database in a temporary folder, or the one
+    /// given (kept, and reused when it already holds the demo).
+    Demo {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, env = "DUIKOU_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Bring the database schema up to date.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Working days on the official calendar (holidays and make-up working days).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// The date N working days after DATE (N may be 0 or negative): `calendar add 2024-09-27 3`.
+    Add {
+        date: chrono::NaiveDate,
+        #[arg(allow_hyphen_values = true)]
+        days: i64,
+        /// Extra notices to merge (CSV: date,kind,name,year), e.g. next year's.
+        #[arg(long)]
+        file: Vec<std::path::PathBuf>,
+    },
+    /// Working days d with FROM < d <= TO (or FROM <= d <= TO with --inclusive).
+    Between {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        #[arg(long)]
+        inclusive: bool,
+        #[arg(long)]
+        file: Vec<std::path::PathBuf>,
+    },
+    /// Whether DATE is a working day, and why.
+    Check {
+        date: chrono::NaiveDate,
+        #[arg(long)]
+        file: Vec<std::path::PathBuf>,
+    },
+    /// The years whose official notice is loaded.
+    Years {
+        #[arg(long)]
+        file: Vec<std::path::PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

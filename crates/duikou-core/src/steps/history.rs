@@ -1,0 +1,61 @@
+//! The log of date changes: append-only, and every change of a recorded date (any change
+//! of a plan date) logged with a reason and an actor.
+
+use chrono::NaiveDate;
+
+use super::state::{DateField, StepState};
+use crate::error::Errors;
+
+/// Checks `new.date_changes` against `old`'s; `me` names the step in messages.
+pub(super) fn check_date_log(me: &str, old: &StepState, new: &StepState, errs: &mut Errors) {
+    let kept = old.date_changes.len();
+    if new.date_changes.len() < kept || new.date_changes[..kept] != old.date_changes[..] {
+        errs.push(
+            "date_changes",
+            "history",
+            format!("环节{me}的日期变更记录只能追加，不能修改或删除"),
+        );
+        return;
+    }
+    let added = &new.date_changes[kept..];
+    for (i, change) in added.iter().enumerate() {
+        let at = format!("date_changes[{}]", kept + i);
+        if change.reason.trim().is_empty() {
+            errs.push(
+                format!("{at}.reason"),
+                "required",
+                format!("环节{me}的日期变更须说明原因"),
+            );
+        }
+        if change.actor.trim().is_empty() {
+            errs.push(
+                format!("{at}.actor"),
+                "required",
+                format!("环节{me}的日期变更须写明变更人"),
+            );
+        }
+    }
+    for field in DateField::ALL {
+        let (was, now) = (old.date(field), new.date(field));
+        if was == now || (was.is_none() && !field.is_plan()) {
+            continue;
+        }
+        let logged = added
+            .iter()
+            .any(|c| c.field == field && c.new == now && (was.is_none() || c.old == was));
+        if !logged {
+            let show = |d: Option<NaiveDate>| d.map_or("空".to_owned(), |d| d.to_string());
+            errs.push(
+                field.code(),
+                "reason_required",
+                format!(
+                    "环节{}的{}由{}改为{}，须记录变更原因和变更人",
+                    me,
+                    field.label_zh(),
+                    show(was),
+                    show(now)
+                ),
+            );
+        }
+    }
+}

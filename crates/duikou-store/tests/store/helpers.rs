@@ -1,0 +1,164 @@
+//! The harness: every test body runs on a fresh SQLite database in a temporary directory and,
+//! when `DUIKOU_TEST_POSTGRES` holds the URL of a database the user owns, once more in a fresh
+//! PostgreSQL schema made for it and dropped after it (whether it passed or not).
+//!
+//! A body is a closure `|store| async move { ... }` (or `|db: TestDb| ...` when it needs the
+//! URL, to open the store again). Output is captured by the test runner and shown on failure,
+//! where it tells which backend failed.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use duikou_store::{Backend, Store};
+use sqlx::Connection;
+
+pub const POSTGRES_ENV: &str = "DUIKOU_TEST_POSTGRES";
+
+/// A fresh store and the URL it was opened with.
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+}
+
+/// What a test body may take: the store alone, or the store with its URL.
+pub trait FromTestDb: Send + 'static {
+    fn from_test_db(db: TestDb) -> Self;
+}
+
+impl FromTestDb for Store {
+    fn from_test_db(db: TestDb) -> Self {
+        db.store
+    }
+}
+
+impl FromTestDb for TestDb {
+    fn from_test_db(db: TestDb) -> Self {
+        db
+    }
+}
+
+/// Runs `body` on SQLite and, when `DUIKOU_TEST_POSTGRES` is set, on PostgreSQL.
+pub async fn on_each_backend<T, F, Fut>(body: F)
+where
+    T: FromTestDb,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("store test")
+        .to_owned();
+    on_sqlite(&test, &body).await;
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.trim().is_empty() => on_postgres(&test, url.trim(), &body).await,
+        _ => eprintln!("{test}: PostgreSQL skipped ({POSTGRES_ENV} is not set)"),
+    }
+}
+
+async fn on_sqlite<T, F, Fut>(test: &str, body: &F)
+where
+    T: FromTestDb,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dir = tempfile::TempDir::new().expect("a temporary directory");
+    let url = format!("sqlite:{}/t.db", dir.path().display());
+    eprintln!("{test}: on SQLite ({url})");
+    let store = Store::open(&url).await.expect("open SQLite");
+    assert_eq!(store.backend(), Backend::Sqlite);
+    run(body, TestDb { store, url }, || async {}).await;
+    drop(dir);
+}
+
+async fn on_postgres<T, F, Fut>(test: &str, admin_url: &str, body: &F)
+where
+    T: FromTestDb,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let schema = fresh_schema_name();
+    eprintln!("{test}: on PostgreSQL (schema {schema})");
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {POSTGRES_ENV}: {e}"));
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut admin)
+        .await
+        .expect("create the test schema");
+    let url = with_search_path(admin_url, &schema);
+    let store = match Store::open(&url).await {
+        Ok(store) => store,
+        Err(e) => {
+            drop_schema(&mut admin, &schema).await;
+            panic!("open PostgreSQL in schema {schema}: {e}");
+        }
+    };
+    assert_eq!(store.backend(), Backend::Postgres);
+    assert_tables_in(&mut admin, &schema).await;
+    run(body, TestDb { store, url }, || {
+        drop_schema(&mut admin, &schema)
+    })
+    .await;
+}
+
+/// Runs the body in a task of its own so that a panic comes back here: the store is closed and
+/// `cleanup` runs before the panic goes on to fail the test.
+async fn run<T, F, Fut, C, CFut>(body: &F, db: TestDb, cleanup: C)
+where
+    T: FromTestDb,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+    C: FnOnce() -> CFut,
+    CFut: Future<Output = ()>,
+{
+    let store = db.store.clone();
+    let outcome = tokio::spawn(body(T::from_test_db(db))).await;
+    store.close().await;
+    cleanup().await;
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("test body did not finish: {e}"),
+        }
+    }
+}
+
+/// `t_<pid>_<counter>_<nanos>`: unique across the tests of a run and across concurrent runs.
+fn fresh_schema_name() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("t_{}_{n}_{nanos}", std::process::id())
+}
+
+/// The URL with `search_path` set to `schema` for every connection, through the startup
+/// `options` parameter (`-c search_path=...`), which sqlx passes to PostgreSQL as it is.
+pub fn with_search_path(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
+/// Checks that the migrations really went into the test's schema, not a shared one.
+async fn assert_tables_in(admin: &mut sqlx::PgConnection, schema: &str) {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.tables \
+         WHERE table_schema = $1 AND table_name IN ('projects', '_sqlx_migrations')",
+    )
+    .bind(schema)
+    .fetch_one(&mut *admin)
+    .await
+    .expect("look up the test schema's tables");
+    assert_eq!(n, 2, "the store's tables should be in schema {schema}");
+}
+
+async fn drop_schema(admin: &mut sqlx::PgConnection, schema: &str) {
+    if let Err(e) = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&mut *admin)
+        .await
+    {
+        eprintln!("could not drop schema {schema}: {e}");
+    }
+}

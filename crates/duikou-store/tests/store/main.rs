@@ -1,0 +1,27 @@
+//! The store's contract, one integration-test binary run against each backend: SQLite always,
+//! PostgreSQL too when `DUIKOU_TEST_POSTGRES` holds a URL (see `helpers`, and `.ci/postgres.sh`
+//! for a server):
+//!
+//! ```sh
+//! export DUIKOU_TEST_POSTGRES="$(bash .ci/postgres.sh)"
+//! cargo test -p duikou-store --test store
+//! ```
+
+// A failed call is a failed test: the helpers outside `#[test]` functions unwrap as freely as
+// the tests do (clippy.toml's allow-unwrap-in-tests covers only the latter).
+#![allow(clippy::unwrap_used)]
+
+mod fixtures;
+mod helpers;
+
+mod concurrency;
+mod history;
+mod lists;
+mod orgs;
+mod problems;
+mod projects;
+mod regions;
+mod reports;
+mod stats;
+mod transactions;
+mod transitions;

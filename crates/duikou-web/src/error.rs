@@ -1,0 +1,108 @@
+//! The one mapping from errors to HTTP: every failure leaves as
+//! `{"error": {"code": "...", "message": "...", "details": [{"field", "code", "message"}]}}`
+//! with the status that fits it. Messages are in Chinese; codes are stable for programs.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use duikou_core::{FieldError, ValidationError};
+use duikou_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Vec<FieldError>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorInner,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorInner {
+    pub code: String,
+    pub message: String,
+    pub details: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+    pub fn invalid(details: Vec<FieldError>) -> Self {
+        let message = match details.as_slice() {
+            [one] => format!("{}：{}", one.field, one.message),
+            _ => format!("{}处输入有误", details.len()),
+        };
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation_failed",
+            message,
+            details,
+        }
+    }
+    pub fn field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        Self::invalid(vec![FieldError::new(field, code, message)])
+    }
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what}不存在"))
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        ApiError::invalid(e.0)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+            }
+            StoreError::Stale { .. } => ApiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "stale",
+                format!("{e}；请刷新后重试"),
+            ),
+            StoreError::InUse(m) => ApiError::new(StatusCode::CONFLICT, "in_use", m),
+            StoreError::Invalid(v) => ApiError::invalid(v.0),
+            StoreError::Config(_)
+            | StoreError::Database(_)
+            | StoreError::Migration(_)
+            | StoreError::Corrupt { .. } => {
+                tracing::error!(error = %e, "store failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误，请稍后重试",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorInner {
+                code: self.code.to_owned(),
+                message: self.message,
+                details: self.details,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

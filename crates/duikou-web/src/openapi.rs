@@ -1,0 +1,63 @@
+//! The OpenAPI document, generated from the handlers' annotations, at `/api/openapi.json`.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+use crate::routes::*;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Duikou API",
+        description = "对口合作与重大项目推进平台 JSON API. Money is an integer number of yuan (元); dates are ISO dates; updates need If-Match with the ETag of the read."
+    ),
+    paths(
+        health::healthz,
+        health::readyz,
+        regions::list,
+        regions::create,
+        regions::read,
+        regions::update,
+        regions::remove,
+        orgs::list,
+        orgs::create,
+        orgs::read,
+        orgs::update,
+        orgs::remove,
+        partnerships::list,
+        partnerships::create,
+        partnerships::read,
+        partnerships::update,
+        partnerships::remove,
+        projects::list,
+        projects::create,
+        projects::read,
+        projects::update,
+        projects::remove,
+        projects::transition,
+        projects::transitions,
+        projects::history,
+        reports::list,
+        reports::create,
+        reports::read,
+        reports::update,
+        reports::remove,
+        problems::list,
+        problems::create,
+        problems::read,
+        problems::update,
+        problems::remove,
+        stats::project_stats,
+    ),
+    components(schemas(crate::error::ErrorBody))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/openapi.json",
+        get(|| async { Json(ApiDoc::openapi()) }),
+    )
+}

@@ -1,0 +1,56 @@
+//! Routes of the JSON API, one module per resource.
+
+pub(crate) mod health;
+pub(crate) mod orgs;
+pub(crate) mod partnerships;
+pub(crate) mod problems;
+mod project_body;
+pub(crate) mod projects;
+pub(crate) mod regions;
+pub(crate) mod reports;
+pub(crate) mod stats;
+
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(regions::router())
+        .merge(orgs::router())
+        .merge(partnerships::router())
+        .merge(projects::router())
+        .merge(reports::router())
+        .merge(problems::router())
+        .merge(stats::router())
+}
+
+/// A list response: the items of one page and the total that matched.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListBody<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl<T> ListBody<T> {
+    pub fn all(items: Vec<T>) -> Self {
+        let n = items.len() as i64;
+        Self {
+            items,
+            total: n,
+            limit: n,
+            offset: 0,
+        }
+    }
+}
+
+/// An empty query string: lists without filters still refuse unknown parameters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}

@@ -1,0 +1,80 @@
+//! `/api/v1/orgs`: 单位.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use duikou_core::org::{Org, OrgInput};
+use serde::Deserialize;
+
+use super::ListBody;
+use crate::error::ApiResult;
+use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/orgs", get(list).post(create))
+        .route("/api/v1/orgs/{id}", get(read).put(update).delete(remove))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrgParams {
+    /// Orgs of this region only.
+    region: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(OrgParams),
+    responses((status = 200, body = ListBody<Org>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<OrgParams>,
+) -> ApiResult<Json<ListBody<Org>>> {
+    Ok(Json(ListBody::all(
+        s.store.orgs(p.region.as_deref()).await?,
+    )))
+}
+
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgInput,
+    responses((status = 201, body = Org), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<impl IntoResponse> {
+    let o = s.store.create_org(&s.actor(), &input).await?;
+    Ok((StatusCode::CREATED, etag(o.version), Json(o)))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs",
+    responses((status = 200, body = Org), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn read(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+    let o = s.store.org(id).await?;
+    Ok((etag(o.version), Json(o)))
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", request_body = OrgInput,
+    responses((status = 200, body = Org), (status = 412, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = if_match(&headers)?;
+    let o = s.store.update_org(&s.actor(), id, expected, &input).await?;
+    Ok((etag(o.version), Json(o)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/orgs/{id}", tag = "orgs",
+    responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn remove(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let expected = if_match(&headers)?;
+    s.store.delete_org(&s.actor(), id, expected).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,88 @@
+//! `/api/v1/projects/{id}/problems`: progress problems (问题清单).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use duikou_core::problem::{Problem, ProblemFields};
+
+use super::{ListBody, NoParams};
+use crate::error::ApiResult;
+use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/projects/{id}/problems", get(list).post(create))
+        .route(
+            "/api/v1/projects/{id}/problems/{problem_id}",
+            get(read).put(update).delete(remove),
+        )
+}
+
+/// A project's problems, newest period first.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "problems",
+    responses((status = 200, body = ListBody<Problem>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    ApiQuery(_): ApiQuery<NoParams>,
+) -> ApiResult<Json<ListBody<Problem>>> {
+    s.store.project(id).await?;
+    Ok(Json(ListBody::all(s.store.problems(id).await?)))
+}
+
+/// Adds a problem (堵点) with its owner and due date.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/problems", tag = "problems",
+    request_body = ProblemFields,
+    responses((status = 201, body = Problem), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<ProblemFields>,
+) -> ApiResult<impl IntoResponse> {
+    let r = s.store.create_problem(&s.actor(), id, &fields).await?;
+    Ok((StatusCode::CREATED, etag(r.version), Json(r)))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{id}/problems/{problem_id}", tag = "problems",
+    responses((status = 200, body = Problem), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn read(
+    State(s): State<AppState>,
+    Path((id, problem_id)): Path<(i64, i64)>,
+) -> ApiResult<impl IntoResponse> {
+    let r = s.store.problem(id, problem_id).await?;
+    Ok((etag(r.version), Json(r)))
+}
+
+#[utoipa::path(put, path = "/api/v1/projects/{id}/problems/{problem_id}", tag = "problems",
+    request_body = ProblemFields,
+    responses((status = 200, body = Problem), (status = 412, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Path((id, problem_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    ApiJson(fields): ApiJson<ProblemFields>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = if_match(&headers)?;
+    let r = s
+        .store
+        .update_problem(&s.actor(), id, problem_id, expected, &fields)
+        .await?;
+    Ok((etag(r.version), Json(r)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/projects/{id}/problems/{problem_id}", tag = "problems",
+    responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
+pub async fn remove(
+    State(s): State<AppState>,
+    Path((id, problem_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let expected = if_match(&headers)?;
+    s.store
+        .delete_problem(&s.actor(), id, problem_id, expected)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

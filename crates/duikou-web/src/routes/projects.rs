@@ -1,0 +1,288 @@
+//! `/api/v1/projects`: the major-project library (重大项目推进库), its stage transitions and
+//! history.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use duikou_core::project::{Category, Project, StageChange};
+use duikou_core::Stage;
+use duikou_store::{ChangeEntry, NewProject, ProjectFilter, ProjectSort, TransitionInput};
+use serde::{Deserialize, Serialize};
+
+use super::project_body::ProjectBody;
+use super::{ListBody, NoParams};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/projects", get(list).post(create))
+        .route(
+            "/api/v1/projects/{id}",
+            get(read).put(update).delete(remove),
+        )
+        .route(
+            "/api/v1/projects/{id}/transitions",
+            post(transition).get(transitions),
+        )
+        .route("/api/v1/projects/{id}/history", get(history))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectParams {
+    /// Partnership id or slug; nested partnerships are included.
+    partnership: Option<String>,
+    /// Host region code; its whole subtree is included.
+    region: Option<String>,
+    /// Host zone (a region of kind zone); same as `region`.
+    zone: Option<String>,
+    /// Source region code; its whole subtree is included.
+    source_region: Option<String>,
+    stage: Option<Stage>,
+    category: Option<Category>,
+    industry: Option<String>,
+    /// In yuan.
+    min_planned_investment: Option<i64>,
+    /// Part of the name.
+    q: Option<String>,
+    updated_since: Option<DateTime<Utc>>,
+    generated: Option<bool>,
+    /// `name`, `planned_investment`, `agreement_amount`, `stage_since`, `updated_at` or `id`;
+    /// prefix `-` for descending.
+    sort: Option<String>,
+    /// 1..=500, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Lists projects with filters, sorting and paging; `total` counts every match.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ProjectParams),
+    responses((status = 200, body = ListBody<Project>), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<ProjectParams>,
+) -> ApiResult<Json<ListBody<Project>>> {
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field("limit", "range", "limit 须在1到500之间"));
+    }
+    let offset = p.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::field("offset", "range", "offset 不能为负数"));
+    }
+    let (sort, descending) = match p.sort.as_deref() {
+        None => (ProjectSort::Id, false),
+        Some(text) => {
+            let (desc, key) = match text.strip_prefix('-') {
+                Some(k) => (true, k),
+                None => (false, text),
+            };
+            let sort = ProjectSort::parse(key).ok_or_else(|| {
+                ApiError::field("sort", "unknown_sort", format!("不支持按 {key} 排序"))
+            })?;
+            (sort, desc)
+        }
+    };
+    let partnership_id = match &p.partnership {
+        Some(key) => Some(known(super::partnerships::resolve(&s, key).await, "partnership")?.id),
+        None => None,
+    };
+    let filter = ProjectFilter {
+        partnership_id,
+        host_region: p.region.or(p.zone),
+        source_region: p.source_region,
+        stage: p.stage,
+        category: p.category,
+        industry: p.industry,
+        min_planned_investment: p.min_planned_investment,
+        name_contains: p.q.filter(|q| !q.trim().is_empty()),
+        updated_since: p.updated_since,
+        generated: p.generated,
+    };
+    let page = s
+        .store
+        .projects(&filter, sort, descending, limit, offset)
+        .await
+        .map_err(|e| match e {
+            duikou_store::StoreError::NotFound { kind: "region", id } => ApiError::field(
+                "region",
+                "unknown_region",
+                format!("行政区划代码{id}不存在"),
+            ),
+            other => other.into(),
+        })?;
+    Ok(Json(ListBody {
+        items: page.items,
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// A filter naming a record that does not exist is a bad parameter, not a missing page.
+pub(crate) fn known<T>(r: ApiResult<T>, param: &str) -> ApiResult<T> {
+    r.map_err(|e| {
+        if e.status == StatusCode::NOT_FOUND {
+            ApiError::field(param, "unknown", e.message)
+        } else {
+            e
+        }
+    })
+}
+
+/// Creates a project, entered in the given stage (default `lead`) since the given date.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectBody,
+    responses((status = 201, body = Project), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiJson(body): ApiJson<ProjectBody>,
+) -> ApiResult<impl IntoResponse> {
+    let (fields, stage, since) = body.into_fields()?;
+    let today = s.today();
+    let stage_since = since.unwrap_or(today);
+    if stage_since > today {
+        return Err(ApiError::field(
+            "stage_since",
+            "future_date",
+            "阶段开始日期不能晚于今天",
+        ));
+    }
+    let new = NewProject {
+        fields,
+        stage: stage.unwrap_or(Stage::Lead),
+        stage_since,
+    };
+    let p = s.store.create_project(&s.actor(), &new).await?;
+    Ok((StatusCode::CREATED, etag(p.version), Json(p)))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects",
+    responses((status = 200, body = Project), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn read(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+    let p = s.store.project(id).await?;
+    Ok((etag(p.version), Json(p)))
+}
+
+/// Replaces a project's fields. Requires `If-Match`; the stage moves only by transitions.
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", request_body = ProjectBody,
+    responses((status = 200, body = Project), (status = 412, body = crate::error::ErrorBody),
+        (status = 428, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ProjectBody>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = if_match(&headers)?;
+    if body.stage.is_some() || body.stage_since.is_some() {
+        return Err(ApiError::field(
+            if body.stage.is_some() {
+                "stage"
+            } else {
+                "stage_since"
+            },
+            "use_transition",
+            "项目阶段须通过“推进阶段”（POST /api/v1/projects/{id}/transitions）修改",
+        ));
+    }
+    let (fields, _, _) = body.into_fields()?;
+    let p = s
+        .store
+        .update_project(&s.actor(), id, expected, &fields)
+        .await?;
+    Ok((etag(p.version), Json(p)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects",
+    responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
+pub async fn remove(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let expected = if_match(&headers)?;
+    s.store.delete_project(&s.actor(), id, expected).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    pub to: Stage,
+    /// Default today.
+    pub effective_date: Option<NaiveDate>,
+    pub reason: Option<String>,
+    /// An administrator's override of the stage rules (e.g. landing before signing).
+    #[serde(default, rename = "override")]
+    pub override_rules: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TransitionResult {
+    pub project: Project,
+    pub change: StageChange,
+}
+
+/// Moves a project to another stage under the stage rules. `If-Match` is optional here: the
+/// rules are checked against the stored stage in the same transaction.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/transitions", tag = "projects",
+    request_body = TransitionBody,
+    responses((status = 201, body = TransitionResult), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn transition(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TransitionBody>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = match headers.contains_key(axum::http::header::IF_MATCH) {
+        true => if_match(&headers)?,
+        false => None,
+    };
+    let today = s.today();
+    let input = TransitionInput {
+        to: body.to,
+        effective_date: body.effective_date.unwrap_or(today),
+        reason: body.reason,
+        override_rules: body.override_rules,
+    };
+    let (project, change) = s
+        .store
+        .transition(&s.actor(), id, expected, &input, today)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(project.version),
+        Json(TransitionResult { project, change }),
+    ))
+}
+
+/// The dated stage history of a project.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/transitions", tag = "projects",
+    responses((status = 200, body = ListBody<StageChange>)))]
+pub async fn transitions(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    ApiQuery(_): ApiQuery<NoParams>,
+) -> ApiResult<Json<ListBody<StageChange>>> {
+    s.store.project(id).await?;
+    Ok(Json(ListBody::all(s.store.stage_changes(id).await?)))
+}
+
+/// Every recorded change of a project: who, when, before and after.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/history", tag = "projects",
+    responses((status = 200, body = ListBody<serde_json::Value>)))]
+pub async fn history(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ListBody<ChangeEntry>>> {
+    let entries = s.store.history("project", &id.to_string()).await?;
+    if entries.is_empty() {
+        return Err(ApiError::not_found("项目"));
+    }
+    Ok(Json(ListBody::all(entries)))
+}

@@ -1,0 +1,88 @@
+//! `/api/v1/projects/{id}/reports`: progress reports (进展填报).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use duikou_core::report::{ProgressReport, ReportFields};
+
+use super::{ListBody, NoParams};
+use crate::error::ApiResult;
+use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/projects/{id}/reports", get(list).post(create))
+        .route(
+            "/api/v1/projects/{id}/reports/{report_id}",
+            get(read).put(update).delete(remove),
+        )
+}
+
+/// A project's reports, newest period first.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/reports", tag = "reports",
+    responses((status = 200, body = ListBody<ProgressReport>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    ApiQuery(_): ApiQuery<NoParams>,
+) -> ApiResult<Json<ListBody<ProgressReport>>> {
+    s.store.project(id).await?;
+    Ok(Json(ListBody::all(s.store.reports(id).await?)))
+}
+
+/// Adds the report of a period (one per period; cumulative figures in yuan).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/reports", tag = "reports",
+    request_body = ReportFields,
+    responses((status = 201, body = ProgressReport), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<ReportFields>,
+) -> ApiResult<impl IntoResponse> {
+    let r = s.store.create_report(&s.actor(), id, &fields).await?;
+    Ok((StatusCode::CREATED, etag(r.version), Json(r)))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{id}/reports/{report_id}", tag = "reports",
+    responses((status = 200, body = ProgressReport), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn read(
+    State(s): State<AppState>,
+    Path((id, report_id)): Path<(i64, i64)>,
+) -> ApiResult<impl IntoResponse> {
+    let r = s.store.report(id, report_id).await?;
+    Ok((etag(r.version), Json(r)))
+}
+
+#[utoipa::path(put, path = "/api/v1/projects/{id}/reports/{report_id}", tag = "reports",
+    request_body = ReportFields,
+    responses((status = 200, body = ProgressReport), (status = 412, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Path((id, report_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    ApiJson(fields): ApiJson<ReportFields>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = if_match(&headers)?;
+    let r = s
+        .store
+        .update_report(&s.actor(), id, report_id, expected, &fields)
+        .await?;
+    Ok((etag(r.version), Json(r)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/projects/{id}/reports/{report_id}", tag = "reports",
+    responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
+pub async fn remove(
+    State(s): State<AppState>,
+    Path((id, report_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let expected = if_match(&headers)?;
+    s.store
+        .delete_report(&s.actor(), id, report_id, expected)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,9 @@
+//! API tests: the real server on a random port over a fresh database per test (SQLite in a
+//! temporary folder; PostgreSQL too when `DUIKOU_TEST_POSTGRES` is set).
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+mod projects;
+mod reference;
+mod stats;
+mod validation;
