@@ -31,10 +31,13 @@ fn start_demo(extra: &[&str]) -> (Server, String) {
     let stdout = child.stdout.take().expect("stdout");
     let server = Server(child);
     let started = Instant::now();
-    for line in BufReader::new(stdout).lines() {
+    let mut lines = BufReader::new(stdout).lines();
+    while let Some(line) = lines.next() {
         let line = line.expect("read stdout");
         if let Some(rest) = line.split("http://").nth(1) {
             let base = format!("http://{}", rest.trim_end_matches('/'));
+            // Keep reading what the server prints, so that it never writes into a closed pipe.
+            std::thread::spawn(move || lines.for_each(drop));
             return (server, base);
         }
         assert!(

@@ -168,6 +168,7 @@ pub fn assemble(as_of: NaiveDate, rows: &[GroupRow], period: Option<PeriodStats>
         })
         .collect();
     for row in rows {
+        let row = &without_unsigned_agreements(row);
         total.add(&row.totals);
         if row.large {
             large.add(&row.totals);
@@ -201,6 +202,16 @@ pub fn assemble(as_of: NaiveDate, rows: &[GroupRow], period: Option<PeriodStats>
         large,
         period,
     }
+}
+
+/// An agreement amount is a fact of signing: a project still at 线索 or 洽谈 on the date has
+/// no agreement yet, whatever amount it was given later.
+fn without_unsigned_agreements(row: &GroupRow) -> GroupRow {
+    let mut row = row.clone();
+    if matches!(row.stage, Stage::Lead | Stage::Negotiating) {
+        row.totals.agreement_amount = FieldSum::default();
+    }
+    row
 }
 
 /// Sums rows of stages entered into one list in stage order, zeros included.
@@ -268,6 +279,23 @@ mod tests {
         assert_eq!(s.large.count, 5);
         assert_eq!(s.large.planned_investment.sum.yuan(), 800_000_000);
         assert_eq!(s.by_category.len(), Category::ALL.len());
+        assert_eq!(s.by_stage.len(), Stage::ALL.len());
+    }
+
+    #[test]
+    fn a_project_not_yet_signed_has_no_agreement_amount_on_the_date() {
+        let d = NaiveDate::from_ymd_opt(2018, 12, 31).unwrap();
+        let mut negotiating = row(Stage::Negotiating, Category::Trade, false, 1, 0);
+        negotiating
+            .totals
+            .set(MoneyField::AgreementAmount, 700_000_000, 1);
+        let mut signed = row(Stage::Signed, Category::Trade, false, 1, 0);
+        signed
+            .totals
+            .set(MoneyField::AgreementAmount, 100_000_000, 1);
+        let s = assemble(d, &[negotiating, signed], None);
+        assert_eq!(s.total.agreement_amount.sum.yuan(), 100_000_000);
+        assert_eq!(s.total.agreement_amount.count, 1);
         assert_eq!(s.by_stage.len(), Stage::ALL.len());
     }
 }

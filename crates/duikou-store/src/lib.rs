@@ -8,6 +8,7 @@
 //! version when the caller gives one (optimistic concurrency).
 #![forbid(unsafe_code)]
 
+mod calendar;
 mod changes;
 mod error;
 mod orgs;
@@ -19,6 +20,8 @@ mod regions;
 mod reports;
 mod rows;
 mod stats;
+mod steps;
+mod templates;
 mod transitions;
 
 use std::str::FromStr;
@@ -32,6 +35,8 @@ pub use error::StoreError;
 pub use projects::{NewProject, ProjectFilter, ProjectSort};
 pub use regions::RegionFilter;
 pub use stats::{StatsQuery, StatsScope};
+pub use steps::ProjectSteps;
+pub use templates::TemplateSummary;
 pub use transitions::TransitionInput;
 
 /// Which database a store runs on.
@@ -104,10 +109,14 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
-    /// Connects and brings the schema up to date.
+    /// Connects, brings the schema up to date and adds the step templates shipped with the
+    /// binary that the database does not hold yet.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let store = Store::connect(url).await?;
         store.migrate().await?;
+        store
+            .ensure_shipped_templates(&duikou_core::Actor::system("system"))
+            .await?;
         Ok(store)
     }
 

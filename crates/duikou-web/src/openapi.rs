@@ -50,6 +50,16 @@ use crate::AppState;
         problems::update,
         problems::remove,
         stats::project_stats,
+        templates::list,
+        templates::read,
+        templates::create,
+        steps::instantiate,
+        steps::states,
+        steps::update,
+        steps::schedule,
+        calendar::check,
+        calendar::add,
+        calendar::between,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -1,5 +1,6 @@
 //! Routes of the JSON API, one module per resource.
 
+pub(crate) mod calendar;
 pub(crate) mod health;
 pub(crate) mod orgs;
 pub(crate) mod partnerships;
@@ -9,6 +10,8 @@ pub(crate) mod projects;
 pub(crate) mod regions;
 pub(crate) mod reports;
 pub(crate) mod stats;
+pub(crate) mod steps;
+pub(crate) mod templates;
 
 use axum::routing::get;
 use axum::Router;
@@ -27,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(problems::router())
         .merge(stats::router())
+        .merge(templates::router())
+        .merge(steps::router())
+        .merge(calendar::router())
 }
 
 /// A list response: the items of one page and the total that matched.

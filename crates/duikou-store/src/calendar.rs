@@ -1,0 +1,95 @@
+//! Holiday notices loaded at run time (`duikou calendar load`), merged over the calendar shipped
+//! in the binary, so that next year's notice needs no rebuild.
+
+use duikou_core::calendar::{CalendarEntry, DayKind, WorkCalendar};
+use duikou_core::Actor;
+
+use crate::changes::record;
+use crate::rows::{date_text, RowReader};
+use crate::{now_text, Store, StoreError};
+
+impl Store {
+    /// The working-day calendar: the shipped notices with the loaded ones merged over them.
+    pub async fn calendar(&self) -> Result<WorkCalendar, StoreError> {
+        let rows = sqlx::query("SELECT date, kind, name, year FROM calendar_entries ORDER BY date")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let r = RowReader::new(row, "calendar_entries");
+            entries.push(CalendarEntry {
+                date: r.date("date")?,
+                kind: r.code("kind", |k| match k {
+                    "off" => Some(DayKind::Off),
+                    "work" => Some(DayKind::Work),
+                    _ => None,
+                })?,
+                name: r.text("name")?,
+                year: i32::try_from(r.i64("year")?).unwrap_or_default(),
+            });
+        }
+        let corrupt = |e: duikou_core::calendar::CalendarError| StoreError::Corrupt {
+            table: "calendar_entries",
+            message: e.to_string(),
+        };
+        let loaded = WorkCalendar::from_entries(entries).map_err(corrupt)?;
+        WorkCalendar::official().merged(&loaded).map_err(corrupt)
+    }
+
+    /// Stores the notices of `notices` (replacing earlier loads of the same notice years),
+    /// after checking that they merge with the calendar in force. Returns the years loaded.
+    pub async fn load_calendar(
+        &self,
+        actor: &Actor,
+        notices: &WorkCalendar,
+    ) -> Result<Vec<i32>, StoreError> {
+        let current = self.calendar().await?;
+        current.merged(notices).map_err(|e| {
+            StoreError::Invalid(duikou_core::ValidationError::one(
+                "file",
+                "calendar",
+                e.to_string(),
+            ))
+        })?;
+        let years: Vec<i32> = notices.covered_years().collect();
+        let mut tx = self.begin_write().await?;
+        for y in &years {
+            sqlx::query("DELETE FROM calendar_entries WHERE year = $1")
+                .bind(i64::from(*y))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let now = now_text();
+        for e in notices.entries() {
+            sqlx::query(
+                "INSERT INTO calendar_entries (date, kind, name, year, loaded_at, loaded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(date_text(e.date))
+            .bind(e.kind.as_str())
+            .bind(&e.name)
+            .bind(i64::from(e.year))
+            .bind(&now)
+            .bind(&actor.name)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let label = years
+            .iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        record(
+            &mut tx,
+            "calendar",
+            &label,
+            "load",
+            actor,
+            None::<&()>,
+            Some(&years),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(years)
+    }
+}

@@ -1,0 +1,144 @@
+//! Step templates (流程模板), versioned: saving a template stores a new version; projects keep
+//! the version they were instantiated with.
+
+use duikou_core::steps::Template;
+use duikou_core::Actor;
+use serde::Serialize;
+
+use crate::changes::record;
+use crate::rows::{RowReader, Tx};
+use crate::{now_text, Store, StoreError};
+
+/// One template version in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateSummary {
+    pub key: String,
+    pub name: String,
+    pub version: i32,
+    pub step_count: usize,
+}
+
+fn parse(body: &str) -> Result<Template, StoreError> {
+    Template::from_json(body).map_err(|e| StoreError::Corrupt {
+        table: "step_templates",
+        message: e.to_string(),
+    })
+}
+
+pub(crate) async fn get_in(
+    tx: &mut Tx,
+    key: &str,
+    version: Option<i32>,
+) -> Result<Template, StoreError> {
+    let row = match version {
+        Some(v) => {
+            sqlx::query("SELECT body FROM step_templates WHERE key = $1 AND version = $2")
+                .bind(key)
+                .bind(i64::from(v))
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query(
+                "SELECT body FROM step_templates WHERE key = $1 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+    };
+    let row = row.ok_or_else(|| StoreError::not_found("template", key))?;
+    parse(&RowReader::new(&row, "step_templates").text("body")?)
+}
+
+impl Store {
+    /// Stores `template` as the next version of its key (version 1 for a new key) and returns
+    /// it with that version.
+    pub async fn save_template(
+        &self,
+        actor: &Actor,
+        template: &Template,
+    ) -> Result<Template, StoreError> {
+        template.validate()?;
+        let mut tx = self.begin_write().await?;
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM step_templates WHERE key = $1")
+                .bind(&template.key)
+                .fetch_one(&mut *tx)
+                .await?;
+        let mut saved = template.clone();
+        saved.version = i32::try_from(current.unwrap_or(0) + 1).unwrap_or(i32::MAX);
+        sqlx::query(
+            "INSERT INTO step_templates (key, version, name, body, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&saved.key)
+        .bind(i64::from(saved.version))
+        .bind(&saved.name)
+        .bind(saved.to_json())
+        .bind(now_text())
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        let id = format!("{}@{}", saved.key, saved.version);
+        record(
+            &mut tx,
+            "template",
+            &id,
+            "create",
+            actor,
+            None::<&()>,
+            Some(&saved),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// The given version of a template, or its latest.
+    pub async fn template(&self, key: &str, version: Option<i32>) -> Result<Template, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let t = get_in(&mut tx, key, version).await;
+        tx.commit().await?;
+        t
+    }
+
+    /// Every template at its latest version, by key.
+    pub async fn templates(&self) -> Result<Vec<TemplateSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.body FROM step_templates t WHERE t.version = \
+             (SELECT MAX(v.version) FROM step_templates v WHERE v.key = t.key) ORDER BY t.key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let t = parse(&RowReader::new(row, "step_templates").text("body")?)?;
+                Ok(TemplateSummary {
+                    step_count: t.step_count(),
+                    key: t.key,
+                    name: t.name,
+                    version: t.version,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores the templates shipped with the binary whose key the database does not hold yet.
+    /// Returns how many were added.
+    pub async fn ensure_shipped_templates(&self, actor: &Actor) -> Result<usize, StoreError> {
+        let mut added = 0;
+        for t in Template::shipped() {
+            let exists: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM step_templates WHERE key = $1")
+                    .bind(&t.key)
+                    .fetch_one(&self.pool)
+                    .await?;
+            if exists == 0 {
+                self.save_template(actor, &t).await?;
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+}

@@ -1,0 +1,60 @@
+//! `/api/v1/templates`: step templates (流程模板), versioned; import and export as JSON.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use duikou_core::steps::Template;
+use serde::Deserialize;
+
+use super::{ListBody, NoParams};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/templates", get(list).post(create))
+        .route("/api/v1/templates/{key}", get(read))
+}
+
+/// Every template at its latest version.
+#[utoipa::path(get, path = "/api/v1/templates", tag = "steps",
+    responses((status = 200, body = ListBody<serde_json::Value>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiQuery(_): ApiQuery<NoParams>,
+) -> ApiResult<Json<ListBody<duikou_store::TemplateSummary>>> {
+    Ok(Json(ListBody::all(s.store.templates().await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateParams {
+    /// A version; the latest when absent.
+    version: Option<i32>,
+}
+
+/// A template as JSON (the export format; POST it back to import).
+#[utoipa::path(get, path = "/api/v1/templates/{key}", tag = "steps", params(TemplateParams),
+    responses((status = 200, body = Template), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn read(
+    State(s): State<AppState>,
+    Path(key): Path<String>,
+    ApiQuery(p): ApiQuery<TemplateParams>,
+) -> ApiResult<Json<Template>> {
+    Ok(Json(s.store.template(&key, p.version).await?))
+}
+
+/// Imports a template: stored as the next version of its key. Projects already using an
+/// older version keep it.
+#[utoipa::path(post, path = "/api/v1/templates", tag = "steps", request_body = Template,
+    responses((status = 201, body = Template), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiJson(template): ApiJson<Template>,
+) -> ApiResult<impl IntoResponse> {
+    let saved = s.store.save_template(&s.actor(), &template).await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
