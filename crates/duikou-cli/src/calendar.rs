@@ -45,8 +45,29 @@ fn caveat<T>(a: &Answer<T>) -> String {
     }
 }
 
+/// Stores a notice file in the database.
+pub async fn load(file: &std::path::Path, url: &str) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let notices =
+        WorkCalendar::from_csv(&text).with_context(|| format!("{} 格式有误", file.display()))?;
+    let store = crate::open(url).await?;
+    let years = store
+        .load_calendar(&duikou_core::Actor::system("cli"), &notices)
+        .await
+        .with_context(|| format!("{} 无法载入", file.display()))?;
+    let years: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    println!(
+        "已载入{}年放假安排，共{}条。",
+        years.join("、"),
+        notices.entries().count()
+    );
+    Ok(())
+}
+
 pub fn run(cmd: CalendarCommand) -> anyhow::Result<()> {
     match cmd {
+        CalendarCommand::Load { .. } => anyhow::bail!("calendar load runs with a database"),
         CalendarCommand::Add { date, days, file } => {
             let cal = calendar(&file)?;
             let a = cal

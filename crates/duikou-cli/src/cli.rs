@@ -48,6 +48,32 @@ pub enum Command {
     /// Working days on the official calendar (holidays and make-up working days).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Step templates (流程模板): list, export as JSON, import a new version.
+    #[command(subcommand)]
+    Template(TemplateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// The templates in the database, at their latest versions.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Print a template as JSON (the import format).
+    Export {
+        key: String,
+        #[arg(long)]
+        version: Option<i32>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Store a template from a JSON file as the next version of its key.
+    Import {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +106,13 @@ pub enum CalendarCommand {
     Years {
         #[arg(long)]
         file: Vec<std::path::PathBuf>,
+    },
+    /// Store a new notice (CSV: date,kind,name,year; kind off or work) in the database, so that
+    /// the server counts with it without a rebuild.
+    Load {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
 }
 

@@ -28,7 +28,7 @@ fn database_url(db: &DatabaseArg) -> String {
     db.database.clone().unwrap_or_else(default_database)
 }
 
-async fn open(url: &str) -> anyhow::Result<Store> {
+pub(crate) async fn open(url: &str) -> anyhow::Result<Store> {
     Store::open(url)
         .await
         .with_context(|| format!("无法打开数据库 {}", redact_url(url)))
@@ -47,7 +47,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { db, listen } => run_demo(db, listen).await,
+        Command::Calendar(cli::CalendarCommand::Load { file, db }) => {
+            calendar::load(&file, &database_url(&db)).await
+        }
         Command::Calendar(cmd) => calendar::run(cmd),
+        Command::Template(cmd) => template(cmd).await,
     }
 }
 
@@ -117,4 +121,40 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+async fn template(cmd: cli::TemplateCommand) -> anyhow::Result<()> {
+    use cli::TemplateCommand as T;
+    match cmd {
+        T::List { db } => {
+            let store = open(&database_url(&db)).await?;
+            for t in store.templates().await? {
+                println!(
+                    "{}\tv{}\t{}个环节\t{}",
+                    t.key, t.version, t.step_count, t.name
+                );
+            }
+        }
+        T::Export { key, version, db } => {
+            let store = open(&database_url(&db)).await?;
+            println!("{}", store.template(&key, version).await?.to_json());
+        }
+        T::Import { file, db } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 {}", file.display()))?;
+            let t = duikou_core::steps::Template::from_json(&text)
+                .with_context(|| format!("{} 不是有效的流程模板", file.display()))?;
+            let store = open(&database_url(&db)).await?;
+            let saved = store
+                .save_template(&duikou_core::Actor::system("cli"), &t)
+                .await?;
+            println!(
+                "已导入流程模板 {} 第{}版（{}个环节）",
+                saved.key,
+                saved.version,
+                saved.step_count()
+            );
+        }
+    }
+    Ok(())
 }

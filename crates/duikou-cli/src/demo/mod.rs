@@ -25,6 +25,7 @@ mod partnerships;
 mod plan;
 mod problems;
 mod regions;
+mod steps;
 
 use std::collections::HashMap;
 
@@ -113,11 +114,13 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary> {
     plans.extend(others::plans(&mut ctx));
     assign_codes(&mut ctx.rng, &mut plans, 12);
     let written = plan::write(store, &actor, today, &plans).await?;
+    let with_steps = steps::create(store, &actor, &mut ctx.rng, today).await?;
     tracing::info!(
         projects = written.projects,
         transitions = written.transitions,
         reports = written.reports,
         problems = written.problems,
+        with_steps,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo loaded"
     );

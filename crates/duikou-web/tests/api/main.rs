@@ -6,4 +6,5 @@ mod helpers;
 mod projects;
 mod reference;
 mod stats;
+mod steps;
 mod validation;
