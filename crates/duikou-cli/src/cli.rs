@@ -48,9 +48,44 @@ pub enum Command {
     /// Working days on the official calendar (holidays and make-up working days).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// The steps of a project (项目管家): instantiate a template, show the schedule, update a step.
+    #[command(subcommand)]
+    Steps(StepsCommand),
     /// Step templates (流程模板): list, export as JSON, import a new version.
     #[command(subcommand)]
     Template(TemplateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StepsCommand {
+    /// Instantiate a template on a project: `steps instantiate 42 construction_approval --start 2024-03-01`.
+    Instantiate {
+        project: i64,
+        template: String,
+        #[arg(long)]
+        version: Option<i32>,
+        /// The day the first steps start (default today).
+        #[arg(long)]
+        start: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Print a project's schedule: planned and actual dates, days used and left, lateness.
+    Show {
+        project: i64,
+        /// Print the schedule as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Replace one step's state with the JSON in FILE (as returned under `states` by the API).
+    Update {
+        project: i64,
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

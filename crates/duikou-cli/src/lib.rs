@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod demo;
+mod steps;
 
 use std::net::SocketAddr;
 
@@ -24,7 +25,7 @@ fn default_database() -> String {
     format!("sqlite:{}", dir.join("duikou.db").display())
 }
 
-fn database_url(db: &DatabaseArg) -> String {
+pub(crate) fn database_url(db: &DatabaseArg) -> String {
     db.database.clone().unwrap_or_else(default_database)
 }
 
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Calendar(cmd) => calendar::run(cmd),
         Command::Template(cmd) => template(cmd).await,
+        Command::Steps(cmd) => steps::run(cmd).await,
     }
 }
 

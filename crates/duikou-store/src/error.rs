@@ -5,10 +5,10 @@ use duikou_core::ValidationError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{kind} {id} 不存在")]
+    #[error("{}{id}不存在", kind_zh(kind))]
     NotFound { kind: &'static str, id: String },
     /// The caller's version is not the stored one: someone else changed the record meanwhile.
-    #[error("{kind} {id} 已被他人修改（当前版本 {current}）")]
+    #[error("{}{id}已被他人修改（当前版本 {current}）", kind_zh(kind))]
     Stale {
         kind: &'static str,
         id: String,
@@ -105,5 +105,21 @@ pub(crate) fn check_written(
             id: id.to_string(),
             current: read_version + 1,
         })
+    }
+}
+
+/// The Chinese name of a kind of record, for messages.
+pub fn kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "region" => "行政区划",
+        "org" => "单位",
+        "partnership" => "合作关系",
+        "project" => "项目",
+        "progress_report" => "进展报告",
+        "problem" => "问题",
+        "template" => "流程模板",
+        "schedule" => "项目流程",
+        "step" => "环节",
+        _ => "记录",
     }
 }
