@@ -40,6 +40,17 @@ pub enum Command {
         #[arg(long, env = "DUIKOU_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
+    /// Write a synthetic national data set (regions, partnerships, projects with history,
+    /// reports, problems, steps), deterministic for a seed: for benchmarks and load tests.
+    Gen {
+        /// Number of projects.
+        #[arg(long, default_value_t = 100_000)]
+        projects: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Bring the database schema up to date.
     Migrate {
         #[command(flatten)]

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod demo;
+pub mod gen;
 mod steps;
 
 use std::net::SocketAddr;
@@ -54,6 +55,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(cmd) => calendar::run(cmd),
         Command::Template(cmd) => template(cmd).await,
         Command::Steps(cmd) => steps::run(cmd).await,
+        Command::Gen { projects, seed, db } => {
+            let store = open(&database_url(&db)).await?;
+            gen::run(&store, projects, seed).await
+        }
     }
 }
 
