@@ -51,6 +51,9 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Bring the database schema up to date.
     Migrate {
         #[command(flatten)]
@@ -65,6 +68,15 @@ pub enum Command {
     /// Step templates (流程模板): list, export as JSON, import a new version.
     #[command(subcommand)]
     Template(TemplateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of the audit log; report the first broken link, if any.
+    Verify {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

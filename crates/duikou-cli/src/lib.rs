@@ -2,6 +2,7 @@
 //! calls into here, so that tests drive the same code.
 #![forbid(unsafe_code)]
 
+mod audit;
 pub mod calendar;
 pub mod cli;
 pub mod demo;
@@ -55,6 +56,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(cmd) => calendar::run(cmd),
         Command::Template(cmd) => template(cmd).await,
         Command::Steps(cmd) => steps::run(cmd).await,
+        Command::Audit(cmd) => audit::run(cmd).await,
         Command::Gen { projects, seed, db } => {
             let store = open(&database_url(&db)).await?;
             gen::run(&store, projects, seed).await
