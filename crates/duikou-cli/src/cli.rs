@@ -39,6 +39,9 @@ pub enum Command {
         db: DatabaseArg,
         #[arg(long, env = "DUIKOU_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Give every demo user this password (default: a generated one, printed).
+        #[arg(long, env = "DUIKOU_DEMO_PASSWORD")]
+        demo_password: Option<String>,
     },
     /// Write a synthetic national data set (regions, partnerships, projects with history,
     /// reports, problems, steps), deterministic for a seed: for benchmarks and load tests.
@@ -51,6 +54,12 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Accounts: add, list, disable, reset passwords, grant and revoke roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for scripts and operators.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -68,6 +77,76 @@ pub enum Command {
     /// Step templates (流程模板): list, export as JSON, import a new version.
     #[command(subcommand)]
     Template(TemplateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; prints a generated first password unless --password is given.
+    Add {
+        login: String,
+        /// Display name (姓名), default the login.
+        #[arg(long)]
+        name: Option<String>,
+        /// The user's org id.
+        #[arg(long)]
+        org: Option<i64>,
+        #[arg(long)]
+        password: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    Disable {
+        login: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    Enable {
+        login: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Give a user a new generated password, to be changed at the next login.
+    ResetPassword {
+        login: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Grant ROLE (admin, coordinator, editor, leader, viewer) over SCOPE: `all`, `org:ID`,
+    /// `region:CODE` or `partnership:SLUG`.
+    Grant {
+        login: String,
+        role: String,
+        scope: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    Revoke {
+        login: String,
+        role: String,
+        scope: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token of a user and print it on its own line (shown once).
+    Create {
+        #[arg(long)]
+        user: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        expires: Option<i64>,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

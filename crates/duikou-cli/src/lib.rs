@@ -8,6 +8,7 @@ pub mod cli;
 pub mod demo;
 pub mod gen;
 mod steps;
+mod users;
 
 use std::net::SocketAddr;
 
@@ -49,7 +50,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("数据库已是最新结构：{}", redact_url(&url));
             Ok(())
         }
-        Command::Demo { db, listen } => run_demo(db, listen).await,
+        Command::Demo {
+            db,
+            listen,
+            demo_password,
+        } => run_demo(db, listen, demo_password).await,
         Command::Calendar(cli::CalendarCommand::Load { file, db }) => {
             calendar::load(&file, &database_url(&db)).await
         }
@@ -57,6 +62,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Template(cmd) => template(cmd).await,
         Command::Steps(cmd) => steps::run(cmd).await,
         Command::Audit(cmd) => audit::run(cmd).await,
+        Command::User(cmd) => users::run(cmd).await,
+        Command::Token(cmd) => users::token(cmd).await,
         Command::Gen { projects, seed, db } => {
             let store = open(&database_url(&db)).await?;
             gen::run(&store, projects, seed).await
@@ -64,7 +71,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn run_demo(db: DatabaseArg, listen: SocketAddr) -> anyhow::Result<()> {
+async fn run_demo(
+    db: DatabaseArg,
+    listen: SocketAddr,
+    password: Option<String>,
+) -> anyhow::Result<()> {
     // Keep the temporary folder alive for as long as the server runs.
     let (url, _tmp) = match db.database {
         Some(url) => (url, None),
@@ -89,6 +100,25 @@ async fn run_demo(db: DatabaseArg, listen: SocketAddr) -> anyhow::Result<()> {
             summary.projects,
             summary.reports
         );
+        let password = match password {
+            Some(p) => {
+                duikou_core::auth::check_password("", &p)
+                    .context("--demo-password 不符合密码规则")?;
+                p
+            }
+            None => demo_password(),
+        };
+        let logins = demo::create_users(&store, &password).await?;
+        println!("演示账号（密码均为 {password}）：");
+        for l in &logins {
+            println!(
+                "  {:<16} {:<10} {:<6} {}",
+                l.login,
+                l.display_name,
+                l.role.label_zh(),
+                l.scope
+            );
+        }
     }
     serve(store, listen, Some(&url)).await
 }
@@ -166,4 +196,11 @@ async fn template(cmd: cli::TemplateCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A generated demo password that meets the policy and is easy to type.
+fn demo_password() -> String {
+    use rand::Rng;
+    let n: u32 = rand::thread_rng().gen_range(1000..10000);
+    format!("Duikou-demo-{n}")
 }

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use duikou_core::{Money, MoneyUnit};
 use serde_json::Value;
 
+const PASSWORD: &str = "Tour-of-2024";
+
 struct Server(Child);
 
 impl Drop for Server {
@@ -21,7 +23,13 @@ impl Drop for Server {
 /// Starts `duikou demo` and waits for the line with its URL.
 fn start_demo(extra: &[&str]) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_duikou"))
-        .args(["demo", "--listen", "127.0.0.1:0"])
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--demo-password",
+            PASSWORD,
+        ])
         .args(extra)
         .env_remove("DUIKOU_DATABASE_URL")
         .stdout(Stdio::piped())
@@ -48,8 +56,28 @@ fn start_demo(extra: &[&str]) -> (Server, String) {
     panic!("duikou demo exited without printing its URL");
 }
 
+/// Logs in as a printed demo user and returns the session cookie.
+async fn login(base: &str, user: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"login": user, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 200, "{user} logs in with the demo password");
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    cookie.split(';').next().expect("pair").to_owned()
+}
+
 async fn stats(base: &str, query: &str) -> Value {
-    let r = reqwest::get(format!("{base}/api/v1/stats/projects?{query}"))
+    let cookie = login(base, "admin").await;
+    let r = reqwest::Client::new()
+        .get(format!("{base}/api/v1/stats/projects?{query}"))
+        .header("cookie", cookie)
+        .send()
         .await
         .expect("request");
     assert_eq!(r.status(), 200);
@@ -124,4 +152,37 @@ async fn a_demo_database_given_by_url_is_kept_and_reused() {
         .as_i64()
         .expect("count");
     assert_eq!(again, first_total, "the demo is not loaded twice");
+}
+
+#[tokio::test]
+async fn each_printed_demo_login_works_and_sees_its_own_scope() {
+    let (_server, base) = start_demo(&[]);
+    let count = |cookie: String| {
+        let base = base.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .get(format!("{base}/api/v1/projects?limit=1"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.expect("json")["total"]
+                .as_i64()
+                .expect("total")
+        }
+    };
+    let all = count(login(&base, "admin").await).await;
+    let shenyang = count(login(&base, "sy-viewer").await).await;
+    let dalian = count(login(&base, "dl-editor").await).await;
+    assert!(
+        shenyang > 0 && shenyang < all,
+        "a viewer of 京沈 sees that partnership only"
+    );
+    assert!(dalian > 0 && dalian < all);
+    for role in ["coordinator", "editor", "leader", "viewer"] {
+        for side in ["bj", "sy", "sh", "dl"] {
+            login(&base, &format!("{side}-{role}")).await;
+        }
+    }
 }

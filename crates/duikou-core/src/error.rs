@@ -24,7 +24,7 @@ impl FieldError {
 
 /// A rejected input: one or more bad fields. Nothing is written when this is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+#[error("输入有误：{}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
 pub struct ValidationError(pub Vec<FieldError>);
 
 impl ValidationError {

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod actor;
+pub mod auth;
 pub mod calendar;
 pub mod error;
 pub mod money;

@@ -14,6 +14,9 @@ pub enum StoreError {
         id: String,
         current: i64,
     },
+    /// A known user acting out of their rights (the record itself is visible to them).
+    #[error("{0}")]
+    Forbidden(String),
     /// The record is still referenced by others and cannot be deleted.
     #[error("{0}")]
     InUse(String),
@@ -120,6 +123,9 @@ pub fn kind_zh(kind: &str) -> &'static str {
         "template" => "流程模板",
         "schedule" => "项目流程",
         "step" => "环节",
+        "user" => "用户",
+        "token" => "令牌",
+        "grant" => "授权",
         _ => "记录",
     }
 }

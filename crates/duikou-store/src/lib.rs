@@ -8,6 +8,8 @@
 //! version when the caller gives one (optimistic concurrency).
 #![forbid(unsafe_code)]
 
+pub mod accounts;
+mod bulk;
 mod calendar;
 mod changes;
 mod error;
@@ -19,6 +21,7 @@ mod query;
 mod regions;
 mod reports;
 mod rows;
+mod scoped;
 mod stats;
 mod steps;
 mod templates;
@@ -30,10 +33,15 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use changes::ChangeEntry;
-pub use error::StoreError;
+pub use bulk::{
+    BulkLoader, BulkPartnership, BulkProblem, BulkProject, BulkRegion, BulkReport, BulkSchedule,
+    BulkStageChange, BulkStep,
+};
+pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow};
+pub use error::{kind_zh, StoreError};
 pub use projects::{NewProject, ProjectFilter, ProjectSort};
 pub use regions::RegionFilter;
+pub use scoped::Scoped;
 pub use stats::{StatsQuery, StatsScope};
 pub use steps::ProjectSteps;
 pub use templates::TemplateSummary;
@@ -127,6 +135,8 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        // Rows logged before the audit chain (migration 0004) join it once, in id order.
+        self.chain_legacy_rows().await?;
         Ok(())
     }
 

@@ -239,7 +239,24 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<Project>, StoreError> {
-        let w = self.project_where(filter).await?;
+        self.projects_visible(filter, None, sort, descending, limit, offset)
+            .await
+    }
+
+    /// The project list restricted to what `visible` scopes hold (`None`: everything).
+    pub(crate) async fn projects_visible(
+        &self,
+        filter: &ProjectFilter,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+        sort: ProjectSort,
+        descending: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Project>, StoreError> {
+        let mut w = self.project_where(filter).await?;
+        if let Some(v) = visible {
+            w.visible("", v);
+        }
         let cond = w.sql();
         let total: i64 = w
             .bind(sqlx::query(&format!(

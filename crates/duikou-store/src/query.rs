@@ -41,6 +41,44 @@ impl Where {
         let hi = self.text(crate::rows::subtree_end(path));
         self.push(format!("{col} >= {lo} AND {col} < {hi}"));
     }
+    /// Only rows that one of `scopes` holds (a user's read or edit scopes); `p` is the table
+    /// alias with its dot ("p." or ""). An empty list holds nothing.
+    pub fn visible(&mut self, p: &str, scopes: &[duikou_core::auth::ResolvedScope]) {
+        use duikou_core::auth::ResolvedScope as S;
+        if scopes.contains(&S::All) {
+            return;
+        }
+        let mut any = Vec::with_capacity(scopes.len());
+        for s in scopes {
+            match s {
+                S::All => {}
+                S::Org(id) => {
+                    let v = self.int(*id);
+                    any.push(format!("{p}owner_org_id = {v}"));
+                }
+                S::RegionPath(path) => {
+                    for col in ["host_region_path", "source_region_path"] {
+                        let lo = self.text(path.clone());
+                        let hi = self.text(crate::rows::subtree_end(path));
+                        any.push(format!("({p}{col} >= {lo} AND {p}{col} < {hi})"));
+                    }
+                }
+                S::PartnershipPath(path) => {
+                    let lo = self.text(path.clone());
+                    let hi = self.text(crate::rows::subtree_end(path));
+                    any.push(format!(
+                        "({p}partnership_path >= {lo} AND {p}partnership_path < {hi})"
+                    ));
+                }
+            }
+        }
+        if any.is_empty() {
+            self.push("1 = 0".to_owned());
+        } else {
+            self.push(format!("({})", any.join(" OR ")));
+        }
+    }
+
     pub fn sql(&self) -> String {
         if self.conds.is_empty() {
             "1 = 1".to_owned()

@@ -79,7 +79,16 @@ const LATEST_REPORT: &str = "LEFT JOIN progress_reports r ON r.id = \
 
 impl Store {
     pub async fn project_stats(&self, q: &StatsQuery) -> Result<ProjectStats, StoreError> {
-        let mut w = self.stats_where(q).await?;
+        self.project_stats_visible(q, None).await
+    }
+
+    /// Statistics over what `visible` scopes hold (`None`: everything).
+    pub(crate) async fn project_stats_visible(
+        &self,
+        q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+    ) -> Result<ProjectStats, StoreError> {
+        let mut w = self.stats_where(q, visible).await?;
         let asof = w.text(date_text(q.as_of));
         w.push(format!(
             "h.effective_date <= {asof} AND (h.until_date IS NULL OR h.until_date > {asof})"
@@ -98,7 +107,7 @@ impl Store {
         let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         let groups = rows.iter().map(read_group).collect::<Result<Vec<_>, _>>()?;
         let period = match q.period {
-            Some((from, to)) => Some(self.entered(q, from, to).await?),
+            Some((from, to)) => Some(self.entered(q, visible, from, to).await?),
             None => None,
         };
         Ok(assemble(q.as_of, &groups, period))
@@ -108,10 +117,11 @@ impl Store {
     async fn entered(
         &self,
         q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<PeriodStats, StoreError> {
-        let mut w = self.stats_where(q).await?;
+        let mut w = self.stats_where(q, visible).await?;
         let lo = w.text(date_text(from));
         let hi = w.text(date_text(to));
         w.push(format!(
@@ -138,8 +148,15 @@ impl Store {
         })
     }
 
-    async fn stats_where(&self, q: &StatsQuery) -> Result<Where, StoreError> {
+    async fn stats_where(
+        &self,
+        q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+    ) -> Result<Where, StoreError> {
         let mut w = Where::new();
+        if let Some(v) = visible {
+            w.visible("p.", v);
+        }
         match &q.scope {
             StatsScope::All => {}
             StatsScope::Partnership(id) => {

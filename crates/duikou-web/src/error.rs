@@ -76,6 +76,7 @@ impl From<StoreError> for ApiError {
                 format!("{e}；请刷新后重试"),
             ),
             StoreError::InUse(m) => ApiError::new(StatusCode::CONFLICT, "in_use", m),
+            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
             StoreError::Invalid(v) => ApiError::invalid(v.0),
             StoreError::Config(_)
             | StoreError::Database(_)

@@ -61,7 +61,9 @@ use crate::AppState;
         calendar::add,
         calendar::between,
     ),
-    components(schemas(crate::error::ErrorBody))
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
 )]
 pub struct ApiDoc;
 
@@ -70,4 +72,26 @@ pub fn router() -> Router<AppState> {
         "/api/openapi.json",
         get(|| async { Json(ApiDoc::openapi()) }),
     )
+}
+
+/// Bearer tokens and the session cookie, declared for clients.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
 }

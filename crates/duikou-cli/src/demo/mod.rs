@@ -26,6 +26,9 @@ mod plan;
 mod problems;
 mod regions;
 mod steps;
+mod users;
+
+pub use users::{create as create_users, DemoLogin};
 
 use std::collections::HashMap;
 

@@ -14,6 +14,7 @@
 mod fixtures;
 mod helpers;
 
+mod audit;
 mod concurrency;
 mod history;
 mod lists;

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use duikou_core::calendar::Answer;
 use serde::Deserialize;
 
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::AppState;
@@ -30,6 +31,7 @@ pub struct DateParam {
     responses((status = 200, body = serde_json::Value)))]
 pub async fn check(
     State(s): State<AppState>,
+    _u: CurrentUser,
     ApiQuery(p): ApiQuery<DateParam>,
 ) -> ApiResult<Json<Answer<bool>>> {
     Ok(Json(s.store.calendar().await?.is_working_day(p.date)))
@@ -48,6 +50,7 @@ pub struct AddParams {
     responses((status = 200, body = serde_json::Value)))]
 pub async fn add(
     State(s): State<AppState>,
+    _u: CurrentUser,
     ApiQuery(p): ApiQuery<AddParams>,
 ) -> ApiResult<Json<Answer<NaiveDate>>> {
     s.store
@@ -73,6 +76,7 @@ pub struct BetweenParams {
     responses((status = 200, body = serde_json::Value)))]
 pub async fn between(
     State(s): State<AppState>,
+    _u: CurrentUser,
     ApiQuery(p): ApiQuery<BetweenParams>,
 ) -> ApiResult<Json<Answer<i64>>> {
     let cal = s.store.calendar().await?;

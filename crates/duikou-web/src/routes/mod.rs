@@ -9,9 +9,11 @@ mod project_body;
 pub(crate) mod projects;
 pub(crate) mod regions;
 pub(crate) mod reports;
+pub(crate) mod session;
 pub(crate) mod stats;
 pub(crate) mod steps;
 pub(crate) mod templates;
+pub(crate) mod users;
 
 use axum::routing::get;
 use axum::Router;
@@ -33,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .merge(templates::router())
         .merge(steps::router())
         .merge(calendar::router())
+        .merge(session::router())
+        .merge(users::router())
 }
 
 /// A list response: the items of one page and the total that matched.

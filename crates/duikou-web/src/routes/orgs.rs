@@ -9,6 +9,7 @@ use duikou_core::org::{Org, OrgInput};
 use serde::Deserialize;
 
 use super::ListBody;
+use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -30,6 +31,7 @@ pub struct OrgParams {
     responses((status = 200, body = ListBody<Org>)))]
 pub async fn list(
     State(s): State<AppState>,
+    _u: CurrentUser,
     ApiQuery(p): ApiQuery<OrgParams>,
 ) -> ApiResult<Json<ListBody<Org>>> {
     Ok(Json(ListBody::all(
@@ -41,15 +43,21 @@ pub async fn list(
     responses((status = 201, body = Org), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
+    u: CurrentUser,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let o = s.store.create_org(&s.actor(), &input).await?;
+    u.scoped(&s.store).require_admin()?;
+    let o = s.store.create_org(&u.access.actor(), &input).await?;
     Ok((StatusCode::CREATED, etag(o.version), Json(o)))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs",
     responses((status = 200, body = Org), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn read(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+pub async fn read(
+    State(s): State<AppState>,
+    _u: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
     let o = s.store.org(id).await?;
     Ok((etag(o.version), Json(o)))
 }
@@ -58,12 +66,17 @@ pub async fn read(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<i
     responses((status = 200, body = Org), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<impl IntoResponse> {
+    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
-    let o = s.store.update_org(&s.actor(), id, expected, &input).await?;
+    let o = s
+        .store
+        .update_org(&u.access.actor(), id, expected, &input)
+        .await?;
     Ok((etag(o.version), Json(o)))
 }
 
@@ -71,10 +84,12 @@ pub async fn update(
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
+    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
-    s.store.delete_org(&s.actor(), id, expected).await?;
+    s.store.delete_org(&u.access.actor(), id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use duikou_core::partnership::{Partnership, PartnershipInput};
 
 use super::{ListBody, NoParams};
+use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -33,6 +34,7 @@ pub(crate) async fn resolve(s: &AppState, key: &str) -> ApiResult<Partnership> {
     responses((status = 200, body = ListBody<Partnership>)))]
 pub async fn list(
     State(s): State<AppState>,
+    _u: CurrentUser,
     ApiQuery(_): ApiQuery<NoParams>,
 ) -> ApiResult<Json<ListBody<Partnership>>> {
     Ok(Json(ListBody::all(s.store.partnerships().await?)))
@@ -43,9 +45,14 @@ pub async fn list(
     responses((status = 201, body = Partnership), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
+    u: CurrentUser,
     ApiJson(input): ApiJson<PartnershipInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let p = s.store.create_partnership(&s.actor(), &input).await?;
+    u.scoped(&s.store).require_admin()?;
+    let p = s
+        .store
+        .create_partnership(&u.access.actor(), &input)
+        .await?;
     Ok((StatusCode::CREATED, etag(p.version), Json(p)))
 }
 
@@ -54,6 +61,7 @@ pub async fn create(
     responses((status = 200, body = Partnership), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read(
     State(s): State<AppState>,
+    _u: CurrentUser,
     Path(key): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
     let p = resolve(&s, &key).await?;
@@ -65,15 +73,17 @@ pub async fn read(
     responses((status = 200, body = Partnership), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(key): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<PartnershipInput>,
 ) -> ApiResult<impl IntoResponse> {
+    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     let id = resolve(&s, &key).await?.id;
     let p = s
         .store
-        .update_partnership(&s.actor(), id, expected, &input)
+        .update_partnership(&u.access.actor(), id, expected, &input)
         .await?;
     Ok((etag(p.version), Json(p)))
 }
@@ -82,11 +92,15 @@ pub async fn update(
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
+    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     let id = resolve(&s, &key).await?.id;
-    s.store.delete_partnership(&s.actor(), id, expected).await?;
+    s.store
+        .delete_partnership(&u.access.actor(), id, expected)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

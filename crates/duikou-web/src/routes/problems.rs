@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use duikou_core::problem::{Problem, ProblemFields};
 
 use super::{ListBody, NoParams};
+use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -26,11 +27,12 @@ pub fn router() -> Router<AppState> {
     responses((status = 200, body = ListBody<Problem>)))]
 pub async fn list(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     ApiQuery(_): ApiQuery<NoParams>,
 ) -> ApiResult<Json<ListBody<Problem>>> {
-    s.store.project(id).await?;
-    Ok(Json(ListBody::all(s.store.problems(id).await?)))
+    u.scoped(&s.store).project(id).await?;
+    Ok(Json(ListBody::all(u.scoped(&s.store).problems(id).await?)))
 }
 
 /// Adds a problem (堵点) with its owner and due date.
@@ -39,10 +41,11 @@ pub async fn list(
     responses((status = 201, body = Problem), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<ProblemFields>,
 ) -> ApiResult<impl IntoResponse> {
-    let r = s.store.create_problem(&s.actor(), id, &fields).await?;
+    let r = u.scoped(&s.store).create_problem(id, &fields).await?;
     Ok((StatusCode::CREATED, etag(r.version), Json(r)))
 }
 
@@ -50,9 +53,10 @@ pub async fn create(
     responses((status = 200, body = Problem), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path((id, problem_id)): Path<(i64, i64)>,
 ) -> ApiResult<impl IntoResponse> {
-    let r = s.store.problem(id, problem_id).await?;
+    let r = u.scoped(&s.store).problem(id, problem_id).await?;
     Ok((etag(r.version), Json(r)))
 }
 
@@ -61,14 +65,15 @@ pub async fn read(
     responses((status = 200, body = Problem), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path((id, problem_id)): Path<(i64, i64)>,
     headers: HeaderMap,
     ApiJson(fields): ApiJson<ProblemFields>,
 ) -> ApiResult<impl IntoResponse> {
     let expected = if_match(&headers)?;
-    let r = s
-        .store
-        .update_problem(&s.actor(), id, problem_id, expected, &fields)
+    let r = u
+        .scoped(&s.store)
+        .update_problem(id, problem_id, expected, &fields)
         .await?;
     Ok((etag(r.version), Json(r)))
 }
@@ -77,12 +82,13 @@ pub async fn update(
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path((id, problem_id)): Path<(i64, i64)>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let expected = if_match(&headers)?;
-    s.store
-        .delete_problem(&s.actor(), id, problem_id, expected)
+    u.scoped(&s.store)
+        .delete_problem(id, problem_id, expected)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

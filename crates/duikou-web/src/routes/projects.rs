@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::project_body::ProjectBody;
 use super::{ListBody, NoParams};
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -65,6 +66,7 @@ pub struct ProjectParams {
     responses((status = 200, body = ListBody<Project>), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
+    u: CurrentUser,
     ApiQuery(p): ApiQuery<ProjectParams>,
 ) -> ApiResult<Json<ListBody<Project>>> {
     let limit = p.limit.unwrap_or(50);
@@ -104,8 +106,8 @@ pub async fn list(
         updated_since: p.updated_since,
         generated: p.generated,
     };
-    let page = s
-        .store
+    let page = u
+        .scoped(&s.store)
         .projects(&filter, sort, descending, limit, offset)
         .await
         .map_err(|e| match e {
@@ -140,6 +142,7 @@ pub(crate) fn known<T>(r: ApiResult<T>, param: &str) -> ApiResult<T> {
     responses((status = 201, body = Project), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
+    u: CurrentUser,
     ApiJson(body): ApiJson<ProjectBody>,
 ) -> ApiResult<impl IntoResponse> {
     let (fields, stage, since) = body.into_fields()?;
@@ -157,14 +160,18 @@ pub async fn create(
         stage: stage.unwrap_or(Stage::Lead),
         stage_since,
     };
-    let p = s.store.create_project(&s.actor(), &new).await?;
+    let p = u.scoped(&s.store).create_project(&new).await?;
     Ok((StatusCode::CREATED, etag(p.version), Json(p)))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects",
     responses((status = 200, body = Project), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn read(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
-    let p = s.store.project(id).await?;
+pub async fn read(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let p = u.scoped(&s.store).project(id).await?;
     Ok((etag(p.version), Json(p)))
 }
 
@@ -174,6 +181,7 @@ pub async fn read(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<i
         (status = 428, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<ProjectBody>,
@@ -191,9 +199,9 @@ pub async fn update(
         ));
     }
     let (fields, _, _) = body.into_fields()?;
-    let p = s
-        .store
-        .update_project(&s.actor(), id, expected, &fields)
+    let p = u
+        .scoped(&s.store)
+        .update_project(id, expected, &fields)
         .await?;
     Ok((etag(p.version), Json(p)))
 }
@@ -202,11 +210,12 @@ pub async fn update(
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let expected = if_match(&headers)?;
-    s.store.delete_project(&s.actor(), id, expected).await?;
+    u.scoped(&s.store).delete_project(id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -235,6 +244,7 @@ pub struct TransitionResult {
     responses((status = 201, body = TransitionResult), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn transition(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<TransitionBody>,
@@ -250,9 +260,9 @@ pub async fn transition(
         reason: body.reason,
         override_rules: body.override_rules,
     };
-    let (project, change) = s
-        .store
-        .transition(&s.actor(), id, expected, &input, today)
+    let (project, change) = u
+        .scoped(&s.store)
+        .transition(id, expected, &input, today)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -266,11 +276,14 @@ pub async fn transition(
     responses((status = 200, body = ListBody<StageChange>)))]
 pub async fn transitions(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     ApiQuery(_): ApiQuery<NoParams>,
 ) -> ApiResult<Json<ListBody<StageChange>>> {
-    s.store.project(id).await?;
-    Ok(Json(ListBody::all(s.store.stage_changes(id).await?)))
+    u.scoped(&s.store).project(id).await?;
+    Ok(Json(ListBody::all(
+        u.scoped(&s.store).stage_changes(id).await?,
+    )))
 }
 
 /// Every recorded change of a project: who, when, before and after.
@@ -278,9 +291,10 @@ pub async fn transitions(
     responses((status = 200, body = ListBody<serde_json::Value>)))]
 pub async fn history(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ListBody<ChangeEntry>>> {
-    let entries = s.store.history("project", &id.to_string()).await?;
+    let entries = u.scoped(&s.store).project_history(id).await?;
     if entries.is_empty() {
         return Err(ApiError::not_found("项目"));
     }

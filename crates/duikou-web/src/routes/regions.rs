@@ -10,6 +10,7 @@ use duikou_store::RegionFilter;
 use serde::Deserialize;
 
 use super::ListBody;
+use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -38,6 +39,7 @@ pub struct RegionParams {
     responses((status = 200, body = ListBody<Region>)))]
 pub async fn list(
     State(s): State<AppState>,
+    _u: CurrentUser,
     ApiQuery(p): ApiQuery<RegionParams>,
 ) -> ApiResult<Json<ListBody<Region>>> {
     let filter = RegionFilter {
@@ -53,9 +55,11 @@ pub async fn list(
     responses((status = 201, body = Region), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
+    u: CurrentUser,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let r = s.store.create_region(&s.actor(), &input).await?;
+    u.scoped(&s.store).require_admin()?;
+    let r = s.store.create_region(&u.access.actor(), &input).await?;
     Ok((StatusCode::CREATED, etag(r.version), Json(r)))
 }
 
@@ -63,6 +67,7 @@ pub async fn create(
     responses((status = 200, body = Region), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read(
     State(s): State<AppState>,
+    _u: CurrentUser,
     Path(code): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
     let r = s.store.region(&code).await?;
@@ -74,14 +79,16 @@ pub async fn read(
     responses((status = 200, body = Region), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(code): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> ApiResult<impl IntoResponse> {
+    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     let r = s
         .store
-        .update_region(&s.actor(), &code, expected, &input)
+        .update_region(&u.access.actor(), &code, expected, &input)
         .await?;
     Ok((etag(r.version), Json(r)))
 }
@@ -91,10 +98,14 @@ pub async fn update(
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
+    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
-    s.store.delete_region(&s.actor(), &code, expected).await?;
+    s.store
+        .delete_region(&u.access.actor(), &code, expected)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use duikou_core::report::{ProgressReport, ReportFields};
 
 use super::{ListBody, NoParams};
+use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -26,11 +27,12 @@ pub fn router() -> Router<AppState> {
     responses((status = 200, body = ListBody<ProgressReport>)))]
 pub async fn list(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     ApiQuery(_): ApiQuery<NoParams>,
 ) -> ApiResult<Json<ListBody<ProgressReport>>> {
-    s.store.project(id).await?;
-    Ok(Json(ListBody::all(s.store.reports(id).await?)))
+    u.scoped(&s.store).project(id).await?;
+    Ok(Json(ListBody::all(u.scoped(&s.store).reports(id).await?)))
 }
 
 /// Adds the report of a period (one per period; cumulative figures in yuan).
@@ -39,10 +41,11 @@ pub async fn list(
     responses((status = 201, body = ProgressReport), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<ReportFields>,
 ) -> ApiResult<impl IntoResponse> {
-    let r = s.store.create_report(&s.actor(), id, &fields).await?;
+    let r = u.scoped(&s.store).create_report(id, &fields).await?;
     Ok((StatusCode::CREATED, etag(r.version), Json(r)))
 }
 
@@ -50,9 +53,10 @@ pub async fn create(
     responses((status = 200, body = ProgressReport), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path((id, report_id)): Path<(i64, i64)>,
 ) -> ApiResult<impl IntoResponse> {
-    let r = s.store.report(id, report_id).await?;
+    let r = u.scoped(&s.store).report(id, report_id).await?;
     Ok((etag(r.version), Json(r)))
 }
 
@@ -61,14 +65,15 @@ pub async fn read(
     responses((status = 200, body = ProgressReport), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path((id, report_id)): Path<(i64, i64)>,
     headers: HeaderMap,
     ApiJson(fields): ApiJson<ReportFields>,
 ) -> ApiResult<impl IntoResponse> {
     let expected = if_match(&headers)?;
-    let r = s
-        .store
-        .update_report(&s.actor(), id, report_id, expected, &fields)
+    let r = u
+        .scoped(&s.store)
+        .update_report(id, report_id, expected, &fields)
         .await?;
     Ok((etag(r.version), Json(r)))
 }
@@ -77,12 +82,13 @@ pub async fn update(
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path((id, report_id)): Path<(i64, i64)>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let expected = if_match(&headers)?;
-    s.store
-        .delete_report(&s.actor(), id, report_id, expected)
+    u.scoped(&s.store)
+        .delete_report(id, report_id, expected)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,6 +10,7 @@ use duikou_store::{StatsQuery, StatsScope};
 use serde::{Deserialize, Serialize};
 
 use super::projects::known;
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::AppState;
@@ -62,6 +63,7 @@ pub struct StatsBody {
     responses((status = 200, body = StatsBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn project_stats(
     State(s): State<AppState>,
+    u: CurrentUser,
     ApiQuery(p): ApiQuery<StatsParams>,
 ) -> ApiResult<Json<StatsBody>> {
     let (scope, label) = match (&p.partnership, &p.region) {
@@ -132,7 +134,7 @@ pub async fn project_stats(
         min_planned_investment: p.min_planned_investment,
         period,
     };
-    let stats = s.store.project_stats(&query).await?;
+    let stats = u.scoped(&s.store).project_stats(&query).await?;
     Ok(Json(StatsBody {
         scope: label,
         stats,

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use duikou_core::steps::{Schedule, StepState};
 use serde::Deserialize;
 
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{etag, if_match, ApiJson};
 use crate::AppState;
@@ -38,23 +39,16 @@ pub struct InstantiateBody {
     responses((status = 201, body = Schedule), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn instantiate(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<InstantiateBody>,
 ) -> ApiResult<impl IntoResponse> {
     let calendar = s.store.calendar().await?;
     let today = s.today();
     let start = body.start.unwrap_or(today);
-    let schedule = s
-        .store
-        .instantiate_steps(
-            &s.actor(),
-            id,
-            &body.template,
-            body.version,
-            start,
-            &calendar,
-            today,
-        )
+    let schedule = u
+        .scoped(&s.store)
+        .instantiate_steps(id, &body.template, body.version, start, &calendar, today)
         .await?;
     Ok((StatusCode::CREATED, etag(1), Json(schedule)))
 }
@@ -64,11 +58,11 @@ pub async fn instantiate(
     responses((status = 200, body = serde_json::Value), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn states(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<impl IntoResponse> {
-    s.store.project(id).await?;
-    let (steps, _) = s
-        .store
+    let steps = u
+        .scoped(&s.store)
         .project_steps(id)
         .await?
         .ok_or_else(|| ApiError::not_found("该项目的流程"))?;
@@ -84,6 +78,7 @@ pub async fn states(
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
+    u: CurrentUser,
     Path((id, key)): Path<(i64, String)>,
     headers: HeaderMap,
     ApiJson(state): ApiJson<StepState>,
@@ -97,9 +92,9 @@ pub async fn update(
         ));
     }
     let calendar = s.store.calendar().await?;
-    let (schedule, version) = s
-        .store
-        .update_step(&s.actor(), id, expected, &state, &calendar, s.today())
+    let (schedule, version) = u
+        .scoped(&s.store)
+        .update_step(id, expected, &state, &calendar, s.today())
         .await?;
     Ok((etag(version), Json(schedule)))
 }
@@ -108,7 +103,15 @@ pub async fn update(
 /// dependencies, days used and left, lateness, the critical path and today's line.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/schedule", tag = "steps",
     responses((status = 200, body = Schedule), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn schedule(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Schedule>> {
+pub async fn schedule(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Schedule>> {
     let calendar = s.store.calendar().await?;
-    Ok(Json(s.store.schedule(id, &calendar, s.today()).await?))
+    Ok(Json(
+        u.scoped(&s.store)
+            .schedule(id, &calendar, s.today())
+            .await?,
+    ))
 }

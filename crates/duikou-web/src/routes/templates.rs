@@ -9,6 +9,7 @@ use duikou_core::steps::Template;
 use serde::Deserialize;
 
 use super::{ListBody, NoParams};
+use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
     responses((status = 200, body = ListBody<serde_json::Value>)))]
 pub async fn list(
     State(s): State<AppState>,
+    _u: CurrentUser,
     ApiQuery(_): ApiQuery<NoParams>,
 ) -> ApiResult<Json<ListBody<duikou_store::TemplateSummary>>> {
     Ok(Json(ListBody::all(s.store.templates().await?)))
@@ -41,6 +43,7 @@ pub struct TemplateParams {
     responses((status = 200, body = Template), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read(
     State(s): State<AppState>,
+    _u: CurrentUser,
     Path(key): Path<String>,
     ApiQuery(p): ApiQuery<TemplateParams>,
 ) -> ApiResult<Json<Template>> {
@@ -53,8 +56,10 @@ pub async fn read(
     responses((status = 201, body = Template), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
+    u: CurrentUser,
     ApiJson(template): ApiJson<Template>,
 ) -> ApiResult<impl IntoResponse> {
-    let saved = s.store.save_template(&s.actor(), &template).await?;
+    u.scoped(&s.store).require_admin()?;
+    let saved = s.store.save_template(&u.access.actor(), &template).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }

@@ -13,6 +13,8 @@ pub struct TestApp {
     pub base: String,
     pub client: Client,
     pub store: Store,
+    /// The bearer token requests carry unless told otherwise (an administrator's).
+    pub token: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _guard: DbGuard,
@@ -131,10 +133,12 @@ impl TestApp {
             .await
             .expect("serve");
         });
+        let token = admin_token(&store).await;
         TestApp {
             base: format!("http://{addr}"),
             client: Client::new(),
             store,
+            token,
             shutdown: Some(tx),
             server: Some(server),
             _guard: guard,
@@ -164,7 +168,10 @@ impl TestApp {
         body: Option<Value>,
         if_match: Option<&str>,
     ) -> Response {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -241,15 +248,17 @@ pub fn project_body(seed: &Seed, name: &str) -> Value {
     })
 }
 
-/// Runs a test body once per backend.
+/// Runs a test body once per backend. The app (its server and database) stays alive until
+/// the body is done, whatever parts of it the body's future captures.
 pub async fn each_backend<F, Fut>(f: F)
 where
-    F: Fn(TestApp) -> Fut,
+    F: Fn(std::rc::Rc<TestApp>) -> Fut,
     Fut: Future<Output = ()>,
 {
     for b in backends() {
-        let app = TestApp::start(b).await;
-        f(app).await;
+        let app = std::rc::Rc::new(TestApp::start(b).await);
+        f(app.clone()).await;
+        drop(app);
     }
 }
 
@@ -259,4 +268,38 @@ pub fn field_error<'a>(body: &'a Value, field: &str) -> Option<&'a Value> {
         .as_array()?
         .iter()
         .find(|d| d["field"] == field)
+}
+
+/// An administrator (created on first use) and a fresh token of theirs.
+pub async fn admin_token(store: &Store) -> String {
+    use duikou_core::auth::{Grant, Role, Scope};
+    use duikou_store::accounts::{NewToken, NewUser};
+    let user = match store.user("admin").await {
+        Ok(u) => u,
+        Err(_) => {
+            let system = duikou_core::Actor::system("test");
+            let new = NewUser {
+                login: "admin".into(),
+                display_name: "管理员".into(),
+                org_id: None,
+                password: Some("Liaoning-2024".into()),
+            };
+            store.create_user(&system, &new).await.expect("admin");
+            let g = Grant {
+                role: Role::Admin,
+                scope: Scope::All,
+            };
+            store.grant(&system, "admin", &g).await.expect("grant")
+        }
+    };
+    let new = NewToken {
+        name: "tests".into(),
+        expires_in_days: None,
+        grants: None,
+    };
+    store
+        .create_token(&user, &new, chrono::Utc::now())
+        .await
+        .expect("token")
+        .1
 }

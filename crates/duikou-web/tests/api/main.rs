@@ -2,7 +2,9 @@
 //! temporary folder; PostgreSQL too when `DUIKOU_TEST_POSTGRES` is set).
 #![allow(clippy::unwrap_used)]
 
+mod accounts;
 mod helpers;
+mod permissions;
 mod projects;
 mod reference;
 mod stats;

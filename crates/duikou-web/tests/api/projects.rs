@@ -159,7 +159,7 @@ async fn transitions_follow_the_stage_rules_and_are_recorded() {
         let actions: Vec<_> = h["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
         assert_eq!(actions[0], "create");
         assert_eq!(actions.iter().filter(|a| *a == "transition").count(), 4);
-        assert_eq!(h["items"][0]["actor"], "api");
+        assert_eq!(h["items"][0]["actor"], "admin", "history names the acting user");
     })
     .await;
 }

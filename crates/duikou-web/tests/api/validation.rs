@@ -138,6 +138,7 @@ async fn malformed_json_and_wrong_content_type_are_refused() {
         let r = app
             .client
             .post(format!("{}/api/v1/projects", app.base))
+            .bearer_auth(&app.token)
             .header("content-type", "application/json")
             .body(r#"{"name": "#.to_owned())
             .send()
@@ -147,6 +148,7 @@ async fn malformed_json_and_wrong_content_type_are_refused() {
         let r = app
             .client
             .post(format!("{}/api/v1/projects", app.base))
+            .bearer_auth(&app.token)
             .body("name=x")
             .send()
             .await

@@ -1,0 +1,555 @@
+//! `duikou-bench`: Duikou at national scale, side by side with its peers.
+//!
+//! `duikou-bench all` (1 000 000 projects) or `duikou-bench quick` (100 000) builds the data set
+//! with `duikou gen` if it is missing, starts the real server as a separate process on a
+//! loopback port, and measures: headline statistics, project list pages, HTTP throughput
+//! under 64 connections with the server's peak memory, the same statistics in DuckDB over
+//! Parquet, and the statistics and lists again on PostgreSQL. Prints a Markdown report (and
+//! writes it to `--out`). Add a benchmark by adding a [`Section`] in [`run_suite`].
+#![forbid(unsafe_code)]
+
+mod load;
+mod report;
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use duikou_store::Store;
+
+use report::{ms, Report, Section, Timing};
+use server::Server;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "duikou-bench",
+    about = "Benchmarks of Duikou at national scale"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct Opts {
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where data sets, Parquet exports and results go.
+    #[arg(long, default_value = "/tmp/duikou-bench")]
+    dir: PathBuf,
+    /// Repetitions of each sequential measurement.
+    #[arg(long)]
+    runs: Option<usize>,
+    /// Seconds of each HTTP load run.
+    #[arg(long)]
+    load_seconds: Option<u64>,
+    /// Projects of the PostgreSQL data set (default: the same as SQLite's).
+    #[arg(long)]
+    pg_projects: Option<u64>,
+    #[arg(long)]
+    no_postgres: bool,
+    #[arg(long)]
+    no_duckdb: bool,
+    /// Write the Markdown report here too (default DIR/results-N.md).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Everything at 1 000 000 projects.
+    All(Opts),
+    /// Everything at 100 000 projects (under two minutes once the data set exists).
+    Quick(Opts),
+    /// Everything at N projects.
+    Run {
+        #[arg(long)]
+        projects: u64,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Only build (or find) the SQLite data set.
+    Gen {
+        #[arg(long)]
+        projects: u64,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// The server process the harness starts (the real `duikou serve`).
+    #[command(hide = true)]
+    Serve {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        listen: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let result = match Cli::parse().command {
+        Cmd::All(o) => run_suite(1_000_000, o).await,
+        Cmd::Quick(o) => run_suite(100_000, o).await,
+        Cmd::Run { projects, opts } => run_suite(projects, opts).await,
+        Cmd::Gen { projects, opts } => sqlite_dataset(&opts, projects).await.map(|_| ()),
+        Cmd::Serve { database, listen } => {
+            let cli = duikou_cli::cli::Cli::parse_from([
+                "duikou",
+                "serve",
+                "--database",
+                &database,
+                "--listen",
+                &listen,
+            ]);
+            duikou_cli::run(cli).await
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("duikou-bench: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// An administrator of the data set (created on first use) and a fresh API token of theirs:
+/// every API request is authenticated, so the benchmarks carry the token as a client would.
+async fn bench_token(url: &str) -> anyhow::Result<String> {
+    use duikou_core::auth::{Grant, Role, Scope};
+    use duikou_store::accounts::{NewToken, NewUser};
+    let store = Store::open(url).await?;
+    let user = match store.user("bench").await {
+        Ok(u) => u,
+        Err(_) => {
+            let system = duikou_core::Actor::system("bench");
+            let new = NewUser {
+                login: "bench".into(),
+                display_name: "基准测试".into(),
+                org_id: None,
+                password: Some("Liaoning-2024-dk".into()),
+            };
+            store.create_user(&system, &new).await?;
+            let g = Grant {
+                role: Role::Admin,
+                scope: Scope::All,
+            };
+            store.grant(&system, "bench", &g).await?
+        }
+    };
+    let new = NewToken {
+        name: "bench".into(),
+        expires_in_days: None,
+        grants: None,
+    };
+    let secret = store.create_token(&user, &new, chrono::Utc::now()).await?.1;
+    store.close().await;
+    Ok(secret)
+}
+
+/// A data set on disk or on a server: its URL and how long building it took (None: found).
+struct Dataset {
+    url: String,
+    sqlite_path: Option<PathBuf>,
+    gen_seconds: Option<f64>,
+    projects: u64,
+}
+
+async fn project_count(url: &str) -> Option<i64> {
+    let store = Store::connect(url).await.ok()?;
+    let page = store
+        .projects(
+            &duikou_store::ProjectFilter::default(),
+            duikou_store::ProjectSort::Id,
+            false,
+            1,
+            0,
+        )
+        .await
+        .ok();
+    store.close().await;
+    page.map(|p| p.total)
+}
+
+async fn generate(url: &str, projects: u64, seed: u64) -> anyhow::Result<f64> {
+    eprintln!(
+        "generating {projects} projects (seed {seed}) into {}",
+        duikou_store::redact_url(url)
+    );
+    let store = Store::open(url).await?;
+    let t = Instant::now();
+    let summary = duikou_cli::gen::generate(&store, projects, seed, true).await?;
+    let secs = t.elapsed().as_secs_f64();
+    store.close().await;
+    eprintln!("generated in {secs:.1} s: {summary:?}");
+    Ok(secs)
+}
+
+async fn sqlite_dataset(o: &Opts, projects: u64) -> anyhow::Result<Dataset> {
+    std::fs::create_dir_all(&o.dir)?;
+    let path = o.dir.join(format!("n{projects}-s{}.db", o.seed));
+    let url = format!("sqlite:{}", path.display());
+    let found = path.exists() && project_count(&url).await == Some(projects as i64);
+    let gen_seconds = if found {
+        None
+    } else {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+        }
+        Some(generate(&url, projects, o.seed).await?)
+    };
+    Ok(Dataset {
+        url,
+        sqlite_path: Some(path),
+        gen_seconds,
+        projects,
+    })
+}
+
+async fn postgres_dataset(o: &Opts, projects: u64) -> anyhow::Result<Dataset> {
+    let out = std::process::Command::new("bash")
+        .arg(repo_root().join(".ci/postgres.sh"))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("cannot run .ci/postgres.sh")?;
+    if !out.status.success() {
+        bail!(".ci/postgres.sh failed");
+    }
+    let base = String::from_utf8(out.stdout)?.trim().to_owned();
+    let name = format!("duikou_bench_n{projects}_s{}", o.seed);
+    let Some(slash) = base.rfind('/') else {
+        bail!("unexpected PostgreSQL URL");
+    };
+    let url = format!("{}/{name}", &base[..slash]);
+    let found = project_count(&url).await == Some(projects as i64);
+    let gen_seconds = if found {
+        None
+    } else {
+        let admin = Store::connect(&base).await?;
+        let _ = admin
+            .execute_admin(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await;
+        admin
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await?;
+        admin.close().await;
+        Some(generate(&url, projects, o.seed).await?)
+    };
+    Ok(Dataset {
+        url,
+        sqlite_path: None,
+        gen_seconds,
+        projects,
+    })
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// The scopes and pages every backend is asked about.
+const PARTNERSHIP: &str = "1";
+const PARTNERSHIP_PATH: &str = "/1/";
+const PROVINCE: &str = "210000";
+const AS_OF: &str = "2020-12-31";
+
+fn stats_cases() -> Vec<(&'static str, String, &'static str)> {
+    let mut v = Vec::new();
+    for (label, q) in [
+        (
+            "partnership 1 (with nested)",
+            format!("partnership={PARTNERSHIP}"),
+        ),
+        ("province 210000 (subtree)", format!("region={PROVINCE}")),
+        ("whole country", String::new()),
+    ] {
+        v.push((label, q.clone(), "today"));
+        let sep = if q.is_empty() { "" } else { "&" };
+        v.push((label, format!("{q}{sep}as_of={AS_OF}"), AS_OF));
+    }
+    v
+}
+
+fn list_cases() -> Vec<(&'static str, String)> {
+    let a = format!(
+        "region={PROVINCE}&category=investment&min_planned_investment=50000000&sort=-planned_investment&limit=50"
+    );
+    let b = format!(
+        "partnership={PARTNERSHIP}&stage=operating&category=investment&sort=-stage_since&limit=50"
+    );
+    vec![
+        (
+            "province+category+min money, by money desc, page 1",
+            format!("{a}&offset=0"),
+        ),
+        (
+            "province+category+min money, by money desc, page 200",
+            format!("{a}&offset=9950"),
+        ),
+        (
+            "partnership+stage+category, by stage date desc, page 1",
+            format!("{b}&offset=0"),
+        ),
+        (
+            "partnership+stage+category, by stage date desc, page 200",
+            format!("{b}&offset=9950"),
+        ),
+    ]
+}
+
+/// Statistics and list pages through the HTTP API, one request at a time.
+async fn sequential(
+    server: &Server,
+    report: &mut Report,
+    backend: &str,
+    runs: usize,
+) -> anyhow::Result<Vec<(String, Timing)>> {
+    let mut stats = Section::new(
+        &format!("Headline statistics, `/api/v1/stats/projects` ({backend})"),
+        &[
+            "scope",
+            "as_of",
+            "median",
+            "p95",
+            "projects counted",
+            "target (p95)",
+        ],
+    );
+    let mut out = Vec::new();
+    for (label, q, as_of) in stats_cases() {
+        let url = format!("/api/v1/stats/projects?{q}");
+        let (t, body) = server.time_get(&url, runs).await?;
+        let count = body["total"]["count"].as_i64().unwrap_or(-1);
+        let target = if label.starts_with("whole") {
+            200.0
+        } else {
+            50.0
+        };
+        stats.row(vec![
+            label.into(),
+            as_of.into(),
+            ms(t.median),
+            ms(t.p95),
+            count.to_string(),
+            report::verdict(t.p95, target),
+        ]);
+        out.push((format!("{label}|{as_of}"), t));
+    }
+    report.push(stats);
+    let mut lists = Section::new(
+        &format!("Project list pages, `/api/v1/projects` ({backend})"),
+        &["query", "median", "p95", "total matched", "target (p95)"],
+    );
+    for (label, q) in list_cases() {
+        let (t, body) = server
+            .time_get(&format!("/api/v1/projects?{q}"), runs)
+            .await?;
+        lists.row(vec![
+            format!("{label}<br>`{q}`"),
+            ms(t.median),
+            ms(t.p95),
+            body["total"].as_i64().unwrap_or(-1).to_string(),
+            report::verdict(t.p95, 20.0),
+        ]);
+    }
+    report.push(lists);
+    Ok(out)
+}
+
+async fn run_suite(projects: u64, o: Opts) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let runs = o
+        .runs
+        .unwrap_or(if projects >= 1_000_000 { 20 } else { 30 });
+    let load_secs = o.load_seconds.unwrap_or(10);
+    let mut report = Report::new(projects, o.seed, runs, load_secs);
+
+    // SQLite.
+    let ds = sqlite_dataset(&o, projects).await?;
+    report.gen_row("SQLite", &ds);
+    let token = bench_token(&ds.url).await?;
+    let server = Server::start(&ds.url, &token).await?;
+    let ours = sequential(&server, &mut report, "SQLite", runs).await?;
+    let stats_hwm = server.vm_hwm_kib();
+    server.stop();
+
+    // Load, on a fresh server so that its peak memory is the load's.
+    let server = Server::start(&ds.url, &token).await?;
+    let mut load = Section::new(
+        "HTTP under 64 connections (SQLite)",
+        &["endpoint", "req/s", "p50", "p99", "errors", "target"],
+    );
+    let detail = load::run(&server, load::Target::Detail(projects), load_secs).await?;
+    load.row(vec![
+        "`GET /api/v1/projects/{random id}`".into(),
+        format!("{:.0}", detail.rps),
+        ms(detail.p50),
+        ms(detail.p99),
+        detail.errors.to_string(),
+        format!(
+            "≥ 15 000 req/s: {}; p99 ≤ 25 ms: {}",
+            report::yes(detail.rps >= 15_000.0),
+            report::yes(detail.p99 <= 25.0)
+        ),
+    ]);
+    let list = load::run(&server, load::Target::List, load_secs).await?;
+    load.row(vec![
+        "`GET /api/v1/projects?partnership={random 1..50}&limit=50`".into(),
+        format!("{:.0}", list.rps),
+        ms(list.p50),
+        ms(list.p99),
+        list.errors.to_string(),
+        format!("≥ 3 000 req/s: {}", report::yes(list.rps >= 3_000.0)),
+    ]);
+    let hwm = server.vm_hwm_kib();
+    server.stop();
+    load.note(&format!(
+        "Load generator: {} (2 threads, 64 connections, {load_secs} s per endpoint) on the same 2 cores as the server. \
+         Server peak resident memory (VmHWM) under this load: **{:.0} MB** (target ≤ 300 MB: {}); \
+         after the sequential statistics and list runs above, on another server process: {:.0} MB.",
+        detail.tool,
+        hwm as f64 / 1024.0,
+        report::yes(hwm as f64 / 1024.0 <= 300.0),
+        stats_hwm as f64 / 1024.0,
+    ));
+    report.push(load);
+
+    // DuckDB.
+    if !o.no_duckdb {
+        if let Some(path) = &ds.sqlite_path {
+            match duckdb(&o, path, projects, runs).await {
+                Ok(peer) => report.peer_section("DuckDB (in memory, from Parquet)", &ours, &peer),
+                Err(e) => report.failure("DuckDB", &format!("{e:#}")),
+            }
+        }
+    }
+
+    // PostgreSQL.
+    if !o.no_postgres {
+        let n = o.pg_projects.unwrap_or(projects);
+        match postgres_dataset(&o, n).await {
+            Ok(pg) => {
+                report.gen_row("PostgreSQL", &pg);
+                let server = Server::start(&pg.url, &bench_token(&pg.url).await?).await?;
+                let r = sequential(
+                    &server,
+                    &mut report,
+                    &format!("PostgreSQL, {n} projects"),
+                    runs,
+                )
+                .await;
+                let detail = load::run(&server, load::Target::Detail(n), load_secs).await;
+                let list = load::run(&server, load::Target::List, load_secs).await;
+                let hwm = server.vm_hwm_kib();
+                server.stop();
+                let pg_stats = r?;
+                if n == projects {
+                    report.peer_section("PostgreSQL (same API, same data)", &ours, &pg_stats);
+                }
+                let mut load = Section::new(
+                    "HTTP under 64 connections (PostgreSQL)",
+                    &["endpoint", "req/s", "p50", "p99", "errors"],
+                );
+                for (name, l) in [("project detail", detail?), ("list", list?)] {
+                    load.row(vec![
+                        name.into(),
+                        format!("{:.0}", l.rps),
+                        ms(l.p50),
+                        ms(l.p99),
+                        l.errors.to_string(),
+                    ]);
+                }
+                load.note(&format!(
+                    "Server peak memory: {:.0} MB (the database server's own memory not included).",
+                    hwm as f64 / 1024.0
+                ));
+                report.push(load);
+            }
+            Err(e) => report.failure("PostgreSQL", &format!("{e:#}")),
+        }
+    }
+
+    let text = report.markdown(started.elapsed());
+    println!("{text}");
+    let out = o
+        .out
+        .clone()
+        .unwrap_or_else(|| o.dir.join(format!("results-{projects}.md")));
+    std::fs::write(&out, &text)?;
+    eprintln!("report written to {}", out.display());
+    Ok(())
+}
+
+/// Runs the DuckDB peer script; returns its timings by the same keys as ours.
+async fn duckdb(
+    o: &Opts,
+    sqlite: &Path,
+    projects: u64,
+    runs: usize,
+) -> anyhow::Result<Vec<(String, Timing)>> {
+    let script = repo_root().join("crates/duikou-bench/peers/duckdb_stats.py");
+    let parquet = o.dir.join(format!("parquet-n{projects}-s{}", o.seed));
+    let out = tokio::process::Command::new("python3")
+        .arg(script)
+        .arg("--sqlite")
+        .arg(sqlite)
+        .arg("--parquet")
+        .arg(&parquet)
+        .args(["--scope", &format!("partnership={PARTNERSHIP_PATH}")])
+        .args(["--scope", &format!("region=/{PROVINCE}/")])
+        .args(["--scope", "all="])
+        .args(["--as-of", "today", "--as-of", AS_OF])
+        .args(["--runs", &runs.to_string()])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .await
+        .context("cannot run python3")?;
+    if !out.status.success() {
+        bail!("duckdb_stats.py failed (pip install duckdb pyarrow)");
+    }
+    let labels = stats_cases();
+    let mut v = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let j: serde_json::Value = serde_json::from_str(line)?;
+        let name = j["name"].as_str().unwrap_or_default();
+        let Some((kind, as_of)) = name.split_once(':') else {
+            continue;
+        };
+        let label = match kind {
+            "partnership" => labels[0].0,
+            "region" => labels[2].0,
+            "all" => labels[4].0,
+            _ => continue,
+        };
+        v.push((
+            format!("{label}|{as_of}"),
+            Timing {
+                median: j["median_ms"].as_f64().unwrap_or(f64::NAN),
+                p95: j["p95_ms"].as_f64().unwrap_or(f64::NAN),
+                extra: j["count"].as_i64().map(|c| format!("{c} projects")),
+            },
+        ));
+    }
+    Ok(v)
+}
+
+/// Waits up to `limit` for `f` to succeed.
+pub(crate) async fn retry<F, Fut, T>(limit: Duration, mut f: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let start = Instant::now();
+    loop {
+        match f().await {
+            Ok(v) => return Ok(v),
+            Err(e) if start.elapsed() > limit => return Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Users, their grants, and the resolution of grants into an `Access`.
+
+use duikou_core::auth::{check_password, Access, Grant, ResolvedScope, Role, Scope};
+use duikou_core::{Actor, ValidationError};
+use serde::Serialize;
+
+use super::secrets::{hash_password, random_password};
+use crate::changes::record;
+use crate::error::unique_to_field;
+use crate::rows::{RowReader, Tx};
+use crate::{now_text, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub org_id: Option<i64>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub org_id: Option<i64>,
+    /// The first password; a generated one (to be changed at first login) when absent.
+    pub password: Option<String>,
+}
+
+/// A login: 3–32 lowercase letters, digits, '.', '_' or '-'.
+fn check_login(login: &str) -> Result<(), ValidationError> {
+    let ok = (3..=32).contains(&login.len())
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::one(
+            "login",
+            "login",
+            "用户名为3到32位小写字母、数字或 . _ -",
+        ))
+    }
+}
+
+const COLS: &str = "id, login, display_name, org_id, must_change_password, disabled";
+
+async fn read(tx: &mut Tx, row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+    let r = RowReader::new(row, "users");
+    let id = r.i64("id")?;
+    Ok(User {
+        id,
+        login: r.text("login")?,
+        display_name: r.text("display_name")?,
+        org_id: r.opt_i64("org_id")?,
+        must_change_password: r.flag("must_change_password")?,
+        disabled: r.flag("disabled")?,
+        grants: grants_in(tx, id).await?,
+    })
+}
+
+async fn grants_in(tx: &mut Tx, user_id: i64) -> Result<Vec<Grant>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT role, scope_kind, scope_org_id, scope_region_code, scope_partnership_id \
+         FROM grants WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let r = RowReader::new(row, "grants");
+        let scope = match r.text("scope_kind")?.as_str() {
+            "all" => Scope::All,
+            "org" => Scope::Org {
+                org_id: r.opt_i64("scope_org_id")?.unwrap_or_default(),
+            },
+            "region" => Scope::Region {
+                region_code: r.opt_text("scope_region_code")?.unwrap_or_default(),
+            },
+            _ => Scope::Partnership {
+                partnership_id: r.opt_i64("scope_partnership_id")?.unwrap_or_default(),
+            },
+        };
+        out.push(Grant {
+            role: r.code("role", Role::parse)?,
+            scope,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) async fn by_login_in(
+    tx: &mut Tx,
+    login: &str,
+) -> Result<Option<(User, String)>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLS}, password_hash FROM users WHERE login = $1"
+    ))
+    .bind(login)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            let hash = RowReader::new(&row, "users").text("password_hash")?;
+            Ok(Some((read(tx, &row).await?, hash)))
+        }
+    }
+}
+
+pub(crate) async fn by_id_in(tx: &mut Tx, id: i64) -> Result<Option<User>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match row {
+        None => Ok(None),
+        Some(row) => Ok(Some(read(tx, &row).await?)),
+    }
+}
+
+async fn require_login(tx: &mut Tx, login: &str) -> Result<User, StoreError> {
+    by_login_in(tx, login)
+        .await?
+        .map(|(u, _)| u)
+        .ok_or_else(|| StoreError::not_found("user", login))
+}
+
+impl Store {
+    /// Creates a user; returns the generated first password when none was given.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        new: &NewUser,
+    ) -> Result<(User, Option<String>), StoreError> {
+        check_login(&new.login)?;
+        let mut errs = duikou_core::error::Errors::new();
+        duikou_core::validate::name(&mut errs, "display_name", &new.display_name, 60);
+        errs.finish()?;
+        let (password, generated) = match &new.password {
+            Some(p) => {
+                check_password(&new.login, p)?;
+                (p.clone(), None)
+            }
+            None => {
+                let p = random_password();
+                (p.clone(), Some(p))
+            }
+        };
+        let hash = hash_password(&password)?;
+        let mut tx = self.begin_write().await?;
+        if let Some(org) = new.org_id {
+            crate::orgs::require(&mut tx, "org_id", org).await?;
+        }
+        let now = now_text();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (login, display_name, org_id, password_hash, must_change_password, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(&new.login)
+        .bind(new.display_name.trim())
+        .bind(new.org_id)
+        .bind(&hash)
+        .bind(i64::from(generated.is_some()))
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| unique_to_field(e, "login", "该用户名已存在"))?;
+        let user = by_id_in(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("user", id))?;
+        record(
+            &mut tx,
+            "user",
+            &new.login,
+            "create",
+            actor,
+            None::<&()>,
+            Some(&user),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((user, generated))
+    }
+
+    pub async fn user(&self, login: &str) -> Result<User, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let u = require_login(&mut tx, login).await;
+        tx.commit().await?;
+        u
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<User, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let u = by_id_in(&mut tx, id).await?;
+        tx.commit().await?;
+        u.ok_or_else(|| StoreError::not_found("user", id))
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(&format!("SELECT {COLS} FROM users ORDER BY login"))
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(read(&mut tx, row).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Sets a user's password (checked against the policy) and clears "must change".
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        login: &str,
+        password: &str,
+    ) -> Result<(), StoreError> {
+        check_password(login, password)?;
+        self.store_password(
+            actor,
+            login,
+            &hash_password(password)?,
+            false,
+            "set_password",
+        )
+        .await
+    }
+
+    /// Gives a user a generated password to be changed at the next login, ends their sessions,
+    /// and returns the password.
+    pub async fn reset_password(&self, actor: &Actor, login: &str) -> Result<String, StoreError> {
+        let p = random_password();
+        self.store_password(actor, login, &hash_password(&p)?, true, "reset_password")
+            .await?;
+        Ok(p)
+    }
+
+    async fn store_password(
+        &self,
+        actor: &Actor,
+        login: &str,
+        hash: &str,
+        must_change: bool,
+        action: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let user = require_login(&mut tx, login).await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, \
+             version = version + 1 WHERE id = $4",
+        )
+        .bind(hash)
+        .bind(i64::from(must_change))
+        .bind(now_text())
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+        if must_change {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        record(
+            &mut tx,
+            "user",
+            login,
+            action,
+            actor,
+            None::<&()>,
+            None::<&()>,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables (or enables) a user; disabling ends their sessions and stops their tokens.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        login: &str,
+        disabled: bool,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let before = require_login(&mut tx, login).await?;
+        sqlx::query(
+            "UPDATE users SET disabled = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+        )
+        .bind(i64::from(disabled))
+        .bind(now_text())
+        .bind(before.id)
+        .execute(&mut *tx)
+        .await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(before.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = require_login(&mut tx, login).await?;
+        let action = if disabled { "disable" } else { "enable" };
+        record(
+            &mut tx,
+            "user",
+            login,
+            action,
+            actor,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Adds a grant to a user (checking that its scope exists).
+    pub async fn grant(
+        &self,
+        actor: &Actor,
+        login: &str,
+        grant: &Grant,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let user = require_login(&mut tx, login).await?;
+        let (kind, org, region, partnership) = match &grant.scope {
+            Scope::All => ("all", None, None, None),
+            Scope::Org { org_id } => {
+                crate::orgs::require(&mut tx, "scope.org_id", *org_id).await?;
+                ("org", Some(*org_id), None, None)
+            }
+            Scope::Region { region_code } => {
+                crate::regions::require(&mut tx, "scope.region_code", region_code).await?;
+                ("region", None, Some(region_code.clone()), None)
+            }
+            Scope::Partnership { partnership_id } => {
+                crate::partnerships::require(&mut tx, "scope.partnership_id", *partnership_id)
+                    .await?;
+                ("partnership", None, None, Some(*partnership_id))
+            }
+        };
+        if user.grants.contains(grant) {
+            return Err(StoreError::invalid("role", "duplicate", "该用户已有此授权"));
+        }
+        sqlx::query(
+            "INSERT INTO grants (user_id, role, scope_kind, scope_org_id, scope_region_code, \
+             scope_partnership_id, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(user.id)
+        .bind(grant.role.code())
+        .bind(kind)
+        .bind(org)
+        .bind(region)
+        .bind(partnership)
+        .bind(now_text())
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        let after = require_login(&mut tx, login).await?;
+        record(
+            &mut tx,
+            "user",
+            login,
+            "grant",
+            actor,
+            None::<&()>,
+            Some(grant),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Removes a grant from a user.
+    pub async fn revoke(
+        &self,
+        actor: &Actor,
+        login: &str,
+        grant: &Grant,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let user = require_login(&mut tx, login).await?;
+        let Some(index) = user.grants.iter().position(|g| g == grant) else {
+            return Err(StoreError::not_found("grant", login));
+        };
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM grants WHERE user_id = $1 ORDER BY id")
+                .bind(user.id)
+                .fetch_all(&mut *tx)
+                .await?;
+        if let Some(id) = ids.get(index) {
+            sqlx::query("DELETE FROM grants WHERE id = $1")
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = require_login(&mut tx, login).await?;
+        record(
+            &mut tx,
+            "user",
+            login,
+            "revoke",
+            actor,
+            Some(grant),
+            None::<&()>,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Resolves grants into the paths and ids that records carry.
+    pub async fn resolve_access(
+        &self,
+        user: &User,
+        grants: &[Grant],
+    ) -> Result<Access, StoreError> {
+        let mut resolved = Vec::with_capacity(grants.len());
+        for g in grants {
+            let scope = match &g.scope {
+                Scope::All => ResolvedScope::All,
+                Scope::Org { org_id } => ResolvedScope::Org(*org_id),
+                Scope::Region { region_code } => match self.region(region_code).await {
+                    Ok(r) => ResolvedScope::RegionPath(r.path),
+                    Err(StoreError::NotFound { .. }) => continue,
+                    Err(e) => return Err(e),
+                },
+                Scope::Partnership { partnership_id } => {
+                    match self.partnership(*partnership_id).await {
+                        Ok(p) => ResolvedScope::PartnershipPath(p.path),
+                        Err(StoreError::NotFound { .. }) => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            resolved.push((g.role, scope));
+        }
+        Ok(Access::from_grants(
+            Some(user.id),
+            &user.login,
+            user.org_id,
+            &resolved,
+        ))
+    }
+}

@@ -1,0 +1,352 @@
+//! The one place where rights are enforced: a view of the store for one user's `Access`.
+//! Pages, API and CLI acting for a user go through it, so they cannot disagree.
+//!
+//! A record the user may not read is reported as not found (its existence does not leak); a
+//! record they read but may not change answers `Forbidden`. Lists and statistics hold only
+//! what the user may read.
+
+use chrono::NaiveDate;
+use duikou_core::auth::{Access, RecordRef};
+use duikou_core::calendar::WorkCalendar;
+use duikou_core::problem::{Problem, ProblemFields};
+use duikou_core::project::{Project, ProjectFields, StageChange};
+use duikou_core::report::{ProgressReport, ReportFields};
+use duikou_core::stats::ProjectStats;
+use duikou_core::steps::{Schedule, StepState};
+use duikou_core::Actor;
+
+use crate::rows::RowReader;
+use crate::{
+    ChangeEntry, NewProject, Page, ProjectFilter, ProjectSort, ProjectSteps, StatsQuery, Store,
+    StoreError, TransitionInput,
+};
+
+pub struct Scoped<'a> {
+    store: &'a Store,
+    access: &'a Access,
+}
+
+struct Paths {
+    owner_org_id: Option<i64>,
+    host: String,
+    source: String,
+    partnership: String,
+}
+
+impl Paths {
+    fn as_ref(&self) -> RecordRef<'_> {
+        RecordRef {
+            owner_org_id: self.owner_org_id,
+            host_region_path: &self.host,
+            source_region_path: &self.source,
+            partnership_path: &self.partnership,
+        }
+    }
+}
+
+fn forbidden() -> StoreError {
+    StoreError::Forbidden("无权修改此记录（只读）".to_owned())
+}
+
+impl Store {
+    /// The store as seen by one user.
+    pub fn scoped<'a>(&'a self, access: &'a Access) -> Scoped<'a> {
+        Scoped {
+            store: self,
+            access,
+        }
+    }
+
+    async fn project_paths(&self, id: i64) -> Result<Paths, StoreError> {
+        let row = sqlx::query(
+            "SELECT owner_org_id, host_region_path, source_region_path, partnership_path \
+             FROM projects WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("project", id))?;
+        let r = RowReader::new(&row, "projects");
+        Ok(Paths {
+            owner_org_id: r.opt_i64("owner_org_id")?,
+            host: r.text("host_region_path")?,
+            source: r.text("source_region_path")?,
+            partnership: r.text("partnership_path")?,
+        })
+    }
+
+    /// Where a project with these fields would sit (for creating or moving one).
+    async fn fields_paths(&self, f: &ProjectFields) -> Result<Paths, StoreError> {
+        let path_of_region = |code: Option<String>| async move {
+            match code {
+                None => Ok(String::new()),
+                Some(c) => match self.region(&c).await {
+                    Ok(r) => Ok(r.path),
+                    Err(StoreError::NotFound { .. }) => Ok(String::new()),
+                    Err(e) => Err(e),
+                },
+            }
+        };
+        let partnership = match f.partnership_id {
+            None => String::new(),
+            Some(id) => match self.partnership(id).await {
+                Ok(p) => p.path,
+                Err(StoreError::NotFound { .. }) => String::new(),
+                Err(e) => return Err(e),
+            },
+        };
+        Ok(Paths {
+            owner_org_id: f.owner_org_id,
+            host: path_of_region(Some(f.host_region_code.clone())).await?,
+            source: path_of_region(f.source_region_code.clone()).await?,
+            partnership,
+        })
+    }
+}
+
+impl Scoped<'_> {
+    pub fn access(&self) -> &Access {
+        self.access
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.access.actor()
+    }
+
+    /// Only administrators manage reference data, users, templates and the calendar.
+    pub fn require_admin(&self) -> Result<(), StoreError> {
+        if self.access.admin {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden("仅系统管理员可执行此操作".to_owned()))
+        }
+    }
+
+    /// Checks that the user reads project `id` (not found otherwise).
+    pub async fn readable(&self, id: i64) -> Result<(), StoreError> {
+        let paths = self.store.project_paths(id).await?;
+        if self.access.can_read(&paths.as_ref()) {
+            Ok(())
+        } else {
+            Err(StoreError::not_found("project", id))
+        }
+    }
+
+    /// Checks that the user changes project `id` (not found when they do not even read it).
+    pub async fn editable(&self, id: i64) -> Result<(), StoreError> {
+        let paths = self.store.project_paths(id).await?;
+        let r = paths.as_ref();
+        if !self.access.can_read(&r) {
+            Err(StoreError::not_found("project", id))
+        } else if !self.access.can_edit(&r) {
+            Err(forbidden())
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn may_place(&self, fields: &ProjectFields) -> Result<(), StoreError> {
+        let paths = self.store.fields_paths(fields).await?;
+        if self.access.can_edit(&paths.as_ref()) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(
+                "无权在该地区、单位或合作关系下登记项目".to_owned(),
+            ))
+        }
+    }
+
+    pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
+        self.readable(id).await?;
+        self.store.project(id).await
+    }
+
+    pub async fn projects(
+        &self,
+        filter: &ProjectFilter,
+        sort: ProjectSort,
+        descending: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Project>, StoreError> {
+        self.store
+            .projects_visible(
+                filter,
+                Some(&self.access.read),
+                sort,
+                descending,
+                limit,
+                offset,
+            )
+            .await
+    }
+
+    pub async fn project_stats(&self, q: &StatsQuery) -> Result<ProjectStats, StoreError> {
+        self.store
+            .project_stats_visible(q, Some(&self.access.read))
+            .await
+    }
+
+    pub async fn create_project(&self, new: &NewProject) -> Result<Project, StoreError> {
+        self.may_place(&new.fields).await?;
+        self.store.create_project(&self.actor(), new).await
+    }
+
+    pub async fn update_project(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        f: &ProjectFields,
+    ) -> Result<Project, StoreError> {
+        self.editable(id).await?;
+        self.may_place(f).await?;
+        self.store
+            .update_project(&self.actor(), id, version, f)
+            .await
+    }
+
+    pub async fn delete_project(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
+        self.editable(id).await?;
+        self.store.delete_project(&self.actor(), id, version).await
+    }
+
+    pub async fn transition(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        input: &TransitionInput,
+        today: NaiveDate,
+    ) -> Result<(Project, StageChange), StoreError> {
+        self.editable(id).await?;
+        self.store
+            .transition(&self.actor(), id, version, input, today)
+            .await
+    }
+
+    pub async fn stage_changes(&self, id: i64) -> Result<Vec<StageChange>, StoreError> {
+        self.readable(id).await?;
+        self.store.stage_changes(id).await
+    }
+
+    pub async fn project_history(&self, id: i64) -> Result<Vec<ChangeEntry>, StoreError> {
+        self.readable(id).await?;
+        self.store.history("project", &id.to_string()).await
+    }
+
+    pub async fn reports(&self, id: i64) -> Result<Vec<ProgressReport>, StoreError> {
+        self.readable(id).await?;
+        self.store.reports(id).await
+    }
+
+    pub async fn report(&self, id: i64, report_id: i64) -> Result<ProgressReport, StoreError> {
+        self.readable(id).await?;
+        self.store.report(id, report_id).await
+    }
+
+    pub async fn create_report(
+        &self,
+        id: i64,
+        f: &ReportFields,
+    ) -> Result<ProgressReport, StoreError> {
+        self.editable(id).await?;
+        self.store.create_report(&self.actor(), id, f).await
+    }
+
+    pub async fn update_report(
+        &self,
+        id: i64,
+        rid: i64,
+        v: Option<i64>,
+        f: &ReportFields,
+    ) -> Result<ProgressReport, StoreError> {
+        self.editable(id).await?;
+        self.store.update_report(&self.actor(), id, rid, v, f).await
+    }
+
+    pub async fn delete_report(&self, id: i64, rid: i64, v: Option<i64>) -> Result<(), StoreError> {
+        self.editable(id).await?;
+        self.store.delete_report(&self.actor(), id, rid, v).await
+    }
+
+    pub async fn problems(&self, id: i64) -> Result<Vec<Problem>, StoreError> {
+        self.readable(id).await?;
+        self.store.problems(id).await
+    }
+
+    pub async fn problem(&self, id: i64, pid: i64) -> Result<Problem, StoreError> {
+        self.readable(id).await?;
+        self.store.problem(id, pid).await
+    }
+
+    pub async fn create_problem(&self, id: i64, f: &ProblemFields) -> Result<Problem, StoreError> {
+        self.editable(id).await?;
+        self.store.create_problem(&self.actor(), id, f).await
+    }
+
+    pub async fn update_problem(
+        &self,
+        id: i64,
+        pid: i64,
+        v: Option<i64>,
+        f: &ProblemFields,
+    ) -> Result<Problem, StoreError> {
+        self.editable(id).await?;
+        self.store
+            .update_problem(&self.actor(), id, pid, v, f)
+            .await
+    }
+
+    pub async fn delete_problem(
+        &self,
+        id: i64,
+        pid: i64,
+        v: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.editable(id).await?;
+        self.store.delete_problem(&self.actor(), id, pid, v).await
+    }
+
+    pub async fn project_steps(&self, id: i64) -> Result<Option<ProjectSteps>, StoreError> {
+        self.readable(id).await?;
+        Ok(self.store.project_steps(id).await?.map(|(s, _)| s))
+    }
+
+    pub async fn schedule(
+        &self,
+        id: i64,
+        cal: &WorkCalendar,
+        today: NaiveDate,
+    ) -> Result<Schedule, StoreError> {
+        self.readable(id).await?;
+        self.store.schedule(id, cal, today).await
+    }
+
+    pub async fn instantiate_steps(
+        &self,
+        id: i64,
+        template: &str,
+        version: Option<i32>,
+        start: NaiveDate,
+        cal: &WorkCalendar,
+        today: NaiveDate,
+    ) -> Result<Schedule, StoreError> {
+        self.editable(id).await?;
+        self.store
+            .instantiate_steps(&self.actor(), id, template, version, start, cal, today)
+            .await
+    }
+
+    pub async fn update_step(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        state: &StepState,
+        cal: &WorkCalendar,
+        today: NaiveDate,
+    ) -> Result<(Schedule, i64), StoreError> {
+        self.editable(id).await?;
+        self.store
+            .update_step(&self.actor(), id, version, state, cal, today)
+            .await
+    }
+}

@@ -1,0 +1,141 @@
+//! Who is asking: a bearer token (`Authorization: Bearer dk_…`) or a session cookie. Requests
+//! without either get 401. A state-changing request made with a session cookie must also carry
+//! the session's CSRF token (`X-CSRF-Token` header), so that another site cannot make a
+//! logged-in browser act.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use duikou_core::auth::Access;
+use duikou_store::accounts::User;
+use duikou_store::{Scoped, Store};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "duikou_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How the request was authenticated.
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { token: String, csrf: String },
+    Token,
+}
+
+/// The authenticated user of a request and their resolved rights.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub access: Access,
+    pub via: Via,
+}
+
+impl CurrentUser {
+    pub fn scoped<'a>(&'a self, store: &'a Store) -> Scoped<'a> {
+        store.scoped(&self.access)
+    }
+}
+
+/// The value of one cookie of the request.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The client's address, for throttling and the audit log.
+pub fn client_address(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+}
+
+/// Paths a user who must change their first password may still use.
+fn allowed_before_password_change(path: &str) -> bool {
+    path == "/api/v1/me" || path == "/api/v1/me/password" || path.starts_with("/api/v1/session")
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let now = chrono::Utc::now();
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let (user, grants, via) = if let Some(secret) = bearer {
+            let (user, grants) = s
+                .store
+                .token_user(secret, now)
+                .await?
+                .ok_or_else(|| unauthorized("令牌无效、已过期或已撤销"))?;
+            (user, grants, Via::Token)
+        } else if let Some(token) = cookie(parts, SESSION_COOKIE) {
+            let (user, session) = s
+                .store
+                .session_user(token, now)
+                .await?
+                .ok_or_else(|| unauthorized("登录已过期，请重新登录"))?;
+            let grants = user.grants.clone();
+            let via = Via::Session {
+                token: token.to_owned(),
+                csrf: session.csrf_token,
+            };
+            (user, grants, via)
+        } else {
+            return Err(unauthorized(
+                "请先登录，或在 Authorization 请求头中提供令牌",
+            ));
+        };
+        if let Via::Session { csrf, .. } = &via {
+            let unsafe_method =
+                !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if unsafe_method && sent != Some(csrf.as_str()) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "请求缺少有效的 CSRF 令牌，已拒绝",
+                ));
+            }
+        }
+        if user.must_change_password && !allowed_before_password_change(parts.uri.path()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "请先修改初始密码",
+            ));
+        }
+        let access = s.store.resolve_access(&user, &grants).await?;
+        Ok(CurrentUser { user, access, via })
+    }
+}
+
+/// The client's address as an extractor.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_address(parts)))
+    }
+}
