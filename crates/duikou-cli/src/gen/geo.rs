@@ -88,7 +88,7 @@ fn place_name(rng: &mut ChaCha8Rng, suffix: &str) -> String {
 }
 
 pub fn build() -> Geo {
-    let mut rng = ChaCha8Rng::seed_from_u64(0x6765_6f);
+    let mut rng = ChaCha8Rng::seed_from_u64(0x0067_656f);
     let mut provinces = Vec::new();
     let mut regions = Vec::new();
     for &(pc, pname) in PROVINCES {

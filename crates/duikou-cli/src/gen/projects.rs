@@ -359,10 +359,8 @@ impl<'g> Generator<'g> {
             _ => None,
         };
         let planned_start = landed_on.map(|d| iso(d + Duration::days(rng.gen_range(30..200))));
-        let planned_production = planned_start
-            .as_ref()
-            .and_then(|_| landed_on)
-            .map(|d| iso(d + Duration::days(rng.gen_range(400..1200))));
+        let planned_production =
+            landed_on.map(|d| iso(d + Duration::days(rng.gen_range(400..1200))));
         out.projects.push(BulkProject {
             id,
             code: None,

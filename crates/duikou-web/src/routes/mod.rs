@@ -2,6 +2,7 @@
 
 pub(crate) mod calendar;
 pub(crate) mod health;
+pub(crate) mod history;
 pub(crate) mod orgs;
 pub(crate) mod partnerships;
 pub(crate) mod problems;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendar::router())
         .merge(session::router())
         .merge(users::router())
+        .merge(history::router())
 }
 
 /// A list response: the items of one page and the total that matched.
