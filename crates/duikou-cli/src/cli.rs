@@ -31,6 +31,10 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, env = "DUIKOU_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Mark session cookies Secure: set when users reach the server over HTTPS (directly
+        /// or through a TLS-terminating proxy).
+        #[arg(long, env = "DUIKOU_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Serve the product with demo data: a fresh database in a temporary folder, or the one
     /// given (kept, and reused when it already holds the demo).

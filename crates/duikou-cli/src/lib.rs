@@ -40,9 +40,13 @@ pub(crate) async fn open(url: &str) -> anyhow::Result<Store> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen } => {
+        Command::Serve {
+            db,
+            listen,
+            secure_cookies,
+        } => {
             let store = open(&database_url(&db)).await?;
-            serve(store, listen, None).await
+            serve(store, listen, None, secure_cookies).await
         }
         Command::Migrate { db } => {
             let url = database_url(&db);
@@ -120,10 +124,15 @@ async fn run_demo(
             );
         }
     }
-    serve(store, listen, Some(&url)).await
+    serve(store, listen, Some(&url), false).await
 }
 
-async fn serve(store: Store, listen: SocketAddr, demo_db: Option<&str>) -> anyhow::Result<()> {
+async fn serve(
+    store: Store,
+    listen: SocketAddr,
+    demo_db: Option<&str>,
+    secure_cookies: bool,
+) -> anyhow::Result<()> {
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("无法监听 {listen}"))?;
@@ -137,7 +146,9 @@ async fn serve(store: Store, listen: SocketAddr, demo_db: Option<&str>) -> anyho
         println!("  数据库：{}", redact_url(db));
     }
     println!("按 Ctrl+C 停止。");
-    duikou_web::serve(listener, AppState::new(store.clone()), shutdown_signal()).await?;
+    let mut state = AppState::new(store.clone());
+    state.secure_cookies = secure_cookies;
+    duikou_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     Ok(())
 }
