@@ -36,6 +36,7 @@ async fn same_seed_same_data_and_invariants_hold() {
     let sc = generate(&c, N, 8, false).await.unwrap();
     assert_eq!(sa, sb);
     assert_eq!(sa.projects, N);
+    assert_eq!(sc.projects, N);
     assert!(sa.regions > 3_000, "{sa:?}");
     assert_eq!(sa.partnerships, 50);
     assert!(sa.stage_changes > N && sa.reports > 0 && sa.problems > 0 && sa.steps > 0);

@@ -223,11 +223,11 @@ fn authorised(s: StatusCode) -> bool {
     )
 }
 
-/// The routes of one project, as (method, path, body, If-Match, writes?).
-fn project_routes(
-    w: &World,
-    id: i64,
-) -> Vec<(Method, String, Option<Value>, Option<&'static str>, bool)> {
+/// One probe: (method, path, body, If-Match, writes?).
+type Probe = (Method, String, Option<Value>, Option<&'static str>, bool);
+
+/// The routes of one project.
+fn project_routes(w: &World, id: i64) -> Vec<Probe> {
     let p = format!("/api/v1/projects/{id}");
     let (r, pr, owner, host) = if id == w.shenyang_project {
         (w.report, w.problem, w.orgs[0], "210112")

@@ -139,22 +139,46 @@ async fn every_record_shows_its_history() {
         let seed = app.seed().await;
         let p = app.create_project(project_body(&seed, "留痕项目")).await;
         let path = format!("/api/v1/projects/{}/reports", p["id"]);
-        let (_, r) = app.post(&path, json!({"period": "2024-05", "invested_to_date": 1000})).await;
+        let (_, r) = app
+            .post(
+                &path,
+                json!({"period": "2024-05", "invested_to_date": 1000}),
+            )
+            .await;
         let item = format!("{path}/{}", r["id"]);
-        let r2 = app.send(Method::PUT, &item, Some(json!({"period": "2024-05", "invested_to_date": 2000})), Some("\"1\"")).await;
+        let r2 = app
+            .send(
+                Method::PUT,
+                &item,
+                Some(json!({"period": "2024-05", "invested_to_date": 2000})),
+                Some("\"1\""),
+            )
+            .await;
         assert_eq!(r2.status(), StatusCode::OK);
         let (s, h) = app.get(&format!("{item}/history")).await;
         assert_eq!(s, StatusCode::OK, "{h}");
         assert_eq!(h["items"][1]["before"]["invested_to_date"], 1000);
         assert_eq!(h["items"][1]["after"]["invested_to_date"], 2000);
-        for path in ["/api/v1/regions/210112/history", "/api/v1/partnerships/beijing-shenyang/history"] {
+        for path in [
+            "/api/v1/regions/210112/history",
+            "/api/v1/partnerships/beijing-shenyang/history",
+        ] {
             let (s, h) = app.get(path).await;
             assert_eq!(s, StatusCode::OK, "{path}");
             assert_eq!(h["items"][0]["action"], "create");
         }
         let other = app.create_project(project_body(&seed, "另一项目")).await;
-        let (s, _) = app.get(&format!("/api/v1/projects/{}/reports/{}/history", other["id"], r["id"])).await;
-        assert_eq!(s, StatusCode::NOT_FOUND, "a report is reached only through its own project");
+        let (s, _) = app
+            .get(&format!(
+                "/api/v1/projects/{}/reports/{}/history",
+                other["id"], r["id"]
+            ))
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "a report is reached only through its own project"
+        );
     })
     .await;
 }
