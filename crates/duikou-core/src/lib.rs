@@ -21,6 +21,7 @@ pub mod stage;
 pub mod stats;
 pub mod steps;
 pub mod validate;
+pub mod warnings;
 
 pub use actor::Actor;
 pub use error::{FieldError, ValidationError};
