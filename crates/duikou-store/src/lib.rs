@@ -189,9 +189,12 @@ pub fn redact_url(url: &str) -> String {
 
 /// Now, as stored: RFC 3339 UTC with microseconds, fixed width so that text order is time order.
 pub(crate) fn now_text() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string()
+    time_text(chrono::Utc::now())
+}
+
+/// A timestamp as stored (see `now_text`).
+pub(crate) fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 #[cfg(test)]

@@ -321,7 +321,7 @@ impl Store {
             w.push(format!("LOWER(name) LIKE LOWER({p}) ESCAPE '\\'"));
         }
         if let Some(t) = f.updated_since {
-            let p = w.text(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+            let p = w.text(crate::time_text(t));
             w.push(format!("updated_at >= {p}"));
         }
         if let Some(g) = f.generated {

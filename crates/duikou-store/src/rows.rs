@@ -60,6 +60,14 @@ impl<'r> RowReader<'r> {
             .map(|d| d.with_timezone(&Utc))
             .map_err(|_| corrupt(self.table, col, &t))
     }
+    pub fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        match self.opt_text(col)? {
+            None => Ok(None),
+            Some(t) => DateTime::parse_from_rfc3339(&t)
+                .map(|d| Some(d.with_timezone(&Utc)))
+                .map_err(|_| corrupt(self.table, col, &t)),
+        }
+    }
     /// A text column holding one of an enum's codes.
     pub fn code<T>(&self, col: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
         let t = self.text(col)?;

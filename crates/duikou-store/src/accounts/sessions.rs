@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::secrets::{random_token, sha256_hex};
 use super::users::{by_id_in, User};
 use crate::rows::RowReader;
-use crate::{Store, StoreError};
+use crate::{time_text, Store, StoreError};
 
 /// A session ends after this long without a request.
 pub const SESSION_IDLE_MINUTES: i64 = 120;
@@ -19,10 +19,6 @@ pub struct Session {
     /// The token that authorises state-changing requests of this session (CSRF).
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
-}
-
-fn text(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 impl Store {
@@ -45,8 +41,8 @@ impl Store {
         .bind(sha256_hex(&token))
         .bind(user_id)
         .bind(&session.csrf_token)
-        .bind(text(now))
-        .bind(text(session.expires_at))
+        .bind(time_text(now))
+        .bind(time_text(session.expires_at))
         .bind(address)
         .execute(&self.pool)
         .await?;
@@ -87,7 +83,7 @@ impl Store {
         };
         if now - last_seen > Duration::seconds(60) {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(text(now))
+                .bind(time_text(now))
                 .bind(&hash)
                 .execute(&self.pool)
                 .await?;

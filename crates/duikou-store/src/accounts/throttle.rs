@@ -8,7 +8,7 @@ use super::secrets::verify_password;
 use super::users::{by_login_in, User};
 use crate::changes::record;
 use crate::rows::RowReader;
-use crate::{Store, StoreError};
+use crate::{time_text, Store, StoreError};
 
 /// Failures of one account within the window before it locks.
 pub const MAX_ACCOUNT_FAILURES: i64 = 5;
@@ -30,10 +30,6 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
-fn text(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
 fn beijing(t: DateTime<Utc>) -> String {
     (t + Duration::hours(8)).format("%H:%M").to_string()
 }
@@ -49,11 +45,8 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let until = RowReader::new(&row, "login_throttle").opt_text("locked_until")?;
-        Ok(until
-            .and_then(|u| DateTime::parse_from_rfc3339(&u).ok())
-            .map(|u| u.with_timezone(&Utc))
-            .filter(|u| *u > now))
+        let until = RowReader::new(&row, "login_throttle").opt_time("locked_until")?;
+        Ok(until.filter(|u| *u > now))
     }
 
     /// Counts a failure of `key`; returns the failures in the current window.
@@ -73,7 +66,7 @@ impl Store {
             }
         }
         failures += 1;
-        let locked = (failures >= max).then(|| text(now + Duration::minutes(LOCK_MINUTES)));
+        let locked = (failures >= max).then(|| time_text(now + Duration::minutes(LOCK_MINUTES)));
         sqlx::query("DELETE FROM login_throttle WHERE key = $1")
             .bind(key)
             .execute(&mut *tx)
@@ -83,7 +76,7 @@ impl Store {
         )
         .bind(key)
         .bind(failures)
-        .bind(text(start))
+        .bind(time_text(start))
         .bind(locked)
         .execute(&mut *tx)
         .await?;

@@ -10,7 +10,7 @@ use super::secrets::{random_token, sha256_hex};
 use super::users::{by_id_in, User};
 use crate::changes::record;
 use crate::rows::RowReader;
-use crate::{Store, StoreError};
+use crate::{time_text, Store, StoreError};
 
 /// The prefix of every token, so that a leaked one is recognisable.
 const PREFIX: &str = "dk_";
@@ -36,25 +36,16 @@ pub struct NewToken {
     pub grants: Option<Vec<Grant>>,
 }
 
-fn text(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
 fn read(row: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
     let r = RowReader::new(row, "api_tokens");
-    let parse = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
-        Ok(r.opt_text(c)?
-            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-            .map(|t| t.with_timezone(&Utc)))
-    };
     Ok(ApiToken {
         id: r.i64("id")?,
         name: r.text("name")?,
         prefix: r.text("prefix")?,
         grants: serde_json::from_str(&r.text("grants")?).unwrap_or_default(),
-        expires_at: parse("expires_at")?,
+        expires_at: r.opt_time("expires_at")?,
         revoked: r.opt_text("revoked_at")?.is_some(),
-        last_used_at: parse("last_used_at")?,
+        last_used_at: r.opt_time("last_used_at")?,
         created_at: r.time("created_at")?,
     })
 }
@@ -103,8 +94,8 @@ impl Store {
         .bind(sha256_hex(&secret))
         .bind(&prefix)
         .bind(serde_json::to_string(&grants).unwrap_or_else(|_| "[]".into()))
-        .bind(new.expires_in_days.map(|d| text(now + Duration::days(d))))
-        .bind(text(now))
+        .bind(new.expires_in_days.map(|d| time_text(now + Duration::days(d))))
+        .bind(time_text(now))
         .fetch_one(&mut *tx)
         .await?;
         let row = sqlx::query(&format!("SELECT {COLS} FROM api_tokens WHERE id = $1"))
@@ -161,7 +152,7 @@ impl Store {
             .is_none_or(|t| now - t > Duration::seconds(60));
         if stale {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(text(now))
+                .bind(time_text(now))
                 .bind(token.id)
                 .execute(&self.pool)
                 .await?;
@@ -197,7 +188,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
         )
-        .bind(text(now))
+        .bind(time_text(now))
         .bind(token_id)
         .bind(user.id)
         .execute(&mut *tx)

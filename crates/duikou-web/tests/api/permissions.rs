@@ -515,6 +515,13 @@ async fn lists_and_statistics_hold_only_what_the_caller_may_read() {
                     .unwrap();
                 let n = stats["total"]["count"].as_i64().unwrap();
                 assert!(n <= visible.len() as i64, "{login} stats{q}: {n}");
+                if q.is_empty() {
+                    assert_eq!(
+                        n,
+                        visible.len() as i64,
+                        "{login} counts exactly what it reads"
+                    );
+                }
             }
         }
     })
