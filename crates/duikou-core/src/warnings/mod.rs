@@ -30,6 +30,12 @@ use serde::{Deserialize, Serialize};
 use crate::stage::Stage;
 use crate::steps::{OpenItem, OpenItemKind, ScheduledStep, StepStatus};
 
+mod engine;
+pub use engine::{
+    evaluate, AnnualPlan, Evaluation, ProblemFacts, ProjectFacts, Raised, StepsFacts, Subject,
+    SubjectKind,
+};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -76,10 +82,11 @@ pub enum RuleId {
     ProjectStalled,
     ScheduleBehind,
     StartOverdue,
+    ProductionOverdue,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 8] = [
+    pub const ALL: [RuleId; 9] = [
         RuleId::StepCommitted,
         RuleId::StepStatutory,
         RuleId::DeficiencyDue,
@@ -88,6 +95,7 @@ impl RuleId {
         RuleId::ProjectStalled,
         RuleId::ScheduleBehind,
         RuleId::StartOverdue,
+        RuleId::ProductionOverdue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +108,7 @@ impl RuleId {
             RuleId::ProjectStalled => "project_stalled",
             RuleId::ScheduleBehind => "schedule_behind",
             RuleId::StartOverdue => "start_overdue",
+            RuleId::ProductionOverdue => "production_overdue",
         }
     }
 
@@ -117,6 +126,7 @@ impl RuleId {
             RuleId::ProjectStalled => "项目长期未更新",
             RuleId::ScheduleBehind => "投资滞后序时进度",
             RuleId::StartOverdue => "未按期开工",
+            RuleId::ProductionOverdue => "未按期投产",
         }
     }
 }
@@ -453,8 +463,52 @@ pub fn start_overdue_finding(
     t: &Thresholds,
     as_of: NaiveDate,
 ) -> Option<Finding> {
-    let planned = planned_start?;
-    if started {
+    month_overdue_finding(
+        RuleId::StartOverdue,
+        "开工",
+        planned_start,
+        started,
+        t,
+        as_of,
+    )
+}
+
+/// `production_overdue` finding: the planned production month has passed without the
+/// project operating (投产), by the same months as the start.
+pub fn production_overdue_finding(
+    planned_production: Option<NaiveDate>,
+    producing: bool,
+    t: &Thresholds,
+    as_of: NaiveDate,
+) -> Option<Finding> {
+    month_overdue_finding(
+        RuleId::ProductionOverdue,
+        "投产",
+        planned_production,
+        producing,
+        t,
+        as_of,
+    )
+}
+
+/// The first day of the month `months` after the month of `d`.
+pub(crate) fn month_start_after(d: NaiveDate, months: i64) -> Option<NaiveDate> {
+    let index = month_index(d) + months;
+    let year = i32::try_from(index.div_euclid(12)).ok()?;
+    let month = u32::try_from(index.rem_euclid(12)).ok()? + 1;
+    NaiveDate::from_ymd_opt(year, month, 1)
+}
+
+fn month_overdue_finding(
+    rule: RuleId,
+    what: &str,
+    planned: Option<NaiveDate>,
+    done: bool,
+    t: &Thresholds,
+    as_of: NaiveDate,
+) -> Option<Finding> {
+    let planned = planned?;
+    if done {
         return None;
     }
     let months = month_index(as_of) - month_index(planned);
@@ -466,15 +520,15 @@ pub fn start_overdue_finding(
         return None;
     };
     Some(finding(
-        RuleId::StartOverdue,
+        rule,
         level,
         format!(
-            "计划于{}年{}月开工，已逾期{months}个月仍未开工",
+            "计划于{}年{}月{what}，已逾期{months}个月仍未{what}",
             planned.year(),
             planned.month()
         ),
         vec![
-            ("planned_start", planned.to_string()),
+            ("planned", planned.to_string()),
             ("months_overdue", months.to_string()),
         ],
         t,
