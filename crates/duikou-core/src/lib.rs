@@ -10,6 +10,7 @@ pub mod auth;
 pub mod calendar;
 pub mod error;
 pub mod money;
+pub mod notify;
 pub mod org;
 pub mod partnership;
 pub mod problem;

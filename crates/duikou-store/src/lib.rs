@@ -14,6 +14,7 @@ mod calendar;
 mod changes;
 mod error;
 mod orgs;
+mod outbox;
 mod partnerships;
 mod problems;
 mod projects;
@@ -39,6 +40,7 @@ pub use bulk::{
 };
 pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow};
 pub use error::{kind_zh, StoreError};
+pub use outbox::{Channel, OutboxCounts, OutboxItem};
 pub use projects::{NewProject, ProjectFilter, ProjectSort};
 pub use regions::RegionFilter;
 pub use scoped::Scoped;

@@ -1,0 +1,392 @@
+//! Notification channels (通知渠道) and the outbox of their deliveries.
+//!
+//! A warning event writes one outbox row per channel that wants it, in the transaction that
+//! made the event: a crash before delivery leaves the row pending, never lost. Deliverers
+//! claim rows for a lease (`claim_outbox`), send, and mark them delivered or failed with the
+//! time of the next attempt. A deliverer that dies mid-send lets its lease run out and the
+//! row is claimed again: delivery is at least once, and every message carries its
+//! `event_id` for the receiver to de-duplicate.
+
+use chrono::{DateTime, Utc};
+use duikou_core::notify::{ChannelFields, ChannelKind};
+use duikou_core::warnings::Level;
+use duikou_core::Actor;
+use serde::Serialize;
+
+use crate::changes::record;
+use crate::error::{check_version, check_written};
+use crate::rows::{RowReader, Tx};
+use crate::{now_text, time_text, Backend, Store, StoreError};
+
+/// A stored channel. The secret is kept for the deliverer and never serialised.
+#[derive(Debug, Clone, Serialize)]
+pub struct Channel {
+    pub id: i64,
+    pub org_id: Option<i64>,
+    pub kind: ChannelKind,
+    pub name: String,
+    pub target: String,
+    #[serde(skip)]
+    pub secret: Option<String>,
+    /// Whether a secret is set (the secret itself is never shown).
+    pub has_secret: bool,
+    pub min_level: Level,
+    pub enabled: bool,
+    pub version: i64,
+}
+
+/// One pending delivery, claimed for a lease.
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub event_id: String,
+    pub channel: Channel,
+    /// The event as JSON (see `warnings::EventPayload`).
+    pub payload: serde_json::Value,
+    /// Attempts before this one.
+    pub attempts: i64,
+}
+
+/// How the outbox stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub delivered: i64,
+    /// Pending rows that failed at least once.
+    pub retrying: i64,
+}
+
+const CHANNEL_COLS: &str = "id, org_id, kind, name, target, secret, min_level, enabled, version";
+
+fn read_channel(row: &sqlx::any::AnyRow) -> Result<Channel, StoreError> {
+    let r = RowReader::new(row, "notify_channels");
+    let secret = r.opt_text("secret")?;
+    Ok(Channel {
+        id: r.i64("id")?,
+        org_id: r.opt_i64("org_id")?,
+        kind: r.code("kind", ChannelKind::parse)?,
+        name: r.text("name")?,
+        target: r.text("target")?,
+        has_secret: secret.is_some(),
+        secret,
+        min_level: r.code("min_level", Level::parse)?,
+        enabled: r.flag("enabled")?,
+        version: r.i64("version")?,
+    })
+}
+
+async fn channel_in(tx: &mut Tx, id: i64) -> Result<Channel, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CHANNEL_COLS} FROM notify_channels WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref()
+        .map(read_channel)
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found("channel", id))
+}
+
+/// Writes one outbox row per enabled channel of `owner_org_id` (and every all-organisation
+/// channel) whose lowest level `level` reaches. Returns how many rows it wrote.
+pub(crate) async fn enqueue(
+    tx: &mut Tx,
+    event_id: &str,
+    owner_org_id: Option<i64>,
+    level: Level,
+    payload: &serde_json::Value,
+) -> Result<u64, StoreError> {
+    let levels: Vec<&str> = Level::ALL
+        .into_iter()
+        .filter(|l| *l <= level)
+        .map(Level::code)
+        .collect();
+    let now = now_text();
+    let body = payload.to_string();
+    let mut sql = String::from(
+        "INSERT INTO outbox (event_id, channel_id, payload, created_at, next_attempt_at) \
+         SELECT $1, id, $2, $3, $3 FROM notify_channels \
+         WHERE enabled = 1 AND (org_id IS NULL OR org_id = $4) AND min_level IN (",
+    );
+    for i in 0..levels.len() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("${}", 5 + i));
+    }
+    sql.push_str(") ON CONFLICT (event_id, channel_id) DO NOTHING");
+    let mut q = sqlx::query(&sql)
+        .bind(event_id)
+        .bind(body)
+        .bind(&now)
+        .bind(owner_org_id.unwrap_or(-1));
+    for l in levels {
+        q = q.bind(l);
+    }
+    Ok(q.execute(&mut **tx).await?.rows_affected())
+}
+
+impl Store {
+    /// Queues an event for every channel that wants it (see `enqueue`) in a transaction of
+    /// its own; events of the warnings engine are queued inside the engine's transaction.
+    pub async fn enqueue_event(
+        &self,
+        event_id: &str,
+        owner_org_id: Option<i64>,
+        level: Level,
+        payload: &serde_json::Value,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = enqueue(&mut tx, event_id, owner_org_id, level, payload).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    pub async fn create_channel(
+        &self,
+        actor: &Actor,
+        fields: &ChannelFields,
+    ) -> Result<Channel, StoreError> {
+        fields.validate()?;
+        let mut tx = self.begin_write().await?;
+        if let Some(org) = fields.org_id {
+            crate::orgs::require(&mut tx, "org_id", org).await?;
+        }
+        let now = now_text();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO notify_channels (org_id, kind, name, target, secret, min_level, \
+             enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+             RETURNING id",
+        )
+        .bind(fields.org_id)
+        .bind(fields.kind.code())
+        .bind(fields.name.trim())
+        .bind(fields.target.trim())
+        .bind(fields.secret.as_deref().map(str::trim))
+        .bind(fields.min_level.code())
+        .bind(i64::from(fields.enabled))
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let c = channel_in(&mut tx, id).await?;
+        record(
+            &mut tx,
+            "channel",
+            &id.to_string(),
+            "create",
+            actor,
+            None::<&()>,
+            Some(&c),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// Replaces a channel's settings; a `secret` of None keeps the stored one.
+    pub async fn update_channel(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        fields: &ChannelFields,
+    ) -> Result<Channel, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let before = channel_in(&mut tx, id).await?;
+        check_version("channel", id, before.version, expected_version)?;
+        let mut checked = fields.clone();
+        if checked.secret.is_none() {
+            checked.secret = before.secret.clone();
+        }
+        checked.validate()?;
+        if let Some(org) = fields.org_id {
+            crate::orgs::require(&mut tx, "org_id", org).await?;
+        }
+        let done = sqlx::query(
+            "UPDATE notify_channels SET org_id = $1, kind = $2, name = $3, target = $4, \
+             secret = $5, min_level = $6, enabled = $7, updated_at = $8, version = version + 1 \
+             WHERE id = $9 AND version = $10",
+        )
+        .bind(checked.org_id)
+        .bind(checked.kind.code())
+        .bind(checked.name.trim())
+        .bind(checked.target.trim())
+        .bind(checked.secret.as_deref().map(str::trim))
+        .bind(checked.min_level.code())
+        .bind(i64::from(checked.enabled))
+        .bind(now_text())
+        .bind(id)
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await?;
+        check_written(done.rows_affected(), "channel", id, before.version)?;
+        let after = channel_in(&mut tx, id).await?;
+        record(
+            &mut tx,
+            "channel",
+            &id.to_string(),
+            "update",
+            actor,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a channel and its pending deliveries.
+    pub async fn delete_channel(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let before = channel_in(&mut tx, id).await?;
+        check_version("channel", id, before.version, expected_version)?;
+        sqlx::query("DELETE FROM outbox WHERE channel_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM notify_channels WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            "channel",
+            &id.to_string(),
+            "delete",
+            actor,
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn channel(&self, id: i64) -> Result<Channel, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let c = channel_in(&mut tx, id).await;
+        tx.commit().await?;
+        c
+    }
+
+    pub async fn channels(&self) -> Result<Vec<Channel>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CHANNEL_COLS} FROM notify_channels ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_channel).collect()
+    }
+
+    /// Claims up to `limit` deliveries that are due at `now` and not claimed by a live lease,
+    /// for `lease` (after which another deliverer may take them). Oldest first.
+    pub async fn claim_outbox(
+        &self,
+        limit: i64,
+        lease: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let now_t = time_text(now);
+        let until = time_text(now + lease);
+        let mut tx = self.begin_write().await?;
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
+             AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY id LIMIT $2{lock}"
+        ))
+        .bind(&now_t)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id = RowReader::new(row, "outbox").i64("id")?;
+            sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2")
+                .bind(&until)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let row = sqlx::query(
+                "SELECT event_id, channel_id, payload, attempts FROM outbox WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let r = RowReader::new(&row, "outbox");
+            let payload =
+                serde_json::from_str(&r.text("payload")?).map_err(|e| StoreError::Corrupt {
+                    table: "outbox",
+                    message: e.to_string(),
+                })?;
+            items.push(OutboxItem {
+                id,
+                event_id: r.text("event_id")?,
+                channel: channel_in(&mut tx, r.i64("channel_id")?).await?,
+                payload,
+                attempts: r.i64("attempts")?,
+            });
+        }
+        tx.commit().await?;
+        Ok(items)
+    }
+
+    /// Marks a claimed delivery done.
+    pub async fn outbox_delivered(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET delivered_at = $1, claimed_until = NULL, \
+             attempts = attempts + 1, last_error = NULL WHERE id = $2",
+        )
+        .bind(time_text(at))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt and when to try again.
+    pub async fn outbox_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let error: String = error.chars().take(1000).collect();
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
+             next_attempt_at = $2, claimed_until = NULL WHERE id = $3",
+        )
+        .bind(error)
+        .bind(time_text(next_attempt_at))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0) AS pending, \
+             COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered, \
+             COALESCE(SUM(CASE WHEN delivered_at IS NULL AND attempts > 0 THEN 1 ELSE 0 END), 0) \
+             AS retrying FROM outbox",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let r = RowReader::new(&row, "outbox");
+        Ok(OutboxCounts {
+            pending: r.i64("pending")?,
+            delivered: r.i64("delivered")?,
+            retrying: r.i64("retrying")?,
+        })
+    }
+}
