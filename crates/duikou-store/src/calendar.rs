@@ -5,35 +5,43 @@ use duikou_core::calendar::{CalendarEntry, DayKind, WorkCalendar};
 use duikou_core::Actor;
 
 use crate::changes::record;
-use crate::rows::{date_text, RowReader};
+use crate::rows::{date_text, RowReader, Tx};
 use crate::{now_text, Store, StoreError};
+
+/// The shipped calendar merged with the notices loaded into this database.
+pub(crate) async fn calendar_in(tx: &mut Tx) -> Result<WorkCalendar, StoreError> {
+    let rows = sqlx::query("SELECT date, kind, name, year FROM calendar_entries ORDER BY date")
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let r = RowReader::new(row, "calendar_entries");
+        entries.push(CalendarEntry {
+            date: r.date("date")?,
+            kind: r.code("kind", |k| match k {
+                "off" => Some(DayKind::Off),
+                "work" => Some(DayKind::Work),
+                _ => None,
+            })?,
+            name: r.text("name")?,
+            year: i32::try_from(r.i64("year")?).unwrap_or_default(),
+        });
+    }
+    let corrupt = |e: duikou_core::calendar::CalendarError| StoreError::Corrupt {
+        table: "calendar_entries",
+        message: e.to_string(),
+    };
+    let loaded = WorkCalendar::from_entries(entries).map_err(corrupt)?;
+    WorkCalendar::official().merged(&loaded).map_err(corrupt)
+}
 
 impl Store {
     /// The working-day calendar: the shipped notices with the loaded ones merged over them.
     pub async fn calendar(&self) -> Result<WorkCalendar, StoreError> {
-        let rows = sqlx::query("SELECT date, kind, name, year FROM calendar_entries ORDER BY date")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let r = RowReader::new(row, "calendar_entries");
-            entries.push(CalendarEntry {
-                date: r.date("date")?,
-                kind: r.code("kind", |k| match k {
-                    "off" => Some(DayKind::Off),
-                    "work" => Some(DayKind::Work),
-                    _ => None,
-                })?,
-                name: r.text("name")?,
-                year: i32::try_from(r.i64("year")?).unwrap_or_default(),
-            });
-        }
-        let corrupt = |e: duikou_core::calendar::CalendarError| StoreError::Corrupt {
-            table: "calendar_entries",
-            message: e.to_string(),
-        };
-        let loaded = WorkCalendar::from_entries(entries).map_err(corrupt)?;
-        WorkCalendar::official().merged(&loaded).map_err(corrupt)
+        let mut tx = self.pool.begin().await?;
+        let c = calendar_in(&mut tx).await;
+        tx.commit().await?;
+        c
     }
 
     /// Stores the notices of `notices` (replacing earlier loads of the same notice years),
@@ -90,6 +98,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.forget_calendar();
         Ok(years)
     }
 }

@@ -27,9 +27,13 @@ mod stats;
 mod steps;
 mod templates;
 mod transitions;
+mod warnings;
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use duikou_core::calendar::WorkCalendar;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -48,6 +52,10 @@ pub use stats::{StatsQuery, StatsScope};
 pub use steps::ProjectSteps;
 pub use templates::TemplateSummary;
 pub use transitions::TransitionInput;
+pub use warnings::{
+    OwnerCount, RuleCount, Tally, ThresholdSet, Warning, WarningCounts, WarningEvent,
+    WarningFilter, WarningStatus,
+};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,10 +73,24 @@ pub struct Page<T> {
     pub offset: i64,
 }
 
+/// Today's date as the store sees it (the warnings engine evaluates writes as of it).
+pub type Today = Arc<dyn Fn() -> chrono::NaiveDate + Send + Sync>;
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    today: Today,
+    calendar: Arc<Mutex<Option<(Instant, Arc<WorkCalendar>)>>>,
+}
+
+/// How long a cached calendar serves writes before it is read again (a notice loaded on
+/// another server reaches this one within that time; sweeps always read it afresh).
+const CALENDAR_TTL: Duration = Duration::from_secs(300);
+
+/// The calendar date in China now (UTC+8, no daylight saving).
+pub fn china_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -116,7 +138,56 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            today: Arc::new(china_today),
+            calendar: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// The same store with another clock (tests; `demo` at a chosen date).
+    pub fn with_today(
+        mut self,
+        today: impl Fn() -> chrono::NaiveDate + Send + Sync + 'static,
+    ) -> Store {
+        self.today = Arc::new(today);
+        self
+    }
+
+    /// Today, by the store's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        (self.today)()
+    }
+
+    /// The working calendar, read at most every few minutes (through `tx` when one is open:
+    /// a write must not wait for a second connection while it holds the write lock).
+    pub(crate) async fn cached_calendar(
+        &self,
+        tx: Option<&mut rows::Tx>,
+    ) -> Result<Arc<WorkCalendar>, StoreError> {
+        if let Ok(guard) = self.calendar.lock() {
+            if let Some((at, cal)) = guard.as_ref() {
+                if at.elapsed() < CALENDAR_TTL {
+                    return Ok(cal.clone());
+                }
+            }
+        }
+        let cal = Arc::new(match tx {
+            Some(tx) => calendar::calendar_in(tx).await?,
+            None => self.calendar().await?,
+        });
+        if let Ok(mut guard) = self.calendar.lock() {
+            *guard = Some((Instant::now(), cal.clone()));
+        }
+        Ok(cal)
+    }
+
+    /// Forgets the cached calendar (after a notice is loaded).
+    pub(crate) fn forget_calendar(&self) {
+        if let Ok(mut guard) = self.calendar.lock() {
+            *guard = None;
+        }
     }
 
     /// Connects, brings the schema up to date and adds the step templates shipped with the

@@ -90,6 +90,8 @@ impl Store {
             Some(&p),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(p)
     }
@@ -153,6 +155,8 @@ impl Store {
             Some(&after),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -183,6 +187,8 @@ impl Store {
             None::<&()>,
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

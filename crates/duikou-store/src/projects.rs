@@ -201,6 +201,8 @@ impl Store {
             Some(&project),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project.id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(project)
     }
@@ -378,6 +380,7 @@ impl Store {
             Some(&after),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[id], &actor.name).await?;
         tx.commit().await?;
         Ok(after)
     }

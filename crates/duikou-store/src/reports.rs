@@ -95,6 +95,8 @@ impl Store {
             Some(&report),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -161,6 +163,8 @@ impl Store {
             Some(&after),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -191,6 +195,8 @@ impl Store {
             None::<&()>,
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -17,9 +17,12 @@ use duikou_core::Actor;
 
 use crate::rows::RowReader;
 use crate::{
-    ChangeEntry, NewProject, Page, ProjectFilter, ProjectSort, ProjectSteps, StatsQuery, Store,
-    StoreError, TransitionInput,
+    ChangeEntry, Channel, NewProject, Page, ProjectFilter, ProjectSort, ProjectSteps, StatsQuery,
+    Store, StoreError, Tally, ThresholdSet, TransitionInput, Warning, WarningCounts, WarningEvent,
+    WarningFilter,
 };
+use duikou_core::notify::ChannelFields;
+use duikou_core::warnings::{AnnualPlan, Thresholds};
 
 pub struct Scoped<'a> {
     store: &'a Store,
@@ -348,5 +351,137 @@ impl Scoped<'_> {
         self.store
             .update_step(&self.actor(), id, version, state, cal, today)
             .await
+    }
+
+    /// The warnings of the projects the user reads.
+    pub async fn warnings(
+        &self,
+        filter: &WarningFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Warning>, StoreError> {
+        if let Some(id) = filter.project_id {
+            self.readable(id).await?;
+        }
+        self.store
+            .warnings_visible(filter, Some(&self.access.read), limit, offset)
+            .await
+    }
+
+    pub async fn warning_counts(
+        &self,
+        filter: &WarningFilter,
+    ) -> Result<WarningCounts, StoreError> {
+        self.store
+            .warning_counts_visible(filter, Some(&self.access.read))
+            .await
+    }
+
+    pub async fn warning(&self, id: i64) -> Result<(Warning, Vec<WarningEvent>), StoreError> {
+        let project = self.store.warning_project(id).await?;
+        self.readable(project)
+            .await
+            .map_err(|_| StoreError::not_found("warning", id))?;
+        self.store.warning(id).await
+    }
+
+    /// Acknowledging or resolving takes the right to change the project.
+    async fn answerable(&self, id: i64) -> Result<(), StoreError> {
+        let project = self.store.warning_project(id).await?;
+        match self.editable(project).await {
+            Err(StoreError::NotFound { .. }) => Err(StoreError::not_found("warning", id)),
+            other => other,
+        }
+    }
+
+    pub async fn acknowledge_warning(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        note: &str,
+    ) -> Result<Warning, StoreError> {
+        self.answerable(id).await?;
+        self.store
+            .acknowledge_warning(&self.actor(), id, version, note)
+            .await
+    }
+
+    pub async fn resolve_warning(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        note: &str,
+    ) -> Result<Warning, StoreError> {
+        self.answerable(id).await?;
+        self.store
+            .resolve_warning(&self.actor(), id, version, note)
+            .await
+    }
+
+    pub async fn annual_plans(&self, id: i64) -> Result<Vec<AnnualPlan>, StoreError> {
+        self.readable(id).await?;
+        self.store.annual_plans(id).await
+    }
+
+    pub async fn set_annual_plan(
+        &self,
+        id: i64,
+        plan: &AnnualPlan,
+    ) -> Result<AnnualPlan, StoreError> {
+        self.editable(id).await?;
+        self.store.set_annual_plan(&self.actor(), id, plan).await
+    }
+
+    pub async fn threshold_sets(&self) -> Result<Vec<ThresholdSet>, StoreError> {
+        self.store.threshold_sets().await
+    }
+
+    pub async fn save_thresholds(
+        &self,
+        org_id: Option<i64>,
+        year: i32,
+        t: &Thresholds,
+    ) -> Result<ThresholdSet, StoreError> {
+        self.require_admin()?;
+        self.store
+            .save_thresholds(&self.actor(), org_id, year, t)
+            .await
+    }
+
+    pub async fn sweep_warnings(&self, as_of: NaiveDate, full: bool) -> Result<Tally, StoreError> {
+        self.require_admin()?;
+        self.store.sweep_warnings(as_of, full, |_, _| {}).await
+    }
+
+    pub async fn channels(&self) -> Result<Vec<Channel>, StoreError> {
+        self.require_admin()?;
+        self.store.channels().await
+    }
+
+    pub async fn channel(&self, id: i64) -> Result<Channel, StoreError> {
+        self.require_admin()?;
+        self.store.channel(id).await
+    }
+
+    pub async fn create_channel(&self, f: &ChannelFields) -> Result<Channel, StoreError> {
+        self.require_admin()?;
+        self.store.create_channel(&self.actor(), f).await
+    }
+
+    pub async fn update_channel(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        f: &ChannelFields,
+    ) -> Result<Channel, StoreError> {
+        self.require_admin()?;
+        self.store
+            .update_channel(&self.actor(), id, version, f)
+            .await
+    }
+
+    pub async fn delete_channel(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
+        self.require_admin()?;
+        self.store.delete_channel(&self.actor(), id, version).await
     }
 }

@@ -172,6 +172,8 @@ impl Store {
             Some(&summary),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok(schedule)
     }
@@ -248,6 +250,8 @@ impl Store {
             Some(new_state),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok((schedule, steps.version + 1))
     }

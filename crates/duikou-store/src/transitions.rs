@@ -135,6 +135,8 @@ impl Store {
             Some(&change),
         )
         .await?;
+        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
+            .await?;
         tx.commit().await?;
         Ok((after, change))
     }

@@ -43,7 +43,7 @@ impl AppState {
 
 /// The calendar date in China now (UTC+8, no daylight saving).
 pub fn china_today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    duikou_store::china_today()
 }
 
 /// The whole application.

@@ -174,6 +174,64 @@ impl Default for Thresholds {
     }
 }
 
+impl Thresholds {
+    /// Checks that every value is in range and every yellow comes before its red.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        let mut e = crate::error::Errors::new();
+        let v = self.version.trim();
+        if v.is_empty() || v.chars().count() > 64 {
+            e.push(
+                "version",
+                "invalid",
+                "阈值版本名称不能为空，且不超过64个字符",
+            );
+        }
+        let mut range = |field: &str, value: i64, lo: i64, hi: i64| {
+            if !(lo..=hi).contains(&value) {
+                e.push(
+                    field,
+                    "out_of_range",
+                    format!("{field}应在{lo}到{hi}之间，实际为{value}"),
+                );
+            }
+        };
+        range(
+            "committed_share_percent",
+            self.committed_share_percent,
+            1,
+            100,
+        );
+        range("committed_days_left", self.committed_days_left, 0, 60);
+        range("open_item_days_left", self.open_item_days_left, 0, 60);
+        range(
+            "problem_due_within_days",
+            self.problem_due_within_days,
+            0,
+            365,
+        );
+        range("stalled_days", self.stalled_days, 1, 3650);
+        range("stalled_red_days", self.stalled_red_days, 1, 3650);
+        range("behind_yellow_points", self.behind_yellow_points, 1, 100);
+        range("behind_red_points", self.behind_red_points, 1, 100);
+        range("start_red_months", self.start_red_months, 1, 60);
+        if self.stalled_red_days <= self.stalled_days {
+            e.push(
+                "stalled_red_days",
+                "not_after_yellow",
+                "红色预警天数应大于黄色预警天数",
+            );
+        }
+        if self.behind_red_points <= self.behind_yellow_points {
+            e.push(
+                "behind_red_points",
+                "not_after_yellow",
+                "红色预警百分点应大于黄色预警百分点",
+            );
+        }
+        e.finish()
+    }
+}
+
 /// One warning raised by one rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

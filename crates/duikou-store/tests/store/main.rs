@@ -26,3 +26,4 @@ mod reports;
 mod stats;
 mod transactions;
 mod transitions;
+mod warnings;
