@@ -35,6 +35,9 @@ pub enum Command {
         /// or through a TLS-terminating proxy).
         #[arg(long, env = "DUIKOU_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Minutes between warning sweeps (0: none; run `duikou warn sweep` from cron instead).
+        #[arg(long, env = "DUIKOU_SWEEP_INTERVAL", default_value_t = 60)]
+        sweep_interval: u64,
     },
     /// Serve the product with demo data: a fresh database in a temporary folder, or the one
     /// given (kept, and reused when it already holds the demo).
@@ -81,6 +84,47 @@ pub enum Command {
     /// Step templates (流程模板): list, export as JSON, import a new version.
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Early warnings (预警): sweep, list, thresholds.
+    #[command(subcommand)]
+    Warn(WarnCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WarnCommand {
+    /// Evaluate the projects whose next check has come (all of them with --full) and report
+    /// what was raised, escalated, lowered and cleared.
+    Sweep {
+        /// Evaluate every project (after a change of thresholds or calendar).
+        #[arg(long)]
+        full: bool,
+        /// The date to evaluate for (default: today in China).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// The active warnings, red first.
+    List {
+        /// yellow or red.
+        #[arg(long)]
+        level: Option<String>,
+        /// A rule code (step_committed, problem_overdue, …).
+        #[arg(long)]
+        rule: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// The thresholds in force for an organisation (or all) in a year, as JSON.
+    Thresholds {
+        #[arg(long)]
+        org: Option<i64>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod gen;
 mod steps;
 mod users;
+mod warn;
 
 use std::net::SocketAddr;
 
@@ -44,9 +45,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db,
             listen,
             secure_cookies,
+            sweep_interval,
         } => {
             let store = open(&database_url(&db)).await?;
-            serve(store, listen, None, secure_cookies).await
+            serve(store, listen, None, secure_cookies, sweep_interval).await
         }
         Command::Migrate { db } => {
             let url = database_url(&db);
@@ -68,6 +70,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(cmd) => audit::run(cmd).await,
         Command::User(cmd) => users::run(cmd).await,
         Command::Token(cmd) => users::token(cmd).await,
+        Command::Warn(cmd) => warn::run(cmd).await,
         Command::Gen { projects, seed, db } => {
             let store = open(&database_url(&db)).await?;
             gen::run(&store, projects, seed).await
@@ -104,6 +107,10 @@ async fn run_demo(
             summary.projects,
             summary.reports
         );
+        println!(
+            "{}",
+            warn::describe(&summary.sweep, store.today(), true, summary.sweep_seconds)
+        );
         let password = match password {
             Some(p) => {
                 duikou_core::auth::check_password("", &p)
@@ -124,7 +131,7 @@ async fn run_demo(
             );
         }
     }
-    serve(store, listen, Some(&url), false).await
+    serve(store, listen, Some(&url), false, 60).await
 }
 
 async fn serve(
@@ -132,6 +139,7 @@ async fn serve(
     listen: SocketAddr,
     demo_db: Option<&str>,
     secure_cookies: bool,
+    sweep_minutes: u64,
 ) -> anyhow::Result<()> {
     let listener = TcpListener::bind(listen)
         .await
@@ -148,7 +156,9 @@ async fn serve(
     println!("按 Ctrl+C 停止。");
     let mut state = AppState::new(store.clone());
     state.secure_cookies = secure_cookies;
+    let sweeper = tokio::spawn(warn::periodic(store.clone(), sweep_minutes));
     duikou_web::serve(listener, state, shutdown_signal()).await?;
+    sweeper.abort();
     store.close().await;
     Ok(())
 }

@@ -213,6 +213,23 @@ async fn the_demo_reproduces_the_published_figures_and_loads_once() {
     }
     assert!(problems > 10);
 
+    // Open warnings of several rules, yellow and red, from the load itself; sweeping again
+    // changes nothing.
+    let open = store
+        .warnings_visible(&duikou_store::WarningFilter::default(), None, 5000, 0)
+        .await
+        .unwrap();
+    let rules: std::collections::BTreeSet<_> = open.items.iter().map(|w| w.rule).collect();
+    assert!(rules.len() >= 4, "rules {rules:?}");
+    for level in duikou_core::warnings::Level::ALL {
+        assert!(open.items.iter().any(|w| w.level == level), "no {level:?}");
+    }
+    assert!(open.items.iter().all(|w| w.as_of <= today));
+    let again = store.sweep_warnings(today, true, |_, _| {}).await.unwrap();
+    assert_eq!(again.evaluated as usize, summary.projects);
+    assert!(!again.changed(), "{again:?}");
+    assert!(!summary.sweep.changed() || summary.sweep.evaluated as usize == summary.projects);
+
     // A second load is refused and changes nothing.
     let err = demo::load(&store, today).await.unwrap_err();
     assert!(err.to_string().contains("已载入"), "{err}");

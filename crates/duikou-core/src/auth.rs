@@ -118,6 +118,8 @@ pub struct Access {
     pub admin: bool,
     pub read: Vec<ResolvedScope>,
     pub edit: Vec<ResolvedScope>,
+    /// Where the user supervises (督办): coordinators' and leaders' scopes.
+    pub supervise: Vec<ResolvedScope>,
 }
 
 fn within(path: &str, prefix: &str) -> bool {
@@ -143,6 +145,9 @@ impl Access {
                 a.admin = true;
             }
             a.read.push(scope.clone());
+            if matches!(role, Role::Coordinator | Role::Leader) {
+                a.supervise.push(scope.clone());
+            }
             if role.edits() {
                 match scope {
                     // A partnership scope edits only the user's own org's records.
@@ -158,6 +163,7 @@ impl Access {
         if a.admin {
             a.read = vec![ResolvedScope::All];
             a.edit = vec![ResolvedScope::All];
+            a.supervise = vec![ResolvedScope::All];
         }
         a
     }
@@ -171,6 +177,7 @@ impl Access {
             admin: true,
             read: vec![ResolvedScope::All],
             edit: vec![ResolvedScope::All],
+            supervise: vec![ResolvedScope::All],
         }
     }
 
@@ -195,6 +202,11 @@ impl Access {
     /// region hosts: a sending city does not edit the receiving city's books).
     pub fn can_edit(&self, r: &RecordRef<'_>) -> bool {
         Self::covers(&self.edit, r, true)
+    }
+
+    /// Supervises a record (accepts, returns, closes slips; opens them by hand).
+    pub fn can_supervise(&self, r: &RecordRef<'_>) -> bool {
+        Self::covers(&self.supervise, r, false)
     }
 
     /// Whether the user reads everything.

@@ -21,6 +21,7 @@ pub mod report;
 pub mod stage;
 pub mod stats;
 pub mod steps;
+pub mod supervision;
 pub mod validate;
 pub mod warnings;
 

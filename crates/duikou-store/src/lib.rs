@@ -23,6 +23,7 @@ mod regions;
 mod reports;
 mod rows;
 mod scoped;
+mod slips;
 mod stats;
 mod steps;
 mod templates;
@@ -48,6 +49,7 @@ pub use outbox::{Channel, OutboxCounts, OutboxItem};
 pub use projects::{NewProject, ProjectFilter, ProjectSort};
 pub use regions::RegionFilter;
 pub use scoped::Scoped;
+pub use slips::{NewSlip, Slip, SlipEvent, SlipFilter};
 pub use stats::{StatsQuery, StatsScope};
 pub use steps::ProjectSteps;
 pub use templates::TemplateSummary;
@@ -81,8 +83,11 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     today: Today,
-    calendar: Arc<Mutex<Option<(Instant, Arc<WorkCalendar>)>>>,
+    calendar: Arc<Mutex<Option<CachedCalendar>>>,
 }
+
+/// The calendar and when it was read.
+type CachedCalendar = (Instant, Arc<WorkCalendar>);
 
 /// How long a cached calendar serves writes before it is read again (a notice loaded on
 /// another server reaches this one within that time; sweeps always read it afresh).

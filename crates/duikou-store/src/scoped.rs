@@ -17,11 +17,12 @@ use duikou_core::Actor;
 
 use crate::rows::RowReader;
 use crate::{
-    ChangeEntry, Channel, NewProject, Page, ProjectFilter, ProjectSort, ProjectSteps, StatsQuery,
-    Store, StoreError, Tally, ThresholdSet, TransitionInput, Warning, WarningCounts, WarningEvent,
-    WarningFilter,
+    ChangeEntry, Channel, NewProject, NewSlip, Page, ProjectFilter, ProjectSort, ProjectSteps,
+    Slip, SlipEvent, SlipFilter, StatsQuery, Store, StoreError, Tally, ThresholdSet,
+    TransitionInput, Warning, WarningCounts, WarningEvent, WarningFilter,
 };
 use duikou_core::notify::ChannelFields;
+use duikou_core::supervision::{Party, SlipAction};
 use duikou_core::warnings::{AnnualPlan, Thresholds};
 
 pub struct Scoped<'a> {
@@ -483,5 +484,70 @@ impl Scoped<'_> {
     pub async fn delete_channel(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
         self.require_admin()?;
         self.store.delete_channel(&self.actor(), id, version).await
+    }
+
+    /// Checks that the user supervises project `id` (not found when they do not read it).
+    pub async fn supervisable(&self, id: i64) -> Result<(), StoreError> {
+        let paths = self.store.project_paths(id).await?;
+        let r = paths.as_ref();
+        if !self.access.can_read(&r) {
+            Err(StoreError::not_found("project", id))
+        } else if !self.access.can_supervise(&r) {
+            Err(StoreError::Forbidden(
+                "仅合作办（协调员）或领导可督办此项目".to_owned(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub async fn slips(
+        &self,
+        filter: &SlipFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Slip>, StoreError> {
+        if let Some(id) = filter.project_id {
+            self.readable(id).await?;
+        }
+        self.store
+            .slips_visible(filter, Some(&self.access.read), limit, offset)
+            .await
+    }
+
+    pub async fn slip(&self, id: i64) -> Result<(Slip, Vec<SlipEvent>), StoreError> {
+        let project = self.store.slip_project(id).await?;
+        self.readable(project)
+            .await
+            .map_err(|_| StoreError::not_found("slip", id))?;
+        self.store.slip(id).await
+    }
+
+    pub async fn issue_slip(&self, new: &NewSlip) -> Result<Slip, StoreError> {
+        self.supervisable(new.project_id).await?;
+        self.store.issue_slip(&self.actor(), new).await
+    }
+
+    /// The owner replies, reports progress and asks for extensions (edit right on the
+    /// project); the supervisor accepts, returns, decides and closes.
+    pub async fn act_on_slip(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        action: &SlipAction,
+    ) -> Result<Slip, StoreError> {
+        let project = self.store.slip_project(id).await?;
+        let checked = match action.party() {
+            Party::Owner => self.editable(project).await,
+            Party::Supervisor => self.supervisable(project).await,
+        };
+        match checked {
+            Err(StoreError::NotFound { .. }) => return Err(StoreError::not_found("slip", id)),
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+        self.store
+            .act_on_slip(&self.actor(), id, version, action)
+            .await
     }
 }

@@ -172,6 +172,8 @@ pub struct Tally {
     pub cleared: u64,
     /// Outbox rows written.
     pub notifications: u64,
+    /// Supervision slips opened.
+    pub slips: u64,
 }
 
 impl Tally {
@@ -182,6 +184,7 @@ impl Tally {
         self.lowered += o.lowered;
         self.cleared += o.cleared;
         self.notifications += o.notifications;
+        self.slips += o.slips;
     }
 
     /// Whether anything but the evaluation itself happened.
@@ -477,9 +480,11 @@ async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Lo
             schedules.push((r.i64("project_id")?, key, version, r.date("start_date")?));
         }
         for (_, key, version, _) in &schedules {
-            if !templates.contains_key(&(key.clone(), *version)) {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                templates.entry((key.clone(), *version))
+            {
                 let t = crate::templates::get_in(tx, key, Some(*version)).await?;
-                templates.insert((key.clone(), *version), Arc::new(t));
+                slot.insert(Arc::new(t));
             }
         }
         let list = in_list(1, schedules.len());
@@ -718,6 +723,13 @@ pub(crate) async fn reevaluate(
                     tally.notifications +=
                         crate::outbox::enqueue(tx, &event_id, raised.owner_org_id, f.level, &body)
                             .await?;
+                    if crate::slips::open_for_warning(
+                        tx, id, p.id, &p.name, raised, t, calendar, as_of, actor,
+                    )
+                    .await?
+                    {
+                        tally.slips += 1;
+                    }
                 }
                 Some(w) if w.level != f.level => {
                     let up = f.level > w.level;
@@ -763,6 +775,13 @@ pub(crate) async fn reevaluate(
                             &body,
                         )
                         .await?;
+                        if crate::slips::open_for_warning(
+                            tx, w.id, p.id, &p.name, raised, t, calendar, as_of, actor,
+                        )
+                        .await?
+                        {
+                            tally.slips += 1;
+                        }
                     } else {
                         tally.lowered += 1;
                     }

@@ -10,7 +10,6 @@ mod openapi;
 mod routes;
 
 use std::future::Future;
-use std::sync::Arc;
 
 use axum::Router;
 use chrono::NaiveDate;
@@ -21,9 +20,8 @@ use tower_http::trace::TraceLayer;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// Its clock (`Store::with_today`) is the application's "today" in China (UTC+8).
     pub store: Store,
-    /// Today's date in China (UTC+8), replaceable in tests.
-    pub today: Arc<dyn Fn() -> NaiveDate + Send + Sync>,
     /// Mark the session cookie `Secure` (when served over TLS, directly or behind a proxy).
     pub secure_cookies: bool,
 }
@@ -32,12 +30,11 @@ impl AppState {
     pub fn new(store: Store) -> Self {
         Self {
             store,
-            today: Arc::new(china_today),
             secure_cookies: false,
         }
     }
     pub fn today(&self) -> NaiveDate {
-        (self.today)()
+        self.store.today()
     }
 }
 

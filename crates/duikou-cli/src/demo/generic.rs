@@ -130,12 +130,22 @@ pub fn decorate(rng: &mut ChaCha8Rng, p: &mut ProjectPlan) {
     }
     if p.fields.category == Category::Investment {
         let f = &mut p.fields;
+        // Offices keep planned dates for the projects they still chase: a start planned
+        // before mid-2025 that never came, or a production date before 2026, was dropped from
+        // the book (the draws stay the same, so the published figures do not move).
+        let mut drawn = None;
         if let (Some(s), None) = (signed, f.planned_start) {
             let start = started.unwrap_or(s + Duration::days(rng.gen_range(90..240)));
-            f.planned_start = Some(start);
+            drawn = Some(start);
+            if started.is_some() || start >= ymd(2025, 6, 1) {
+                f.planned_start = Some(start);
+            }
         }
-        if let (Some(start), None) = (f.planned_start, f.planned_production) {
-            f.planned_production = Some(start + Duration::days(rng.gen_range(300..1100)));
+        if let (Some(start), None) = (f.planned_start.or(drawn), f.planned_production) {
+            let production = start + Duration::days(rng.gen_range(300..1100));
+            if production >= ymd(2026, 1, 1) {
+                f.planned_production = Some(production);
+            }
         }
         if f.address.is_none() {
             f.address = Some(names::address(rng, &host));

@@ -13,6 +13,7 @@
 //! refused when the demo is already there (see [`is_loaded`]); load it into a fresh database.
 
 mod amounts;
+mod annual;
 mod generic;
 mod hulian;
 mod jingshen;
@@ -44,13 +45,16 @@ use rand_chacha::ChaCha8Rng;
 use plan::{ymd, ProjectPlan};
 
 /// What `load` created.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DemoSummary {
     pub regions: usize,
     pub orgs: usize,
     pub partnerships: usize,
     pub projects: usize,
     pub reports: usize,
+    /// The first warning sweep over the demo.
+    pub sweep: duikou_store::Tally,
+    pub sweep_seconds: f64,
 }
 
 /// The seed of every random draw of the demo (the day 京沈 cooperation was launched).
@@ -101,6 +105,8 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary> {
     if today < ymd(2022, 7, 1) {
         bail!("演示数据含2022年上半年的统计数字，“今天”不能早于2022-07-01：{today}");
     }
+    // Everything the demo writes is evaluated for warnings as of its "today".
+    let store = &store.clone().with_today(move || today);
     let actor = Actor::system("demo");
     let started = std::time::Instant::now();
     let regions = regions::create(store, &actor).await?;
@@ -118,12 +124,17 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary> {
     assign_codes(&mut ctx.rng, &mut plans, 12);
     let written = plan::write(store, &actor, today, &plans).await?;
     let with_steps = steps::create(store, &actor, &mut ctx.rng, today).await?;
+    let with_plans = annual::create(store, &actor, &mut ctx.rng, today).await?;
+    let swept = std::time::Instant::now();
+    let sweep = store.sweep_warnings(today, true, |_, _| {}).await?;
+    let sweep_seconds = swept.elapsed().as_secs_f64();
     tracing::info!(
         projects = written.projects,
         transitions = written.transitions,
         reports = written.reports,
         problems = written.problems,
         with_steps,
+        with_plans,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo loaded"
     );
@@ -133,6 +144,8 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary> {
         partnerships: ctx.partnerships.len(),
         projects: written.projects,
         reports: written.reports,
+        sweep,
+        sweep_seconds,
     })
 }
 

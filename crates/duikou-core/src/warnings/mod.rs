@@ -155,6 +155,25 @@ pub struct Thresholds {
     pub behind_red_points: i64,
     /// `start_overdue` red from this many months after the planned start month (3).
     pub start_red_months: i64,
+    /// Red warnings of these rules open a supervision slip (督办单).
+    #[serde(default = "default_slip_rules")]
+    pub slip_rules: Vec<RuleId>,
+    /// Working days the owner has to answer a slip with a plan (3).
+    #[serde(default = "default_slip_reply_days")]
+    pub slip_reply_days: i64,
+}
+
+fn default_slip_rules() -> Vec<RuleId> {
+    vec![
+        RuleId::StepStatutory,
+        RuleId::ProblemOverdue,
+        RuleId::ScheduleBehind,
+        RuleId::StartOverdue,
+    ]
+}
+
+fn default_slip_reply_days() -> i64 {
+    3
 }
 
 impl Default for Thresholds {
@@ -170,6 +189,8 @@ impl Default for Thresholds {
             behind_yellow_points: 10,
             behind_red_points: 30,
             start_red_months: 3,
+            slip_rules: default_slip_rules(),
+            slip_reply_days: default_slip_reply_days(),
         }
     }
 }
@@ -214,6 +235,7 @@ impl Thresholds {
         range("behind_yellow_points", self.behind_yellow_points, 1, 100);
         range("behind_red_points", self.behind_red_points, 1, 100);
         range("start_red_months", self.start_red_months, 1, 60);
+        range("slip_reply_days", self.slip_reply_days, 1, 30);
         if self.stalled_red_days <= self.stalled_days {
             e.push(
                 "stalled_red_days",

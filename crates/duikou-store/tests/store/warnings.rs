@@ -561,3 +561,106 @@ async fn concurrent_sweeps_raise_no_duplicates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_red_warning_opens_a_slip_that_runs_to_its_closing() {
+    use duikou_core::supervision::{PlanItem, SlipAction, SlipStatus};
+    on_each_backend(|store: Store| async move {
+        seed(&store).await;
+        let today = real_today();
+        let (store, clock) = clocked(store, today);
+        let p = lead(&store, fields("项目", "210112")).await;
+        let due = today + Days::new(2);
+        store
+            .create_problem(&clerk(), p.id, &problem("拆迁未完成", due))
+            .await
+            .unwrap();
+        let none = store
+            .slips_visible(&duikou_store::SlipFilter::default(), None, 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(none.total, 0, "a yellow warning opens no slip");
+        let later = due + Days::new(1);
+        clock.set(later);
+        let t = store.sweep_warnings(later, false, |_, _| {}).await.unwrap();
+        assert_eq!(t.slips, 1);
+        // A second sweep opens nothing more.
+        let t = store.sweep_warnings(later, true, |_, _| {}).await.unwrap();
+        assert_eq!(t.slips, 0);
+        let slip = store
+            .slips_visible(&duikou_store::SlipFilter::default(), None, 10, 0)
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        assert_eq!(slip.status, SlipStatus::Issued);
+        assert!(slip.requirement.contains("拆迁未完成"));
+        assert!(slip.reply_due > later, "three working days to answer");
+        let plan = vec![PlanItem {
+            action: "完成剩余12户签约".into(),
+            due: later + Days::new(20),
+            done_on: None,
+        }];
+        let act = |version, action| {
+            let store = store.clone();
+            async move {
+                store
+                    .act_on_slip(&clerk(), slip.id, Some(version), &action)
+                    .await
+            }
+        };
+        let s = act(
+            slip.version,
+            SlipAction::Reply {
+                plan,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.status, SlipStatus::Replied);
+        let s = act(
+            s.version,
+            SlipAction::Accept {
+                note: "同意".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let refused = act(
+            s.version,
+            SlipAction::Close {
+                note: "销号".into(),
+            },
+        )
+        .await;
+        assert_field(refused, "plan");
+        let s = act(
+            s.version,
+            SlipAction::Progress {
+                item: 0,
+                done_on: later,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let s = act(
+            s.version,
+            SlipAction::Close {
+                note: "整改到位".into(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.status, SlipStatus::Closed);
+        assert!(s.closed_at.is_some());
+        let (_, history) = store.slip(s.id).await.unwrap();
+        let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["issue", "reply", "accept", "progress", "close"]);
+        // The audit log holds every step too.
+        let audit = store.history("slip", &s.id.to_string()).await.unwrap();
+        assert_eq!(audit.len(), 4);
+    })
+    .await;
+}

@@ -11,10 +11,12 @@ pub(crate) mod projects;
 pub(crate) mod regions;
 pub(crate) mod reports;
 pub(crate) mod session;
+pub(crate) mod slips;
 pub(crate) mod stats;
 pub(crate) mod steps;
 pub(crate) mod templates;
 pub(crate) mod users;
+pub(crate) mod warnings;
 
 use axum::routing::get;
 use axum::Router;
@@ -39,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(users::router())
         .merge(history::router())
+        .merge(warnings::router())
+        .merge(slips::router())
 }
 
 /// A list response: the items of one page and the total that matched.

@@ -120,8 +120,8 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let mut state = AppState::new(store.clone());
-        state.today = std::sync::Arc::new(today);
+        let store = store.with_today(today);
+        let state = AppState::new(store.clone());
         let server = tokio::spawn(async move {
             // Only an explicit stop ends the server: a test that moves just some fields of
             // its TestApp into a future must not shut it down by dropping the rest.

@@ -10,3 +10,4 @@ mod reference;
 mod stats;
 mod steps;
 mod validation;
+mod warnings;

@@ -18,6 +18,8 @@ struct World {
     dalian_project: i64,
     report: i64,
     problem: i64,
+    warning: i64,
+    slip: i64,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -79,9 +81,15 @@ async fn world(app: &TestApp) -> World {
     let (_, p) = app
         .post(
             &format!("/api/v1/projects/{id}/problems"),
-            json!({"category": "land", "description": "用地指标"}),
+            json!({"category": "land", "description": "用地指标", "due_date": "2024-06-01"}),
         )
         .await;
+    // The overdue problem raises a warning at once (today is 2024-06-28 in these tests).
+    let (_, warnings) = app.get(&format!("/api/v1/warnings?project_id={id}")).await;
+    let warning = warnings["items"][0]["id"].as_i64().expect("a warning");
+    // Red and overdue: the default thresholds open a supervision slip for it.
+    let (_, slips) = app.get(&format!("/api/v1/slips?project_id={id}")).await;
+    let slip = slips["items"][0]["id"].as_i64().expect("a slip");
     for pid in [id, dlp["id"].as_i64().unwrap()] {
         let (s, b) = app
             .post(
@@ -178,6 +186,8 @@ async fn world(app: &TestApp) -> World {
         dalian_project: dlp["id"].as_i64().unwrap(),
         report: r["id"].as_i64().unwrap(),
         problem: p["id"].as_i64().unwrap(),
+        warning,
+        slip,
     }
 }
 
@@ -229,11 +239,13 @@ type Probe = (Method, String, Option<Value>, Option<&'static str>, bool);
 /// The routes of one project.
 fn project_routes(w: &World, id: i64) -> Vec<Probe> {
     let p = format!("/api/v1/projects/{id}");
-    let (r, pr, owner, host) = if id == w.shenyang_project {
-        (w.report, w.problem, w.orgs[0], "210112")
+    let (r, pr, wn, sl, owner, host) = if id == w.shenyang_project {
+        (w.report, w.problem, w.warning, w.slip, w.orgs[0], "210112")
     } else {
-        (999_999, 999_999, w.orgs[1], "210211")
+        (999_999, 999_999, 999_999, 999_999, w.orgs[1], "210211")
     };
+    let wp = format!("/api/v1/warnings/{wn}");
+    let sp = format!("/api/v1/slips/{sl}");
     let body = json!({"name": "改名", "host_region_code": host, "owner_org_id": owner, "category": "investment"});
     let report = json!({"period": "2024-01", "invested_to_date": 2});
     let problem = json!({"category": "land", "description": "用地指标"});
@@ -307,6 +319,38 @@ fn project_routes(w: &World, id: i64) -> Vec<Probe> {
             true,
         ),
         (Method::GET, format!("{p}/schedule"), None, None, false),
+        (Method::GET, format!("{p}/annual-plans"), None, None, false),
+        (
+            Method::PUT,
+            format!("{p}/annual-plans/2024"),
+            Some(json!({"amount": 1, "curve": [1]})),
+            None,
+            true,
+        ),
+        (Method::GET, wp.clone(), None, None, false),
+        (
+            Method::POST,
+            format!("{wp}/acknowledge"),
+            Some(json!({"note": " "})),
+            None,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("{wp}/resolve"),
+            Some(json!({"note": " "})),
+            None,
+            true,
+        ),
+        (Method::GET, sp.clone(), None, None, false),
+        // The owner's side of a slip: replying takes the right to edit the project.
+        (
+            Method::POST,
+            format!("{sp}/actions"),
+            Some(json!({"action": "reply", "plan": [], "note": ""})),
+            None,
+            true,
+        ),
     ]
 }
 
@@ -354,10 +398,26 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/users/sy-viewer/grants",
             Some(json!({"role": "viewer", "scope": {"kind": "all"}})),
         ),
+        (Method::POST, "/api/v1/warnings/sweep", Some(json!({}))),
+        (Method::GET, "/api/v1/channels", None),
+        (
+            Method::POST,
+            "/api/v1/channels",
+            Some(json!({"kind": "wecom", "name": "群", "target": "ftp://bad"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/warning-thresholds",
+            Some(json!({"year": 2024, "thresholds": {
+                "version": "", "committed_share_percent": 80, "committed_days_left": 2,
+                "open_item_days_left": 2, "problem_due_within_days": 3, "stalled_days": 45,
+                "stalled_red_days": 90, "behind_yellow_points": 10, "behind_red_points": 30,
+                "start_red_months": 3}})),
+        ),
     ]
 }
 
-const READ_ROUTES: [&str; 7] = [
+const READ_ROUTES: [&str; 10] = [
     "/api/v1/regions",
     "/api/v1/orgs",
     "/api/v1/partnerships",
@@ -365,6 +425,9 @@ const READ_ROUTES: [&str; 7] = [
     "/api/v1/calendar/check?date=2024-10-01",
     "/api/v1/me",
     "/api/v1/me/tokens",
+    "/api/v1/warnings",
+    "/api/v1/warnings/counts",
+    "/api/v1/warning-thresholds",
 ];
 
 #[tokio::test]
@@ -439,6 +502,59 @@ async fn every_route_answers_each_role_by_its_scope() {
     .await;
 }
 
+/// The supervisor's side of a slip (accept, return, close, open by hand) belongs to
+/// coordinators and leaders in scope; editors and viewers are refused, outsiders see nothing.
+#[tokio::test]
+async fn only_coordinators_and_leaders_in_scope_supervise() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let accept = json!({"action": "accept"});
+        let issue =
+            json!({"project_id": w.shenyang_project, "requirement": "", "reply_due": "2024-07-05"});
+        for (login, expected) in [
+            ("sy-coordinator", None),
+            ("sy-leader", None),
+            ("bj-coordinator", None),
+            ("sy-editor", Some(StatusCode::FORBIDDEN)),
+            ("sy-viewer", Some(StatusCode::FORBIDDEN)),
+            ("dl-coordinator", Some(StatusCode::NOT_FOUND)),
+        ] {
+            let t = token_of(&app, login).await;
+            let path = format!("/api/v1/slips/{}/actions", w.slip);
+            let s = call(
+                &app,
+                Some(&t),
+                Method::POST,
+                &path,
+                Some(accept.clone()),
+                None,
+            )
+            .await;
+            let s2 = call(
+                &app,
+                Some(&t),
+                Method::POST,
+                "/api/v1/slips",
+                Some(issue.clone()),
+                None,
+            )
+            .await;
+            match expected {
+                // Authorised: refused only for the state (nothing to accept yet) or the input.
+                None => {
+                    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{login} accept");
+                    assert_eq!(s2, StatusCode::UNPROCESSABLE_ENTITY, "{login} issue");
+                }
+                Some(code) => {
+                    assert_eq!(s, code, "{login} accept");
+                    assert_eq!(s2, code, "{login} issue");
+                }
+            }
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn without_credentials_every_route_but_health_and_login_answers_401() {
     each_backend(|app| async move {
@@ -497,6 +613,35 @@ async fn lists_and_statistics_hold_only_what_the_caller_may_read() {
                 .collect();
             assert_eq!(ids, visible, "{login} list");
             assert_eq!(list["total"], visible.len() as i64);
+            let get = |path: &str| {
+                let req = app
+                    .client
+                    .get(format!("{}{path}", app.base))
+                    .bearer_auth(&t);
+                async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+            };
+            let warnings = get("/api/v1/warnings").await;
+            let seen: Vec<i64> = warnings["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w["project_id"].as_i64().unwrap())
+                .collect();
+            assert!(
+                seen.iter().all(|p| visible.contains(p)),
+                "{login} warnings {seen:?}"
+            );
+            assert_eq!(
+                seen.contains(&w.shenyang_project),
+                visible.contains(&w.shenyang_project),
+                "{login} sees the Shenyang warning exactly when it reads the project"
+            );
+            let counts = get("/api/v1/warnings/counts").await;
+            assert_eq!(
+                counts["total"].as_i64().unwrap(),
+                seen.len() as i64,
+                "{login}"
+            );
             for q in [
                 "",
                 "?region=210000",
