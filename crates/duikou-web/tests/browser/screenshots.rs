@@ -1,0 +1,1 @@
+//! (screenshots: below)
