@@ -253,6 +253,21 @@ impl Browser {
         panic!("could not start a browser session: {last_error}");
     }
 
+    /// Sizes the window so that the page itself (the viewport) is `w`×`h`.
+    pub async fn set_viewport(&self, w: u32, h: u32) {
+        self.client.set_window_size(w, h).await.expect("size");
+        let inner = self
+            .client
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .await
+            .expect("inner size");
+        let get = |i: usize| inner[i].as_u64().and_then(|v| u32::try_from(v).ok());
+        if let (Some(iw), Some(ih)) = (get(0), get(1)) {
+            let (ew, eh) = (w + w.saturating_sub(iw), h + h.saturating_sub(ih));
+            self.client.set_window_size(ew, eh).await.expect("size");
+        }
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("goto");
     }
