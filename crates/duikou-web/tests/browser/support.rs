@@ -43,7 +43,10 @@ pub fn browser_tools(test: &str) -> Option<(PathBuf, PathBuf)> {
     ) {
         (Some(c), Some(d)) => Some((c, d)),
         _ => {
-            eprintln!(
+            // Written past the test harness's capture, so that the skip shows in every run.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED browser test {test}: chromium and chromedriver are not installed \
                  (apt-get install chromium chromium-driver fonts-noto-cjk)"
             );
