@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 mod openapi;
 mod routes;
+pub mod ui;
 
 use std::future::Future;
 
@@ -47,6 +48,7 @@ pub fn china_today() -> NaiveDate {
 pub fn app(state: AppState) -> Router {
     routes::router()
         .merge(openapi::router())
+        .merge(ui::router())
         .with_state(state)
         .layer(axum::middleware::map_response(security_headers))
         .layer(TraceLayer::new_for_http())

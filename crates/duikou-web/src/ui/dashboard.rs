@@ -1,0 +1,262 @@
+//! 工作台 (the dashboard of the user's scope) and 大屏 (the same figures for a meeting-room
+//! screen). Figures come from the store's statistics, as of today, over what the user reads;
+//! every figure links to the list of the projects behind it.
+
+use axum::extract::State;
+use axum::http::Uri;
+use duikou_core::money::{Money, MoneyUnit};
+use duikou_core::stats::ProjectStats;
+use duikou_store::{ProjectFilter, ProjectSort, StatsQuery, StatsScope};
+
+use super::charts::{funnel, hbars, Bar};
+use super::i18n::Lang;
+use super::page::{html, Page, PageResult, PageUser, Section};
+use super::{fmt, labels};
+use crate::AppState;
+
+pub struct Kpi {
+    pub label: &'static str,
+    pub value: String,
+    pub unit: &'static str,
+    pub href: &'static str,
+}
+
+pub struct Latest {
+    pub id: i64,
+    pub name: String,
+    pub stage: &'static str,
+    pub stage_code: &'static str,
+    pub date: String,
+}
+
+/// Everything both pages show.
+pub struct Figures {
+    pub as_of: String,
+    pub kpis: Vec<Kpi>,
+    pub funnel: String,
+    pub by_region: Option<String>,
+    pub by_category: String,
+    pub latest: Vec<Latest>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    f: Figures,
+}
+
+#[derive(askama::Template)]
+#[template(path = "screen.html")]
+struct ScreenPage {
+    page: Page,
+    f: Figures,
+    updated: String,
+}
+
+fn yi_text(m: Money) -> String {
+    m.format_in(MoneyUnit::Yi, 2)
+}
+
+fn kpis(lang: Lang, st: &ProjectStats) -> Vec<Kpi> {
+    let yi = lang.t("unit.yi");
+    vec![
+        Kpi {
+            label: lang.t("dash.projects"),
+            value: st.total.count.to_string(),
+            unit: lang.t("dash.count_unit"),
+            href: "/projects",
+        },
+        Kpi {
+            label: lang.t("dash.planned"),
+            value: yi_text(st.total.planned_investment.sum),
+            unit: yi,
+            href: "/projects?sort=-planned_investment",
+        },
+        Kpi {
+            label: lang.t("dash.agreement"),
+            value: yi_text(st.total.agreement_amount.sum),
+            unit: yi,
+            href: "/projects?sort=-agreement_amount",
+        },
+        Kpi {
+            label: lang.t("dash.invested"),
+            value: yi_text(st.total.invested_to_date.sum),
+            unit: yi,
+            href: "/projects?sort=-planned_investment",
+        },
+        Kpi {
+            label: lang.t("dash.large"),
+            value: st.large.count.to_string(),
+            unit: lang.t("dash.count_unit"),
+            href: "/projects?min_investment=1&sort=-planned_investment",
+        },
+    ]
+}
+
+fn funnel_chart(lang: Lang, st: &ProjectStats, width: i64) -> String {
+    let unit = lang.t("dash.count_unit");
+    let bars: Vec<Bar> = st
+        .reached
+        .iter()
+        .filter(|r| r.stage.is_main_line())
+        .map(|r| Bar {
+            label: labels::stage(lang, r.stage).to_owned(),
+            size: r.totals.count,
+            text: format!("{}{unit}", r.totals.count),
+            href: Some(format!("/projects?stage={}", r.stage.code())),
+        })
+        .collect();
+    funnel(lang.t("dash.funnel"), &bars, width)
+}
+
+fn category_chart(lang: Lang, st: &ProjectStats, width: i64) -> String {
+    let unit = lang.t("dash.count_unit");
+    let yi = lang.t("unit.yi");
+    let bars: Vec<Bar> = st
+        .by_category
+        .iter()
+        .map(|c| Bar {
+            label: labels::category(lang, c.category).to_owned(),
+            size: c.totals.count,
+            text: format!(
+                "{}{unit} · {}{yi}",
+                c.totals.count,
+                yi_text(c.totals.planned_investment.sum)
+            ),
+            href: Some(format!("/projects?category={}", c.category.code())),
+        })
+        .collect();
+    hbars(lang.t("dash.by_category"), &bars, width)
+}
+
+/// Planned investment by host region: the provinces, or the cities of the one province that
+/// holds every project the user reads.
+async fn region_chart(
+    s: &AppState,
+    u: &PageUser,
+    lang: Lang,
+    width: i64,
+) -> Result<Option<String>, duikou_store::StoreError> {
+    let scoped = s.store.scoped(&u.access);
+    let today = s.today();
+    let mut parent: Option<String> = None;
+    let mut bars = Vec::new();
+    for _depth in 0..3 {
+        let filter = duikou_store::RegionFilter {
+            parent_code: parent.clone(),
+            ..Default::default()
+        };
+        let mut regions = s.store.regions(&filter).await?;
+        if parent.is_none() {
+            regions.retain(|r| r.parent_code.is_none());
+        }
+        bars.clear();
+        for r in regions.iter().take(40) {
+            let q = StatsQuery {
+                scope: StatsScope::HostRegion(r.code.clone()),
+                as_of: today,
+                category: None,
+                min_planned_investment: None,
+                period: None,
+            };
+            let st = scoped.project_stats(&q).await?;
+            if st.total.count > 0 {
+                bars.push((r.code.clone(), lang.data(&r.name).into_owned(), st));
+            }
+        }
+        match bars.as_slice() {
+            [(code, _, _)] => parent = Some(code.clone()),
+            _ => break,
+        }
+    }
+    if bars.is_empty() {
+        return Ok(None);
+    }
+    bars.sort_by_key(|(_, _, st)| std::cmp::Reverse(st.total.planned_investment.sum));
+    let bars: Vec<Bar> = bars
+        .into_iter()
+        .take(12)
+        .map(|(code, name, st)| Bar {
+            label: name,
+            size: st.total.planned_investment.sum.yuan(),
+            text: yi_text(st.total.planned_investment.sum),
+            href: Some(format!("/projects?region={code}")),
+        })
+        .collect();
+    Ok(Some(hbars(lang.t("dash.by_region"), &bars, width)))
+}
+
+async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResult<Figures> {
+    let scoped = s.store.scoped(&u.access);
+    let today = s.today();
+    let q = StatsQuery {
+        scope: StatsScope::All,
+        as_of: today,
+        category: None,
+        min_planned_investment: None,
+        period: None,
+    };
+    let st = scoped.project_stats(&q).await?;
+    let latest = scoped
+        .projects(
+            &ProjectFilter::default(),
+            ProjectSort::StageSince,
+            true,
+            8,
+            0,
+        )
+        .await?;
+    Ok(Figures {
+        as_of: fmt::date_prose(lang, today),
+        kpis: kpis(lang, &st),
+        funnel: funnel_chart(lang, &st, width),
+        by_region: region_chart(s, u, lang, width).await?,
+        by_category: category_chart(lang, &st, width),
+        latest: latest
+            .items
+            .iter()
+            .map(|p| Latest {
+                id: p.id,
+                name: lang.data(&p.fields.name).into_owned(),
+                stage: labels::stage(lang, p.stage),
+                stage_code: p.stage.code(),
+                date: fmt::date(p.stage_since),
+            })
+            .collect(),
+    })
+}
+
+pub async fn dashboard(State(s): State<AppState>, u: PageUser, lang: Lang, uri: Uri) -> PageResult {
+    let f = figures(&s, &u, lang, 560).await?;
+    let page = Page::build(
+        &s,
+        &u,
+        lang,
+        Section::Dashboard,
+        lang.t("dash.title").into(),
+        &uri,
+    )
+    .await;
+    html(&DashboardPage { page, f })
+}
+
+pub async fn screen(State(s): State<AppState>, u: PageUser, lang: Lang, uri: Uri) -> PageResult {
+    let f = figures(&s, &u, lang, 620).await?;
+    let mut page = Page::build(
+        &s,
+        &u,
+        lang,
+        Section::Dashboard,
+        lang.t("screen.title").into(),
+        &uri,
+    )
+    .await;
+    page.screen = true;
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    html(&ScreenPage {
+        page,
+        f,
+        updated: now.format("%Y-%m-%d %H:%M").to_string(),
+    })
+}

@@ -1,0 +1,51 @@
+//! The web pages (server-rendered HTML): login, 工作台, 项目库, the project page with its
+//! forms, 大屏 and the user's tokens. Pages read and write through `Store::scoped` exactly as
+//! the JSON handlers do; the UI holds no SQL and no business rules. Text comes from the
+//! message catalogs (`catalog/`), style and scripts from embedded files under `/assets/`.
+
+mod assets;
+mod charts;
+mod dashboard;
+mod fmt;
+mod forms;
+mod gantt;
+pub mod i18n;
+mod labels;
+mod page;
+mod project;
+mod project_form;
+mod projects;
+mod refs;
+mod session;
+mod tokens;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route(
+            "/password",
+            get(session::password_form).post(session::change_password),
+        )
+        .route("/", get(dashboard::dashboard))
+        .route("/dashboard/screen", get(dashboard::screen))
+        .route("/projects", get(projects::list).post(project_form::create))
+        .route("/projects/new", get(project_form::new_form))
+        .route("/projects/{id}", get(project::show))
+        .route(
+            "/projects/{id}/edit",
+            get(project_form::edit_form).post(project_form::update),
+        )
+        .route("/projects/{id}/reports", post(project::add_report))
+        .route("/projects/{id}/problems", post(project::add_problem))
+        .route("/projects/{id}/transition", post(project::transition))
+        .route("/me/tokens", get(tokens::list).post(tokens::create))
+        .route("/me/tokens/{id}/revoke", post(tokens::revoke))
+        .layer(axum::middleware::from_fn(i18n::layer))
+        .route("/assets/{name}", get(assets::asset))
+}

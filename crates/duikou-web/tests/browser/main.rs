@@ -1,0 +1,7 @@
+//! Browser tests: the real server and a headless Chromium driven through WebDriver. They skip
+//! with a message where chromium or chromedriver is not installed.
+#![allow(clippy::unwrap_used)]
+
+mod scenarios;
+mod screenshots;
+mod support;
