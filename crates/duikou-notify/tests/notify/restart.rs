@@ -53,3 +53,55 @@ async fn a_message_for_a_down_endpoint_survives_a_restart() {
     let counts = store.outbox_counts().await.unwrap();
     assert_eq!((counts.pending, counts.delivered), (0, 1));
 }
+
+/// Two deliverers over two stores on one database file (as two servers would be) drain the
+/// outbox together, in small batches, at the same time: every event reaches the receiver, and
+/// none twice, because a claimed row belongs to its claimer until its lease ends.
+#[tokio::test]
+async fn two_deliverers_at_once_send_each_event_once() {
+    let db = db().await;
+    let hook = Receiver::start(vec![], Reply::Answer(200, "{}".into())).await;
+    channel(
+        &db.store,
+        ChannelKind::Webhook,
+        &hook.url("/hook"),
+        Some("whsec-0123456789abcdef"),
+    )
+    .await;
+    let events: Vec<String> = (1..=12).map(|i| format!("warning-event-{i}")).collect();
+    for e in &events {
+        enqueue(&db.store, e).await;
+    }
+    let small = duikou_notify::NotifierConfig {
+        batch: 3,
+        ..config()
+    };
+    let a = Notifier::new(db.store.clone(), small.clone()).unwrap();
+    let b = Notifier::new(open(&db.path).await, small).unwrap();
+    let drain = |n: Notifier| async move {
+        let mut delivered = 0;
+        loop {
+            let r = n.deliver_once(Utc::now()).await.unwrap();
+            assert_eq!(r.failed + r.gave_up, 0, "{r:?}");
+            delivered += r.delivered;
+            if r.claimed == 0 {
+                return delivered;
+            }
+        }
+    };
+    let (da, db_) = tokio::join!(drain(a), drain(b));
+    assert_eq!(da + db_, events.len());
+
+    let mut got: Vec<String> = hook
+        .received()
+        .iter()
+        .map(|r| r.header("x-duikou-event-id").unwrap().to_owned())
+        .collect();
+    assert_eq!(got.len(), events.len(), "no event sent twice");
+    got.sort();
+    let mut want = events.clone();
+    want.sort();
+    assert_eq!(got, want);
+    let counts = db.store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.delivered), (0, 12));
+}
