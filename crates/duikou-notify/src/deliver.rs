@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use duikou_store::{OutboxItem, Store};
 use serde::Serialize;
+use tokio::task::JoinHandle;
 
 use crate::config::{NotifierConfig, SEND_GRACE};
 use crate::error::{NotifyError, SendError};
@@ -26,6 +27,28 @@ fn never() -> DateTime<Utc> {
     NaiveDate::from_ymd_opt(9999, 12, 31)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map_or(DateTime::<Utc>::MAX_UTC, |t| t.and_utc())
+}
+
+/// Runs one send on a task of its own, so that a panic in it is caught (and told by
+/// [`finished`]) and one that outlives `deadline` ends as a timeout.
+fn spawn_guarded<F>(deadline: Duration, send: F) -> JoinHandle<Result<(), SendError>>
+where
+    F: Future<Output = Result<(), SendError>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        tokio::time::timeout(deadline, send)
+            .await
+            .unwrap_or(Err(SendError::Timeout))
+    })
+}
+
+/// The result of a send started by [`spawn_guarded`].
+async fn finished(task: JoinHandle<Result<(), SendError>>) -> Result<(), SendError> {
+    match task.await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => Err(SendError::Panicked),
+        Err(_) => Err(SendError::Cancelled),
+    }
 }
 
 /// What became of one claimed delivery.
@@ -100,13 +123,11 @@ impl Notifier {
             let channel = item.channel.clone();
             let event_id = item.event_id.clone();
             let payload = item.payload.clone();
-            let task = tokio::spawn(async move {
+            let task = spawn_guarded(deadline, async move {
                 if !channel.enabled {
                     return Err(SendError::Disabled);
                 }
-                tokio::time::timeout(deadline, senders.send(&channel, &event_id, &payload))
-                    .await
-                    .unwrap_or(Err(SendError::Timeout))
+                senders.send(&channel, &event_id, &payload).await
             });
             running.push((item, task));
         }
@@ -115,11 +136,7 @@ impl Notifier {
             ..DeliveryReport::default()
         };
         for (item, task) in running {
-            let result = match task.await {
-                Ok(r) => r,
-                Err(e) if e.is_panic() => Err(SendError::Panicked),
-                Err(_) => Err(SendError::Cancelled),
-            };
+            let result = finished(task).await;
             let outcome = self.record(&item, result, now).await;
             if outcome.error.is_none() {
                 report.delivered += 1;
@@ -254,6 +271,20 @@ mod tests {
         assert_eq!(backoff(base, max, 0), base);
         assert_eq!(backoff(base, max, i64::MAX), max);
         assert_eq!(backoff(Duration::MAX, max, 3), max);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_or_hanging_send_ends_as_a_failure() {
+        let deadline = Duration::from_millis(50);
+        let panicking = spawn_guarded(deadline, async {
+            let v: Vec<i64> = Vec::new();
+            Err(SendError::Http(v[1].to_string()))
+        });
+        assert_eq!(finished(panicking).await, Err(SendError::Panicked));
+        let hanging = spawn_guarded(deadline, std::future::pending());
+        assert_eq!(finished(hanging).await, Err(SendError::Timeout));
+        let fine = spawn_guarded(deadline, async { Ok(()) });
+        assert_eq!(finished(fine).await, Ok(()));
     }
 
     #[test]
