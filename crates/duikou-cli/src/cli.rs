@@ -38,6 +38,8 @@ pub enum Command {
         /// Minutes between warning sweeps (0: none; run `duikou warn sweep` from cron instead).
         #[arg(long, env = "DUIKOU_SWEEP_INTERVAL", default_value_t = 60)]
         sweep_interval: u64,
+        #[command(flatten)]
+        notify: NotifyArgs,
     },
     /// Serve the product with demo data: a fresh database in a temporary folder, or the one
     /// given (kept, and reused when it already holds the demo).
@@ -87,6 +89,60 @@ pub enum Command {
     /// Early warnings (预警): sweep, list, thresholds.
     #[command(subcommand)]
     Warn(WarnCommand),
+    /// Notifications (通知): test a channel, the outbox's state, retry what was given up.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
+}
+
+/// Where notifications link to and how e-mail leaves.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NotifyArgs {
+    /// The address users open Duikou at, for links in notifications (default: http://LISTEN).
+    #[arg(long, env = "DUIKOU_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Do not deliver notifications from this server (another one does).
+    #[arg(long, env = "DUIKOU_NO_NOTIFY")]
+    pub no_notify: bool,
+    /// SMTP relay for e-mail channels.
+    #[arg(long, env = "DUIKOU_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    #[arg(long, env = "DUIKOU_SMTP_PORT", default_value_t = 25)]
+    pub smtp_port: u16,
+    /// none, starttls or tls.
+    #[arg(long, env = "DUIKOU_SMTP_TLS", default_value = "none")]
+    pub smtp_tls: String,
+    #[arg(long, env = "DUIKOU_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    #[arg(long, env = "DUIKOU_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The sender address, e.g. "对口项目办 <noreply@example.cn>".
+    #[arg(long, env = "DUIKOU_SMTP_FROM", default_value = "duikou@localhost")]
+    pub smtp_from: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Send a test message to a channel now (outside the outbox).
+    Test {
+        #[arg(long)]
+        channel: i64,
+        #[command(flatten)]
+        notify: NotifyArgs,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// How the outbox stands: pending, retrying, delivered, given up.
+    Status {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Try the given-up deliveries again (one with --id).
+    Retry {
+        #[arg(long)]
+        id: Option<i64>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

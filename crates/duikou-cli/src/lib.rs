@@ -46,9 +46,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             secure_cookies,
             sweep_interval,
+            notify,
         } => {
             let store = open(&database_url(&db)).await?;
-            serve(store, listen, None, secure_cookies, sweep_interval).await
+            let notifier = (!notify.no_notify)
+                .then(|| warn::notifier_config(&notify, listen))
+                .transpose()?;
+            serve(
+                store,
+                listen,
+                None,
+                secure_cookies,
+                sweep_interval,
+                notifier,
+            )
+            .await
         }
         Command::Migrate { db } => {
             let url = database_url(&db);
@@ -71,6 +83,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => users::run(cmd).await,
         Command::Token(cmd) => users::token(cmd).await,
         Command::Warn(cmd) => warn::run(cmd).await,
+        Command::Notify(cmd) => warn::notify(cmd).await,
         Command::Gen { projects, seed, db } => {
             let store = open(&database_url(&db)).await?;
             gen::run(&store, projects, seed).await
@@ -131,7 +144,11 @@ async fn run_demo(
             );
         }
     }
-    serve(store, listen, Some(&url), false, 60).await
+    let notifier = duikou_notify::NotifierConfig {
+        public_url: format!("http://{listen}"),
+        ..duikou_notify::NotifierConfig::default()
+    };
+    serve(store, listen, Some(&url), false, 60, Some(notifier)).await
 }
 
 async fn serve(
@@ -140,6 +157,7 @@ async fn serve(
     demo_db: Option<&str>,
     secure_cookies: bool,
     sweep_minutes: u64,
+    notifier: Option<duikou_notify::NotifierConfig>,
 ) -> anyhow::Result<()> {
     let listener = TcpListener::bind(listen)
         .await
@@ -157,8 +175,23 @@ async fn serve(
     let mut state = AppState::new(store.clone());
     state.secure_cookies = secure_cookies;
     let sweeper = tokio::spawn(warn::periodic(store.clone(), sweep_minutes));
+    let (stop_notifier, stopped) = tokio::sync::oneshot::channel::<()>();
+    let deliverer = notifier.map(|config| {
+        tokio::spawn(duikou_notify::run_notifier(store.clone(), config, async {
+            let _ = stopped.await;
+        }))
+    });
     duikou_web::serve(listener, state, shutdown_signal()).await?;
     sweeper.abort();
+    // The batch in flight is finished and recorded; what is left waits in the outbox.
+    let _ = stop_notifier.send(());
+    if let Some(d) = deliverer {
+        match d.await {
+            Ok(Err(e)) => tracing::warn!("notifier: {e}"),
+            Err(e) => tracing::warn!("notifier task: {e}"),
+            Ok(Ok(())) => {}
+        }
+    }
     store.close().await;
     Ok(())
 }

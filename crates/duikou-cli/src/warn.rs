@@ -119,3 +119,62 @@ pub(crate) async fn periodic(store: Store, minutes: u64) {
         }
     }
 }
+
+/// The notifier's settings from the command line.
+pub(crate) fn notifier_config(
+    args: &crate::cli::NotifyArgs,
+    listen: std::net::SocketAddr,
+) -> anyhow::Result<duikou_notify::NotifierConfig> {
+    let smtp = match &args.smtp_host {
+        Some(host) => Some(duikou_notify::SmtpConfig {
+            host: host.clone(),
+            port: args.smtp_port,
+            tls: args.smtp_tls.parse()?,
+            username: args.smtp_user.clone(),
+            password: args.smtp_password.clone(),
+            from: args.smtp_from.clone(),
+        }),
+        None => None,
+    };
+    let config = duikou_notify::NotifierConfig {
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listen}")),
+        smtp,
+        ..duikou_notify::NotifierConfig::default()
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+pub(crate) async fn notify(cmd: crate::cli::NotifyCommand) -> anyhow::Result<()> {
+    use crate::cli::NotifyCommand as N;
+    match cmd {
+        N::Test {
+            channel,
+            notify,
+            db,
+        } => {
+            let store = open(&database_url(&db)).await?;
+            let listen = "127.0.0.1:8080".parse()?;
+            let config = notifier_config(&notify, listen)?;
+            let event = duikou_notify::send_test(&store, channel, &config).await?;
+            println!("测试消息已发送到渠道 {channel}（事件编号 {event}）");
+        }
+        N::Status { db } => {
+            let store = open(&database_url(&db)).await?;
+            let c = store.outbox_counts().await?;
+            println!(
+                "待发送 {}（其中重试中 {}），已送达 {}，已停止重试 {}",
+                c.pending, c.retrying, c.delivered, c.parked
+            );
+        }
+        N::Retry { id, db } => {
+            let store = open(&database_url(&db)).await?;
+            let n = store.outbox_retry(id).await?;
+            println!("已重新排队 {n} 条通知");
+        }
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use duikou_store::{OutboxItem, Store};
 use serde::Serialize;
 use tokio::task::JoinHandle;
@@ -19,14 +19,6 @@ pub fn backoff(base: Duration, max: Duration, attempts_so_far: i64) -> Duration 
     let doublings = attempts_so_far.saturating_sub(1).clamp(0, 31) as u32;
     base.checked_mul(1u32 << doublings)
         .map_or(max, |d| d.min(max))
-}
-
-/// Where a given-up delivery's next attempt is parked: never reached, and still in the store's
-/// fixed-width text order (a later year would not be).
-fn never() -> DateTime<Utc> {
-    NaiveDate::from_ymd_opt(9999, 12, 31)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map_or(DateTime::<Utc>::MAX_UTC, |t| t.and_utc())
 }
 
 /// Runs one send on a task of its own, so that a panic in it is caught (and told by
@@ -177,17 +169,17 @@ impl Notifier {
                     attempt,
                     "notification delivered"
                 );
-                self.store.outbox_delivered(item.id, at).await
+                self.store.outbox_delivered(item.id, &item.claim, at).await
             }
             Err(e) => {
                 let gave_up = attempt >= self.config.max_attempts;
                 let (text, next) = if gave_up {
-                    (format!("已停止重试（共尝试{attempt}次）：{e}"), never())
+                    (format!("已停止重试（共尝试{attempt}次）：{e}"), None)
                 } else {
                     let delay = backoff(self.config.retry_base, self.config.retry_max, attempt);
                     let delay = chrono::Duration::from_std(delay)
                         .unwrap_or_else(|_| chrono::Duration::hours(1));
-                    (e.to_string(), at + delay)
+                    (e.to_string(), Some(at + delay))
                 };
                 tracing::warn!(
                     outbox_id = item.id,
@@ -200,16 +192,28 @@ impl Notifier {
                 );
                 outcome.error = Some(text.clone());
                 outcome.gave_up = gave_up;
-                self.store.outbox_failed(item.id, &text, next).await
+                self.store
+                    .outbox_failed(item.id, &item.claim, &text, next)
+                    .await
             }
         };
-        if let Err(e) = written {
-            tracing::error!(
-                outbox_id = item.id,
-                error = %e,
-                "outcome of a notification not recorded; it is sent again after its lease"
-            );
-            outcome.unrecorded = true;
+        match written {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(
+                    outbox_id = item.id,
+                    "the claim ran out before the outcome was recorded; another deliverer owns the row"
+                );
+                outcome.unrecorded = true;
+            }
+            Err(e) => {
+                tracing::error!(
+                    outbox_id = item.id,
+                    error = %e,
+                    "outcome of a notification not recorded; it is sent again after its lease"
+                );
+                outcome.unrecorded = true;
+            }
         }
         outcome
     }
@@ -285,13 +289,5 @@ mod tests {
         assert_eq!(finished(hanging).await, Err(SendError::Timeout));
         let fine = spawn_guarded(deadline, async { Ok(()) });
         assert_eq!(finished(fine).await, Ok(()));
-    }
-
-    #[test]
-    fn given_up_rows_are_parked_at_a_four_digit_year() {
-        assert_eq!(
-            never().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-            "9999-12-31T00:00:00.000000Z"
-        );
     }
 }

@@ -43,18 +43,27 @@ pub struct OutboxItem {
     pub channel: Channel,
     /// The event as JSON (see `warnings::EventPayload`).
     pub payload: serde_json::Value,
-    /// Attempts before this one.
+    /// Attempts before this one (the claim itself counts as an attempt in the table, so a
+    /// message that kills its deliverer does not come back forever).
     pub attempts: i64,
+    /// The claim's token: only this claim may record the outcome.
+    pub claim: String,
 }
 
 /// How the outbox stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OutboxCounts {
+    /// Not delivered and not given up.
     pub pending: i64,
     pub delivered: i64,
     /// Pending rows that failed at least once.
     pub retrying: i64,
+    /// Given up after their attempts (or unreadable): kept for `outbox_retry`.
+    pub parked: i64,
 }
+
+/// The next attempt of a delivery that is given up.
+const PARKED: &str = "9999-12-31T00:00:00.000000Z";
 
 const CHANNEL_COLS: &str = "id, org_id, kind, name, target, secret, min_level, enabled, version";
 
@@ -310,76 +319,137 @@ impl Store {
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             let id = RowReader::new(row, "outbox").i64("id")?;
-            sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2")
-                .bind(&until)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            let claim = format!("{until}#{:016x}", rand::random::<u64>());
             let row = sqlx::query(
-                "SELECT event_id, channel_id, payload, attempts FROM outbox WHERE id = $1",
+                "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE id = $2 \
+                 RETURNING event_id, channel_id, payload, attempts",
             )
+            .bind(&claim)
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
             let r = RowReader::new(&row, "outbox");
-            let payload =
-                serde_json::from_str(&r.text("payload")?).map_err(|e| StoreError::Corrupt {
-                    table: "outbox",
-                    message: e.to_string(),
-                })?;
-            items.push(OutboxItem {
-                id,
-                event_id: r.text("event_id")?,
-                channel: channel_in(&mut tx, r.i64("channel_id")?).await?,
-                payload,
-                attempts: r.i64("attempts")?,
-            });
+            // A row that cannot be read is parked with the reason instead of blocking the
+            // rows behind it.
+            let parsed = async {
+                let payload: serde_json::Value = serde_json::from_str(&r.text("payload")?)
+                    .map_err(|e| StoreError::Corrupt {
+                        table: "outbox",
+                        message: e.to_string(),
+                    })?;
+                let channel = channel_in(&mut tx, r.i64("channel_id")?).await?;
+                Ok::<_, StoreError>((payload, channel))
+            }
+            .await;
+            match parsed {
+                Ok((payload, channel)) => items.push(OutboxItem {
+                    id,
+                    event_id: r.text("event_id")?,
+                    channel,
+                    payload,
+                    attempts: r.i64("attempts")? - 1,
+                    claim,
+                }),
+                Err(e) => {
+                    sqlx::query(
+                        "UPDATE outbox SET claimed_until = NULL, next_attempt_at = $1, \
+                         last_error = $2 WHERE id = $3",
+                    )
+                    .bind(PARKED)
+                    .bind(format!("无法读取待发送通知：{e}"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
         }
         tx.commit().await?;
         Ok(items)
     }
 
-    /// Marks a claimed delivery done.
-    pub async fn outbox_delivered(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET delivered_at = $1, claimed_until = NULL, \
-             attempts = attempts + 1, last_error = NULL WHERE id = $2",
+    /// Marks a claimed delivery done. False when the claim is no longer the row's (its
+    /// lease ran out and another deliverer took it): nothing is written then.
+    pub async fn outbox_delivered(
+        &self,
+        id: i64,
+        claim: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET delivered_at = $1, claimed_until = NULL, last_error = NULL \
+             WHERE id = $2 AND claimed_until = $3 AND delivered_at IS NULL",
         )
         .bind(time_text(at))
         .bind(id)
+        .bind(claim)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
-    /// Records a failed attempt and when to try again.
+    /// Records a failed attempt of a claim and when to try again (a time of `None`: give up,
+    /// keeping the row and its error for an operator). False when the claim is stale.
     pub async fn outbox_failed(
         &self,
         id: i64,
+        claim: &str,
         error: &str,
-        next_attempt_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+        next_attempt_at: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
         let error: String = error.chars().take(1000).collect();
-        sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
-             next_attempt_at = $2, claimed_until = NULL WHERE id = $3",
+        let done = sqlx::query(
+            "UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = NULL \
+             WHERE id = $3 AND claimed_until = $4 AND delivered_at IS NULL",
         )
         .bind(error)
-        .bind(time_text(next_attempt_at))
+        .bind(next_attempt_at.map_or_else(|| PARKED.to_owned(), time_text))
         .bind(id)
+        .bind(claim)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sends parked (given up) deliveries again from now: all of them, or one.
+    pub async fn outbox_retry(&self, id: Option<i64>) -> Result<u64, StoreError> {
+        let now = now_text();
+        let done = match id {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 \
+                     AND delivered_at IS NULL AND next_attempt_at = $3",
+                )
+                .bind(&now)
+                .bind(id)
+                .bind(PARKED)
+                .execute(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "UPDATE outbox SET next_attempt_at = $1 WHERE delivered_at IS NULL \
+                     AND next_attempt_at = $2",
+                )
+                .bind(&now)
+                .bind(PARKED)
+                .execute(&self.pool)
+                .await?
+            }
+        };
+        Ok(done.rows_affected())
     }
 
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let row = sqlx::query(
             "SELECT \
-             COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0) AS pending, \
+             COALESCE(SUM(CASE WHEN delivered_at IS NULL AND next_attempt_at <> $1 THEN 1 ELSE 0 END), 0) AS pending, \
              COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered, \
-             COALESCE(SUM(CASE WHEN delivered_at IS NULL AND attempts > 0 THEN 1 ELSE 0 END), 0) \
-             AS retrying FROM outbox",
+             COALESCE(SUM(CASE WHEN delivered_at IS NULL AND next_attempt_at <> $1 AND attempts > 0 THEN 1 ELSE 0 END), 0) \
+             AS retrying, \
+             COALESCE(SUM(CASE WHEN delivered_at IS NULL AND next_attempt_at = $1 THEN 1 ELSE 0 END), 0) AS parked \
+             FROM outbox",
         )
+        .bind(PARKED)
         .fetch_one(&self.pool)
         .await?;
         let r = RowReader::new(&row, "outbox");
@@ -387,6 +457,7 @@ impl Store {
             pending: r.i64("pending")?,
             delivered: r.i64("delivered")?,
             retrying: r.i64("retrying")?,
+            parked: r.i64("parked")?,
         })
     }
 }

@@ -69,12 +69,13 @@ async fn a_deliverer_killed_mid_send_loses_nothing() {
     let status = child.wait().unwrap();
     assert!(!status.success(), "killed, not finished: {status}");
 
-    // What the dead process left: its rows, claimed, not delivered, no attempt recorded.
+    // What the dead process left: its rows, claimed (the claim counts as an attempt), not
+    // delivered.
     let rows = outbox_rows(&db.path, EVENT).await;
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .all(|r| r.attempts == 0 && r.delivered_at.is_none()));
+        .all(|r| r.attempts == 1 && r.delivered_at.is_none()));
 
     hooks.answer_from_now_on(Reply::Answer(200, "{}".into()));
     let store = open(&db.path).await;
@@ -85,7 +86,8 @@ async fn a_deliverer_killed_mid_send_loses_nothing() {
     let after_lease = now + Duration::minutes(CHILD_LEASE_MINUTES + 1);
     let r = fresh.deliver_once(after_lease).await.unwrap();
     assert_eq!(r.delivered, 2, "{r:?}");
-    assert!(r.outcomes.iter().all(|o| o.attempt == 1));
+    // The killed attempt counts: this is the second.
+    assert!(r.outcomes.iter().all(|o| o.attempt == 2), "{r:?}");
     let r = fresh
         .deliver_once(after_lease + Duration::days(1))
         .await

@@ -204,5 +204,9 @@ async fn a_refusing_robot_is_given_up_after_max_attempts_and_the_row_stays() {
     );
     assert!(rows[0].next_attempt_at.starts_with("9999-"));
     let counts = db.store.outbox_counts().await.unwrap();
-    assert_eq!((counts.pending, counts.delivered), (1, 0));
+    assert_eq!((counts.pending, counts.parked, counts.delivered), (0, 1, 0));
+    // An operator sends it again.
+    assert_eq!(db.store.outbox_retry(None).await.unwrap(), 1);
+    let counts = db.store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.parked), (1, 0));
 }

@@ -511,7 +511,10 @@ async fn raising_queues_one_notification_per_channel_that_wants_it() {
             .await
             .unwrap()
             .is_empty());
-        store.outbox_delivered(items[0].id, now).await.unwrap();
+        assert!(store
+            .outbox_delivered(items[0].id, &items[0].claim, now)
+            .await
+            .unwrap());
         clock.set(due + Days::new(1));
         store
             .sweep_warnings(due + Days::new(1), false, |_, _| {})
@@ -521,13 +524,22 @@ async fn raising_queues_one_notification_per_channel_that_wants_it() {
             .claim_outbox(10, chrono::Duration::seconds(60), chrono::Utc::now())
             .await
             .unwrap();
-        let channels: BTreeSet<i64> = items.iter().map(|i| i.channel.id).collect();
-        assert_eq!(channels, BTreeSet::from([all.id, red_only.id]));
-        assert!(items
-            .iter()
-            .all(|i| i.payload["type"] == "warning.escalated"));
+        // Red reaches both channels: the escalation, and the supervision slip it opened.
+        let of = |kind: &str| {
+            items
+                .iter()
+                .filter(|i| i.payload["type"] == kind)
+                .map(|i| i.channel.id)
+                .collect::<BTreeSet<i64>>()
+        };
+        assert_eq!(
+            of("warning.escalated"),
+            BTreeSet::from([all.id, red_only.id])
+        );
+        assert_eq!(of("slip.issued"), BTreeSet::from([all.id, red_only.id]));
+        assert_eq!(items.len(), 4);
         let counts = store.outbox_counts().await.unwrap();
-        assert_eq!((counts.pending, counts.delivered), (2, 1));
+        assert_eq!((counts.pending, counts.delivered), (4, 1));
     })
     .await;
 }
@@ -661,6 +673,69 @@ async fn a_red_warning_opens_a_slip_that_runs_to_its_closing() {
         // The audit log holds every step too.
         let audit = store.history("slip", &s.id.to_string()).await.unwrap();
         assert_eq!(audit.len(), 4);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unreadable_outbox_row_is_parked_and_a_stale_claim_records_nothing() {
+    on_each_backend(|store: Store| async move {
+        let channel = store
+            .create_channel(
+                &admin(),
+                &ChannelFields {
+                    org_id: None,
+                    kind: ChannelKind::Wecom,
+                    name: "项目办群".into(),
+                    target: "http://127.0.0.1:9/wecom".into(),
+                    secret: None,
+                    min_level: Level::Yellow,
+                    enabled: true,
+                },
+            )
+            .await
+            .unwrap();
+        for n in 1..=2 {
+            let body = serde_json::json!({"title": format!("第{n}条"), "level": "red"});
+            let written = store
+                .enqueue_event(&format!("test-{n}"), None, Level::Red, &body)
+                .await
+                .unwrap();
+            assert_eq!(written, 1);
+        }
+        store
+            .execute_admin("UPDATE outbox SET payload = 'not json' WHERE event_id = 'test-1'")
+            .await
+            .unwrap();
+        let now = chrono::Utc::now();
+        let lease = chrono::Duration::seconds(1);
+        let first = store.claim_outbox(10, lease, now).await.unwrap();
+        // The broken row does not hold back the one behind it.
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].event_id, "test-2");
+        assert_eq!(first[0].channel.id, channel.id);
+        let counts = store.outbox_counts().await.unwrap();
+        assert_eq!((counts.pending, counts.parked), (1, 1));
+        // The lease runs out; another deliverer claims the row; the first one's outcome is
+        // refused and the second one's recorded.
+        let later = now + chrono::Duration::seconds(2);
+        let second = store.claim_outbox(10, lease, later).await.unwrap();
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].attempts, 1, "the first claim counted");
+        assert!(!store
+            .outbox_delivered(first[0].id, &first[0].claim, later)
+            .await
+            .unwrap());
+        assert!(!store
+            .outbox_failed(first[0].id, &first[0].claim, "晚了", None)
+            .await
+            .unwrap());
+        assert!(store
+            .outbox_delivered(second[0].id, &second[0].claim, later)
+            .await
+            .unwrap());
+        let counts = store.outbox_counts().await.unwrap();
+        assert_eq!((counts.pending, counts.delivered, counts.parked), (0, 1, 1));
     })
     .await;
 }
