@@ -11,6 +11,7 @@
 mod load;
 mod report;
 mod server;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -70,6 +71,16 @@ enum Cmd {
         #[command(flatten)]
         opts: Opts,
     },
+    /// Warning sweeps and incremental re-evaluation on a copy of the SQLite data set.
+    Sweep {
+        #[arg(long)]
+        projects: u64,
+        /// Repetitions of the full re-evaluation.
+        #[arg(long, default_value_t = 3)]
+        full_runs: usize,
+        #[command(flatten)]
+        opts: Opts,
+    },
     /// Only build (or find) the SQLite data set.
     Gen {
         #[arg(long)]
@@ -94,6 +105,11 @@ async fn main() -> std::process::ExitCode {
         Cmd::Quick(o) => run_suite(100_000, o).await,
         Cmd::Run { projects, opts } => run_suite(projects, opts).await,
         Cmd::Gen { projects, opts } => sqlite_dataset(&opts, projects).await.map(|_| ()),
+        Cmd::Sweep {
+            projects,
+            full_runs,
+            opts,
+        } => run_sweep(projects, full_runs, opts).await,
         Cmd::Serve { database, listen } => {
             let cli = duikou_cli::cli::Cli::parse_from([
                 "duikou",
@@ -480,6 +496,26 @@ async fn run_suite(projects: u64, o: Opts) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| o.dir.join(format!("results-{projects}.md")));
+    std::fs::write(&out, &text)?;
+    eprintln!("report written to {}", out.display());
+    Ok(())
+}
+
+async fn run_sweep(projects: u64, full_runs: usize, o: Opts) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let ds = sqlite_dataset(&o, projects).await?;
+    let path = ds.sqlite_path.context("a SQLite data set")?;
+    let copy = o.dir.join(format!("sweep-n{projects}-s{}.db", o.seed));
+    sweep::copy_dataset(&path, &copy)?;
+    let url = format!("sqlite:{}", copy.display());
+    let mut report = Report::new(projects, o.seed, full_runs, 0);
+    report.push(sweep::run(&url, projects, full_runs).await?);
+    let text = report.markdown(started.elapsed());
+    println!("{text}");
+    let out = o
+        .out
+        .clone()
+        .unwrap_or_else(|| o.dir.join(format!("sweep-{projects}.md")));
     std::fs::write(&out, &text)?;
     eprintln!("report written to {}", out.display());
     Ok(())

@@ -134,6 +134,24 @@ async fn the_demo_reproduces_the_published_figures_through_the_api() {
     let landed = find(&h1["period"]["entered"], "stage", "landed");
     assert_eq!(landed["count"], 22);
     assert_eq!(yi(&landed["planned_investment"]["sum"]), "239.5");
+
+    // The demo opens with warnings of several rules, yellow and red, in the inbox.
+    let cookie = login(&base, "admin").await;
+    let counts: Value = reqwest::Client::new()
+        .get(format!("{base}/api/v1/warnings/counts"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert!(counts["yellow"].as_i64().expect("yellow") > 0, "{counts}");
+    assert!(counts["red"].as_i64().expect("red") > 0, "{counts}");
+    assert!(
+        counts["by_rule"].as_array().expect("by_rule").len() >= 4,
+        "{counts}"
+    );
 }
 
 #[tokio::test]
