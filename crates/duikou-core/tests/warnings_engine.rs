@@ -281,3 +281,56 @@ fn behind_schedule_uses_the_months_completed() {
     });
     assert_eq!(behind(&f, d(2026, 10, 1)), None);
 }
+
+/// A step running across the National Day holiday of 2024: no working day passes from
+/// 1 to 7 October, so nothing escalates then; the limit is reached on the working days after
+/// (the Sunday 29 September was a make-up working day and counts).
+#[test]
+fn a_step_across_a_holiday_escalates_only_on_working_days() {
+    let t = template();
+    let mut states: Vec<StepState> = t.steps().map(|s| StepState::new(&s.key)).collect();
+    for s in &mut states {
+        if s.key == "project_filing" {
+            s.status = StepStatus::Done;
+            s.actual_start = Some(d(2024, 9, 25));
+            s.actual_finish = Some(d(2024, 9, 26));
+        }
+        if s.key == "land_use_planning_permit" {
+            // Committed 5 working days, statutory 20.
+            s.status = StepStatus::InProgress;
+            s.actual_start = Some(d(2024, 9, 27));
+        }
+    }
+    let mut f = facts(&t, &states);
+    f.problems.clear();
+    f.annual_plan = None;
+    f.planned_start = None;
+    f.planned_production = None;
+    f.last_update = d(2024, 9, 27);
+    f.steps = Some(StepsFacts {
+        template: &t,
+        start: d(2024, 9, 25),
+        states: &states,
+    });
+    let level = |day| {
+        levels(&f, day)
+            .0
+            .into_iter()
+            .find(|(s, r, _)| s == "step:land_use_planning_permit" && *r == RuleId::StepCommitted)
+            .map(|(_, _, l)| l)
+    };
+    // 27 Sep (1), 29 Sep (2, make-up day): fewer than 80 % used and 3+ left.
+    assert_eq!(level(d(2024, 9, 28)), None);
+    assert_eq!(level(d(2024, 9, 29)), None);
+    // 30 Sep: 3 used, 2 left → yellow, and it stays yellow through the whole holiday.
+    assert_eq!(level(d(2024, 9, 30)), Some(Level::Yellow));
+    for day in 1..=7 {
+        assert_eq!(level(d(2024, 10, day)), Some(Level::Yellow), "10-{day}");
+    }
+    // 8 Oct (4) and 9 Oct (5 = the limit) are still yellow; 10 Oct is past it.
+    assert_eq!(level(d(2024, 10, 9)), Some(Level::Yellow));
+    assert_eq!(level(d(2024, 10, 10)), Some(Level::Red));
+    // The engine knew on 30 Sep that nothing changes before 10 Oct.
+    let (_, next) = levels(&f, d(2024, 9, 30));
+    assert_eq!(next, Some(d(2024, 10, 10)));
+}
