@@ -67,7 +67,10 @@ impl App {
     pub async fn start() -> App {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite:{}", dir.path().join("ui.db").display());
-        let store = Store::open(&url).await.expect("open sqlite").with_today(today);
+        let store = Store::open(&url)
+            .await
+            .expect("open sqlite")
+            .with_today(today);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = AppState::new(store.clone());
