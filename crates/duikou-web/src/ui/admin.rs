@@ -71,7 +71,10 @@ fn channel_row(lang: Lang, refs: &Refs, c: &Channel) -> ChannelRow {
         },
         target: c.target.clone(),
         has_secret: c.has_secret,
-        min_level: labels::level(lang, c.min_level),
+        min_level: lang.t(match c.min_level {
+            Level::Yellow => "channel.level_yellow",
+            Level::Red => "channel.level_red",
+        }),
         enabled: c.enabled,
         version: c.version,
     }

@@ -3,6 +3,8 @@
 //! history; acknowledging (确认) and resolving (解除) with a note for those who may edit the
 //! project, and opening a supervision slip (督办单) by hand for those who supervise it.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect};
@@ -36,6 +38,19 @@ pub struct WarningRow {
     pub as_of: String,
     pub status_code: &'static str,
     pub status: &'static str,
+}
+
+/// A row whose responsible unit is named from the reference data when the warning has no
+/// name of its own.
+pub fn row_named(lang: Lang, refs: &Refs, w: &Warning) -> WarningRow {
+    let mut r = row(lang, w);
+    if w.owner_name.is_none() {
+        let name = refs.org_name(lang, w.owner_org_id);
+        if !name.is_empty() {
+            r.owner = name;
+        }
+    }
+    r
 }
 
 pub fn row(lang: Lang, w: &Warning) -> WarningRow {
@@ -257,7 +272,11 @@ pub async fn list(
         owners: refs.org_choices(lang),
         project,
         clear_project: params.href(&[("project", None), ("page", None)]),
-        rows: found.items.iter().map(|w| row(lang, w)).collect(),
+        rows: found
+            .items
+            .iter()
+            .map(|w| row_named(lang, &refs, w))
+            .collect(),
         total: found.total,
         page_no,
         pages,
@@ -274,7 +293,21 @@ pub struct FactRow {
     pub value: String,
 }
 
-fn fact_row(lang: Lang, name: &str, value: &str) -> FactRow {
+/// The names of a project's steps by key (empty when it has none).
+async fn step_names(
+    s: &AppState,
+    scoped: &duikou_store::Scoped<'_>,
+    project_id: i64,
+) -> Result<HashMap<String, String>, StoreError> {
+    let calendar = s.store.calendar().await?;
+    match scoped.schedule(project_id, &calendar, s.today()).await {
+        Ok(sch) => Ok(sch.steps.into_iter().map(|st| (st.key, st.name)).collect()),
+        Err(StoreError::NotFound { .. }) => Ok(HashMap::new()),
+        Err(e) => Err(e),
+    }
+}
+
+fn fact_row(lang: Lang, steps: &HashMap<String, String>, name: &str, value: &str) -> FactRow {
     let label = lang
         .t_opt(&format!("fact.{name}"))
         .map(str::to_owned)
@@ -284,6 +317,11 @@ fn fact_row(lang: Lang, name: &str, value: &str) -> FactRow {
             .parse::<i64>()
             .map(|y| fmt::money_text(lang, Money::from_yuan(y)))
             .unwrap_or_else(|_| value.to_owned())
+    } else if name == "step_key" {
+        match steps.get(value) {
+            Some(n) => format!("{}（{value}）", lang.data(n)),
+            None => value.to_owned(),
+        }
     } else if name == "stage" {
         Stage::parse(value)
             .map(|s| labels::stage(lang, s).to_owned())
@@ -412,12 +450,18 @@ async fn render(
         })
         .collect::<Vec<_>>();
     let forms = forms.unwrap_or_else(|| default_forms(s, &w, lang));
-    let r = row(lang, &w);
+    let steps = step_names(s, &scoped, w.project_id).await?;
+    let refs = Refs::load(s).await?;
+    let r = row_named(lang, &refs, &w);
     let title = format!("{} · {}", r.rule, r.project);
     let body = WarningPage {
         page: Page::build(s, u, lang, Section::Warnings, title, uri).await,
-        subject: subject_text(lang, &w.subject),
-        facts: w.facts.iter().map(|(k, v)| fact_row(lang, k, v)).collect(),
+        subject: subject_text(lang, &steps, &w.subject),
+        facts: w
+            .facts
+            .iter()
+            .map(|(k, v)| fact_row(lang, &steps, k, v))
+            .collect(),
         thresholds_version: w.thresholds_version.clone(),
         raised_at: fmt::time(w.raised_at),
         updated_at: fmt::time(w.updated_at),
@@ -454,13 +498,19 @@ async fn render(
 }
 
 /// What a warning is about, in words: the project, a step, a problem …
-fn subject_text(lang: Lang, subject: &str) -> String {
+fn subject_text(lang: Lang, steps: &HashMap<String, String>, subject: &str) -> String {
     match subject.split_once(':') {
         None => lang.t("subject.project").to_owned(),
-        Some((kind, key)) => match lang.t_opt(&format!("subject.{kind}")) {
-            Some(label) => format!("{label} {key}"),
-            None => subject.to_owned(),
-        },
+        Some((kind, key)) => {
+            let what = match steps.get(key) {
+                Some(name) if kind != "problem" => lang.data(name).into_owned(),
+                _ => key.to_owned(),
+            };
+            match lang.t_opt(&format!("subject.{kind}")) {
+                Some(label) => format!("{label}「{what}」"),
+                None => subject.to_owned(),
+            }
+        }
     }
 }
 

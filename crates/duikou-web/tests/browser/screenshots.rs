@@ -284,6 +284,16 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
             .await
             .expect("slip step");
     }
+    let channel = duikou_core::notify::ChannelFields {
+        org_id: Some(s.org_id),
+        kind: duikou_core::notify::ChannelKind::Dingtalk,
+        name: "浑南区项目办钉钉群".into(),
+        target: "https://oapi.dingtalk.com/robot/send?access_token=demo".into(),
+        secret: Some("SECdemo0123456789".into()),
+        min_level: duikou_core::warnings::Level::Yellow,
+        enabled: true,
+    };
+    scoped.create_channel(&channel).await.expect("channel");
     Shown {
         project: first,
         warning,
@@ -335,6 +345,17 @@ async fn screenshots() {
             ("slip", format!("/slips/{}", shown.slip)),
         ] {
             b.goto(&app.url(&path)).await;
+            let png = b.client.screenshot().await.expect("screenshot");
+            std::fs::write(dir.join(format!("{name}-{w}x{h}.png")), png).expect("write");
+        }
+        b.goto(&app.url("/")).await;
+        b.click_and_wait(".logout button").await;
+        b.login(&app, "admin").await;
+        for (name, path) in [
+            ("channels", "/admin/channels"),
+            ("thresholds", "/admin/thresholds"),
+        ] {
+            b.goto(&app.url(path)).await;
             let png = b.client.screenshot().await.expect("screenshot");
             std::fs::write(dir.join(format!("{name}-{w}x{h}.png")), png).expect("write");
         }
