@@ -345,3 +345,329 @@ impl App {
         (r.status(), r.text().await.unwrap())
     }
 }
+
+#[tokio::test]
+async fn a_slip_runs_from_plan_to_closing_through_the_forms_of_each_party() {
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let access = Access::system("check");
+    let slip_of = || async {
+        let page = store
+            .scoped(&access)
+            .slips(&SlipFilter::default(), 10, 0)
+            .await
+            .unwrap();
+        page.items.into_iter().next().unwrap()
+    };
+    let id = slip_of().await.id;
+    let path = format!("/slips/{id}");
+    let act = format!("{path}/act");
+    let editor = app.login_as("editor").await;
+    let admin = app.login_as("admin").await;
+    let viewer = app.login_as("viewer").await;
+
+    // The viewer reads the slip and gets no form.
+    let (status, page) = app.page(&viewer, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("read-only") && !page.contains("reply-form"));
+
+    // The owner is offered the plan form, not the supervisor's review.
+    let (_, page) = app.page(&editor, &path).await;
+    assert!(page.contains("reply-form") && !page.contains("review-form"));
+    let token = csrf_of(&page);
+    let version = |page: &str| {
+        page.split(r#"name="version" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned()
+    };
+    let v = version(&page);
+    // "增加一行" shows one more row and keeps what was typed.
+    let (status, more) = app
+        .post_page(
+            &editor,
+            &act,
+            &[
+                ("csrf_token", token.as_str()),
+                ("version", v.as_str()),
+                ("action", "more_rows"),
+                ("plan[2].action", "协调用地指标"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(more.contains(r#"name="plan[3].action""#), "a fourth row");
+    assert!(more.contains(r#"value="协调用地指标""#));
+    // A measure due in the past is refused under its own row (the blank row 0 is skipped).
+    let (status, refused) = app
+        .post_page(
+            &editor,
+            &act,
+            &[
+                ("csrf_token", token.as_str()),
+                ("version", v.as_str()),
+                ("action", "reply"),
+                ("plan[1].action", "协调用地指标"),
+                ("plan[1].due", "2000-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains(
+            r#"id="plan-2-due" name="plan[1].due" type="date" value="2000-01-01" aria-label="#
+        ) && refused.contains("早于今天"),
+        "{refused}"
+    );
+    let due = (store.today() + chrono::Duration::days(10)).to_string();
+    let status = app
+        .post(
+            &editor,
+            &act,
+            &[
+                ("csrf_token", token.as_str()),
+                ("version", v.as_str()),
+                ("action", "reply"),
+                ("plan[1].action", "协调用地指标"),
+                ("plan[1].due", due.as_str()),
+                ("note", "专班研究"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        slip_of().await.status,
+        duikou_core::supervision::SlipStatus::Replied
+    );
+
+    // The owner cannot accept their own plan; the supervisor can.
+    let (_, page) = app.page(&editor, &path).await;
+    assert!(!page.contains("review-form"));
+    let v = version(&page);
+    let status = app
+        .post(
+            &editor,
+            &act,
+            &[
+                ("csrf_token", token.as_str()),
+                ("version", v.as_str()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, page) = app.page(&admin, &path).await;
+    assert!(page.contains("review-form"));
+    let admin_token = csrf_of(&page);
+    // Returning needs a reason, said under the field.
+    let (status, body) = app
+        .post_page(
+            &admin,
+            &act,
+            &[
+                ("csrf_token", admin_token.as_str()),
+                ("version", v.as_str()),
+                ("action", "return"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="rv-note" name="note" aria-invalid="true""#));
+    let status = app
+        .post(
+            &admin,
+            &act,
+            &[
+                ("csrf_token", admin_token.as_str()),
+                ("version", v.as_str()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The owner reports the measure done; the supervisor closes (销号).
+    let (_, page) = app.page(&editor, &path).await;
+    assert!(page.contains("progress-form"));
+    let v = version(&page);
+    let today = store.today().to_string();
+    let status = app
+        .post(
+            &editor,
+            &act,
+            &[
+                ("csrf_token", token.as_str()),
+                ("version", v.as_str()),
+                ("action", "progress"),
+                ("item", "0"),
+                ("done_on", today.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&admin, &path).await;
+    assert!(page.contains("close-form"));
+    let v = version(&page);
+    let status = app
+        .post(
+            &admin,
+            &act,
+            &[
+                ("csrf_token", admin_token.as_str()),
+                ("version", v.as_str()),
+                ("action", "close"),
+                ("note", "整改到位，同意销号"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let closed = slip_of().await;
+    assert_eq!(closed.status, duikou_core::supervision::SlipStatus::Closed);
+    let (_, page) = app.page(&admin, &path).await;
+    assert!(
+        page.contains("整改到位，同意销号"),
+        "the history keeps the note"
+    );
+    for form in [
+        "reply-form",
+        "review-form",
+        "progress-form",
+        "close-form",
+        "extension-form",
+    ] {
+        assert!(!page.contains(form), "{form} on a closed slip");
+    }
+}
+
+#[tokio::test]
+async fn an_admin_manages_channels_without_seeing_secrets_and_saves_thresholds() {
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let access = Access::system("check");
+    let admin = app.login_as("admin").await;
+    let (_, page) = app.page(&admin, "/admin/channels").await;
+    let token = csrf_of(&page);
+    // A webhook with a short secret: refused under the secret, the secret not echoed.
+    let (status, body) = app
+        .post_page(
+            &admin,
+            "/admin/channels",
+            &[
+                ("csrf_token", token.as_str()),
+                ("kind", "webhook"),
+                ("name", "项目办"),
+                ("target", "https://hooks.example/duikou"),
+                ("secret", "short-secret"),
+                ("min_level", "red"),
+                ("enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="ch-secret" name="secret" type="password" autocomplete="new-password" value="" aria-invalid="true""#), "{body}");
+    assert!(!body.contains("short-secret"));
+    assert!(body.contains(r#"value="项目办""#), "what was typed stays");
+    let secret = "0123456789abcdef-secret";
+    let status = app
+        .post(
+            &admin,
+            "/admin/channels",
+            &[
+                ("csrf_token", token.as_str()),
+                ("kind", "webhook"),
+                ("name", "项目办"),
+                ("target", "https://hooks.example/duikou"),
+                ("secret", secret),
+                ("min_level", "red"),
+                ("enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let c = store.scoped(&access).channels().await.unwrap().remove(0);
+    let (_, list) = app.page(&admin, "/admin/channels").await;
+    assert!(list.contains("项目办") && !list.contains(secret));
+    let (_, edit) = app.page(&admin, &format!("/admin/channels/{}", c.id)).await;
+    assert!(
+        !edit.contains(secret),
+        "the edit form never shows the secret"
+    );
+    // Saved with the secret left empty: renamed, the secret kept.
+    let v = c.version.to_string();
+    let status = app
+        .post(
+            &admin,
+            &format!("/admin/channels/{}", c.id),
+            &[
+                ("csrf_token", token.as_str()),
+                ("version", v.as_str()),
+                ("kind", "webhook"),
+                ("name", "项目办（红色）"),
+                ("target", "https://hooks.example/duikou"),
+                ("secret", ""),
+                ("min_level", "red"),
+                ("enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let after = store.scoped(&access).channel(c.id).await.unwrap();
+    assert_eq!(after.name, "项目办（红色）");
+    assert_eq!(after.secret.as_deref(), Some(secret));
+    let v = after.version.to_string();
+    let status = app
+        .post(
+            &admin,
+            &format!("/admin/channels/{}/delete", c.id),
+            &[("csrf_token", token.as_str()), ("version", v.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(store.scoped(&access).channels().await.unwrap().is_empty());
+
+    // Thresholds: red before yellow is refused under the field; a good set is saved.
+    let mut form: Vec<(&str, String)> = vec![
+        ("csrf_token", token.clone()),
+        ("version", "2026-修订1".into()),
+        ("year", "2026".into()),
+        ("committed_share_percent", "80".into()),
+        ("committed_days_left", "2".into()),
+        ("open_item_days_left", "2".into()),
+        ("problem_due_within_days", "3".into()),
+        ("stalled_days", "60".into()),
+        ("stalled_red_days", "30".into()),
+        ("behind_yellow_points", "10".into()),
+        ("behind_red_points", "30".into()),
+        ("start_red_months", "3".into()),
+        ("slip_reply_days", "5".into()),
+        ("slip_rule.problem_overdue", "on".into()),
+    ];
+    let send = |f: Vec<(&'static str, String)>| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_page(&admin, "/admin/thresholds", &refs).await
+        }
+    };
+    let (status, body) = send(form.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains(r#"id="th-stalled_red_days" name="stalled_red_days" type="number" value="30" aria-invalid="true""#),
+        "{body}"
+    );
+    assert_eq!(form[8].0, "stalled_red_days");
+    form[8].1 = "120".into();
+    let (status, _) = send(form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let sets = store.scoped(&access).threshold_sets().await.unwrap();
+    assert_eq!(sets.len(), 1);
+    assert_eq!(sets[0].thresholds.stalled_red_days, 120);
+    assert_eq!(
+        sets[0].thresholds.slip_rules,
+        vec![duikou_core::warnings::RuleId::ProblemOverdue]
+    );
+    let (_, page) = app.page(&admin, "/admin/thresholds").await;
+    assert!(page.contains("2026-修订1"));
+}
