@@ -296,6 +296,10 @@ async fn the_new_pages_answer_and_admin_pages_are_for_admins() {
         screen.contains("id=\"red-list\""),
         "the 大屏 shows the red list"
     );
+    let (_, hant) = app.page(&admin, "/warnings?lang=zh-Hant").await;
+    assert!(hant.contains("● 紅色預警") && hant.contains("渾南新材料產業園"));
+    let (_, en) = app.page(&admin, "/warnings?lang=en").await;
+    assert!(en.contains("● Red warning") && en.contains("Problem past its deadline"));
     let viewer = app.login_as("viewer").await;
     let (status, _) = app.page(&viewer, "/admin/channels").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
