@@ -6,11 +6,15 @@ use axum::extract::State;
 use axum::http::Uri;
 use duikou_core::money::{Money, MoneyUnit};
 use duikou_core::stats::ProjectStats;
-use duikou_store::{ProjectFilter, ProjectSort, StatsQuery, StatsScope};
+use duikou_core::warnings::Level;
+use duikou_store::{
+    ProjectFilter, ProjectSort, StatsQuery, StatsScope, WarningFilter, WarningStatus,
+};
 
 use super::charts::{funnel, hbars, Bar};
 use super::i18n::Lang;
 use super::page::{html, Page, PageResult, PageUser, Section};
+use super::warnings::{row as warning_row, CountLink, WarningRow};
 use super::{fmt, labels};
 use crate::AppState;
 
@@ -37,6 +41,12 @@ pub struct Figures {
     pub by_region: Option<String>,
     pub by_category: String,
     pub latest: Vec<Latest>,
+    /// Active warnings by level, each linking to the inbox filtered by it.
+    pub warn_counts: Vec<CountLink>,
+    /// The user's open warnings (their org's, else all they read), red first.
+    pub my_warnings: Vec<WarningRow>,
+    /// Active red warnings (the 大屏's red list).
+    pub red_list: Vec<WarningRow>,
 }
 
 #[derive(askama::Template)]
@@ -207,7 +217,55 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
             0,
         )
         .await?;
+    let counts = scoped.warning_counts(&WarningFilter::default()).await?;
+    let warn_counts = vec![
+        CountLink {
+            label: lang.t("warn.red"),
+            class: "warn-red",
+            value: counts.red,
+            href: "/warnings?level=red".to_owned(),
+            active: false,
+        },
+        CountLink {
+            label: lang.t("warn.yellow"),
+            class: "warn-yellow",
+            value: counts.yellow,
+            href: "/warnings?level=yellow".to_owned(),
+            active: false,
+        },
+        CountLink {
+            label: lang.t("warnings.total_active"),
+            class: "",
+            value: counts.total,
+            href: "/warnings".to_owned(),
+            active: false,
+        },
+    ];
+    let mine = scoped
+        .warnings(
+            &WarningFilter {
+                status: Some(WarningStatus::Open),
+                owner_org_id: u.user.org_id,
+                ..WarningFilter::default()
+            },
+            10,
+            0,
+        )
+        .await?;
+    let red = scoped
+        .warnings(
+            &WarningFilter {
+                level: Some(Level::Red),
+                ..WarningFilter::default()
+            },
+            8,
+            0,
+        )
+        .await?;
     Ok(Figures {
+        warn_counts,
+        my_warnings: mine.items.iter().map(|w| warning_row(lang, w)).collect(),
+        red_list: red.items.iter().map(|w| warning_row(lang, w)).collect(),
         as_of: fmt::date_prose(lang, today),
         kpis: kpis(lang, &st),
         funnel: funnel_chart(lang, &st, width),

@@ -48,6 +48,13 @@ pub fn date_opt(d: Option<NaiveDate>) -> String {
     d.map(date).unwrap_or_else(|| "—".to_owned())
 }
 
+/// A moment in a table, in China's time (UTC+8): 2024-03-08 14:05.
+pub fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// A date in prose: 2024年3月8日, or 8 March 2024 in English.
 pub fn date_prose(lang: Lang, d: NaiveDate) -> String {
     match lang {

@@ -238,13 +238,18 @@ mod tests {
     fn regenerate_zh_hant_catalog() {
         // Terms where Taiwan usage differs from OpenCC's phrase table, or where a product word
         // must stay as officials in the region write it.
-        const FIXES: [(&str, &str); 6] = [
+        const FIXES: [(&str, &str); 11] = [
             ("程式碼", "代碼"),
             ("許可權", "權限"),
             ("計劃", "計畫"),
             ("平臺", "平台"),
             ("工作臺", "工作台"),
             ("臺賬", "台帳"),
+            ("稽核透過", "審核通過"),
+            ("稽核", "審核"),
+            ("隻有", "只有"),
+            ("預警物件", "預警對象"),
+            ("型別", "類型"),
         ];
         let source = include_str!("catalog/zh-Hans.txt");
         let mut out = String::new();

@@ -1,8 +1,12 @@
 //! Catalog labels of the domain's enums (stages, categories, problem kinds and states).
 
+use duikou_core::notify::ChannelKind;
 use duikou_core::problem::{ProblemCategory, ProblemStatus};
 use duikou_core::project::Category;
+use duikou_core::supervision::SlipStatus;
+use duikou_core::warnings::{Level, RuleId};
 use duikou_core::Stage;
+use duikou_store::WarningStatus;
 
 use super::i18n::Lang;
 
@@ -46,6 +50,45 @@ pub fn problem_status(lang: Lang, s: ProblemStatus) -> &'static str {
     })
 }
 
+/// A warning level with its icon: ▲ 黄色预警, ● 红色预警 (it reads without colour).
+pub fn level(lang: Lang, l: Level) -> &'static str {
+    lang.t(match l {
+        Level::Yellow => "warn.yellow",
+        Level::Red => "warn.red",
+    })
+}
+
+/// The rule that fired (触发规则).
+pub fn rule(lang: Lang, r: RuleId) -> &'static str {
+    lang.t(&format!("rule.{}", r.code()))
+}
+
+pub fn warning_status(lang: Lang, s: WarningStatus) -> &'static str {
+    lang.t(&format!("wstatus.{}", s.code()))
+}
+
+/// An entry of a warning's history (raised, escalated, acknowledged …).
+pub fn warning_event(lang: Lang, action: &str) -> String {
+    lang.t_opt(&format!("wevent.{action}"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| action.to_owned())
+}
+
+pub fn slip_status(lang: Lang, s: SlipStatus) -> &'static str {
+    lang.t(&format!("slip.status.{}", s.code()))
+}
+
+/// An entry of a slip's history (issue, reply, accept …).
+pub fn slip_event(lang: Lang, action: &str) -> String {
+    lang.t_opt(&format!("slip.event.{action}"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| action.to_owned())
+}
+
+pub fn channel_kind(lang: Lang, k: ChannelKind) -> &'static str {
+    lang.t(&format!("channel.kind.{}", k.code()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +113,35 @@ mod tests {
                 assert!(lang.t_opt(&key).is_some(), "{key}");
             }
         }
+        for lang in Lang::ALL {
+            for r in RuleId::ALL {
+                let key = format!("rule.{}", r.code());
+                assert!(lang.t_opt(&key).is_some(), "{key}");
+            }
+            for s in WarningStatus::ALL {
+                let key = format!("wstatus.{}", s.code());
+                assert!(lang.t_opt(&key).is_some(), "{key}");
+            }
+            for s in SlipStatus::ALL {
+                let key = format!("slip.status.{}", s.code());
+                assert!(lang.t_opt(&key).is_some(), "{key}");
+            }
+            for k in ChannelKind::ALL {
+                let key = format!("channel.kind.{}", k.code());
+                assert!(lang.t_opt(&key).is_some(), "{key}");
+            }
+        }
+        for r in RuleId::ALL {
+            assert_eq!(rule(Lang::ZhHans, r), r.label_zh());
+        }
+        for s in WarningStatus::ALL {
+            assert_eq!(warning_status(Lang::ZhHans, s), s.label_zh());
+        }
+        for s in SlipStatus::ALL {
+            assert_eq!(slip_status(Lang::ZhHans, s), s.label_zh());
+        }
+        assert_eq!(level(Lang::ZhHans, Level::Red), "● 红色预警");
+        assert_eq!(level(Lang::ZhHans, Level::Yellow), "▲ 黄色预警");
         assert_eq!(stage(Lang::ZhHans, Stage::Signed), Stage::Signed.label_zh());
         assert_eq!(
             category(Lang::ZhHans, Category::Trade),

@@ -1,8 +1,10 @@
 //! The web pages (server-rendered HTML): login, 工作台, 项目库, the project page with its
-//! forms, 大屏 and the user's tokens. Pages read and write through `Store::scoped` exactly as
-//! the JSON handlers do; the UI holds no SQL and no business rules. Text comes from the
+//! forms, 预警中心, 督办, 系统管理 (通知渠道, 预警阈值), 大屏 and the user's tokens. Pages
+//! read and write through `Store::scoped` exactly as the JSON handlers do; the UI holds no
+//! SQL and no business rules. Text comes from the
 //! message catalogs (`catalog/`), style and scripts from embedded files under `/assets/`.
 
+mod admin;
 mod assets;
 mod charts;
 mod dashboard;
@@ -12,12 +14,15 @@ mod gantt;
 pub mod i18n;
 mod labels;
 mod page;
+mod params;
 mod project;
 mod project_form;
 mod projects;
 mod refs;
 mod session;
+mod slips;
 mod tokens;
+mod warnings;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -44,6 +49,27 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/reports", post(project::add_report))
         .route("/projects/{id}/problems", post(project::add_problem))
         .route("/projects/{id}/transition", post(project::transition))
+        .route("/warnings", get(warnings::list))
+        .route("/warnings/{id}", get(warnings::show))
+        .route("/warnings/{id}/acknowledge", post(warnings::acknowledge))
+        .route("/warnings/{id}/resolve", post(warnings::resolve))
+        .route("/warnings/{id}/slip", post(warnings::issue_slip))
+        .route("/slips", get(slips::list))
+        .route("/slips/{id}", get(slips::show))
+        .route("/slips/{id}/act", post(slips::act))
+        .route(
+            "/admin/channels",
+            get(admin::channels).post(admin::create_channel),
+        )
+        .route(
+            "/admin/channels/{id}",
+            get(admin::edit_channel).post(admin::update_channel),
+        )
+        .route("/admin/channels/{id}/delete", post(admin::delete_channel))
+        .route(
+            "/admin/thresholds",
+            get(admin::thresholds).post(admin::save_thresholds),
+        )
         .route("/me/tokens", get(tokens::list).post(tokens::create))
         .route("/me/tokens/{id}/revoke", post(tokens::revoke))
         .layer(axum::middleware::from_fn(i18n::layer))

@@ -296,6 +296,9 @@ fn main_role(user: &User) -> Option<Role> {
 pub enum Section {
     Dashboard,
     Projects,
+    Warnings,
+    Slips,
+    Admin,
     Account,
 }
 
@@ -332,12 +335,27 @@ impl Page {
                 true,
             ),
             ("nav.steps", None, false, edits || lead),
-            ("nav.warnings", None, false, true),
-            ("nav.slips", None, false, lead || edits),
+            (
+                "nav.warnings",
+                Some("/warnings"),
+                section == Section::Warnings,
+                true,
+            ),
+            (
+                "nav.slips",
+                Some("/slips"),
+                section == Section::Slips,
+                lead || edits,
+            ),
             ("nav.ledger", None, false, true),
             ("nav.stats", None, false, true),
             ("nav.import", None, false, edits || admin),
-            ("nav.admin", None, false, admin),
+            (
+                "nav.admin",
+                Some("/admin/channels"),
+                section == Section::Admin,
+                admin,
+            ),
         ];
         nav.retain(|n| n.3);
         Page {

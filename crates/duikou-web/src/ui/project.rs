@@ -11,7 +11,7 @@ use duikou_core::problem::{ProblemFields, ProblemStatus};
 use duikou_core::project::Project;
 use duikou_core::report::{Period, ReportFields};
 use duikou_core::{FieldError, Stage};
-use duikou_store::{StoreError, TransitionInput};
+use duikou_store::{SlipFilter, StoreError, TransitionInput, WarningFilter};
 use serde::Deserialize;
 
 use super::forms::{parse_date, parse_money_wan, FormState};
@@ -107,6 +107,8 @@ struct ProjectPage {
     stages_history: Vec<StageRow>,
     history: Vec<HistoryRow>,
     forms: Forms,
+    warnings: Vec<super::warnings::WarningRow>,
+    slips: Vec<i64>,
     stage_choices: Vec<Choice>,
     problem_choices: Vec<Choice>,
     org_choices: Vec<Choice>,
@@ -175,6 +177,27 @@ async fn render(
         Err(StoreError::NotFound { .. }) => None,
         Err(e) => return Err(e.into()),
     };
+    let warnings = scoped
+        .warnings(
+            &WarningFilter {
+                project_id: Some(id),
+                ..WarningFilter::default()
+            },
+            20,
+            0,
+        )
+        .await?;
+    let slips = scoped
+        .slips(
+            &SlipFilter {
+                project_id: Some(id),
+                open: true,
+                ..SlipFilter::default()
+            },
+            100,
+            0,
+        )
+        .await?;
     let name = lang.data(&p.fields.name).into_owned();
     let page = Page::build(s, u, lang, Section::Projects, name.clone(), uri).await;
     let latest = reports.iter().max_by_key(|r| (r.period_end, r.id));
@@ -222,6 +245,12 @@ async fn render(
             .map(|h| history_row(lang, h))
             .collect(),
         forms,
+        warnings: warnings
+            .items
+            .iter()
+            .map(|w| super::warnings::row(lang, w))
+            .collect(),
+        slips: slips.items.iter().map(|sl| sl.id).collect(),
         stage_choices: labels_of_stages(lang, p.stage),
         problem_choices: labels::PROBLEM_CATEGORIES
             .into_iter()

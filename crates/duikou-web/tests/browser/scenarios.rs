@@ -262,3 +262,116 @@ async fn a_forged_post_without_the_csrf_token_is_refused() {
     assert_eq!(stored.stage, Stage::Negotiating, "nothing was written");
     b.stop().await;
 }
+
+/// Instantiates the construction approval steps on project `id`, its first step (企业投资项目
+/// 备案, committed 1 working day) planned from 2024-06-03, then records that step as running
+/// since then: by today (2024-06-28) it is weeks past its committed limit.
+async fn late_step(app: &App, id: i64) {
+    let access = duikou_core::auth::Access::system("browser-tests");
+    let scoped = app.store.scoped(&access);
+    let calendar = app.store.calendar().await.expect("calendar");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).expect("date");
+    scoped
+        .instantiate_steps(id, "construction_approval", None, start, &calendar, today())
+        .await
+        .expect("steps");
+    let state = duikou_core::steps::StepState {
+        status: duikou_core::steps::StepStatus::InProgress,
+        actual_start: Some(start),
+        ..duikou_core::steps::StepState::new("project_filing")
+    };
+    scoped
+        .update_step(id, None, &state, &calendar, today())
+        .await
+        .expect("step update");
+}
+
+#[tokio::test]
+async fn a_warning_appears_in_the_inbox_after_a_step_goes_late_and_is_acknowledged() {
+    let Some((chromium, driver)) = browser_tools("warning_inbox") else {
+        return;
+    };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = App::start().await;
+    let s = seed(&app.store).await;
+    let id = project(&app, &s, "浑南智能装备项目").await;
+    let b = Browser::start(&chromium, &driver).await;
+    b.login(&app, "editor").await;
+
+    // Before: the inbox is empty and the project reads 正常.
+    b.goto(&app.url("/warnings")).await;
+    assert!(!b.exists("#warning-table").await, "no warnings yet");
+    b.goto(&app.url(&format!("/projects/{id}"))).await;
+    assert!(b.exists("#no-warnings").await);
+
+    // The step goes late (the write re-evaluates the warnings at once).
+    late_step(&app, id).await;
+
+    // The project page lists it and links to the inbox filtered by the project.
+    b.goto(&app.url(&format!("/projects/{id}"))).await;
+    let listed = b.text("#project-warnings").await;
+    assert!(listed.contains("● 红色预警"), "{listed}");
+    b.click_and_wait("#project-warnings-link").await;
+    assert_eq!(b.path().await, format!("/warnings?project={id}"));
+
+    // The inbox shows the red row of the step's committed limit: icon and word, the project,
+    // the rule, the step in the reason, the date.
+    b.goto(&app.url("/warnings?level=red")).await;
+    let rows = b
+        .client
+        .find_all(fantoccini::Locator::Css("#warning-table tbody tr"))
+        .await
+        .unwrap();
+    let mut committed = None;
+    for row in rows {
+        let text = row.text().await.unwrap();
+        if text.contains("环节承诺时限") {
+            committed = Some((row.attr("data-warning").await.unwrap().unwrap(), text));
+        }
+    }
+    let (wid, text) = committed.expect("a red row for the committed limit");
+    for expected in [
+        "● 红色预警",
+        "浑南智能装备项目",
+        "企业投资项目备案",
+        "2024-06-28",
+        "待处理",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+
+    // Open it; acknowledging without a note is refused under the field, then with a note.
+    b.click_and_wait(&format!("tr[data-warning=\"{wid}\"] td:first-child a"))
+        .await;
+    assert_eq!(b.path().await, format!("/warnings/{wid}"));
+    assert!(b.text("#warning-facts").await.contains("承诺时限"));
+    b.click_and_wait("#acknowledge").await;
+    assert!(
+        b.exists("#ack-note[aria-invalid=true]").await,
+        "a note is required: {}",
+        b.text("#acknowledge-form").await
+    );
+    b.fill("#ack-note", "已联系发改局，本周内办结").await;
+    b.click_and_wait("#acknowledge").await;
+    assert!(b.path().await.ends_with("done=acknowledged"));
+    assert_eq!(b.text("#warning-status").await, "已确认");
+    assert!(b.text("#warning-history").await.contains("已联系发改局"));
+    assert!(!b.exists("#acknowledge-form").await, "acknowledged once");
+
+    // Back in the inbox the row has moved to 已确认 (still active, still red).
+    b.goto(&app.url("/warnings")).await;
+    let row = b.text(&format!("tr[data-warning=\"{wid}\"]")).await;
+    assert!(
+        row.contains("已确认") && row.contains("● 红色预警"),
+        "{row}"
+    );
+    let stored = app
+        .store
+        .scoped(&duikou_core::auth::Access::system("check"))
+        .warning(wid.parse().unwrap())
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(stored.status, duikou_store::WarningStatus::Acknowledged);
+    b.stop().await;
+}

@@ -95,10 +95,18 @@ const DEMO: [Demo; 9] = [
     },
 ];
 
-async fn demo_data(app: &App, s: &Seed) -> i64 {
+/// What the screenshots open: the first project, a red warning of a late step, a slip.
+struct Shown {
+    project: i64,
+    warning: i64,
+    slip: i64,
+}
+
+async fn demo_data(app: &App, s: &Seed) -> Shown {
     let access = duikou_core::auth::Access::system("screenshots");
     let scoped = app.store.scoped(&access);
     let mut first = 0;
+    let mut second = 0;
     for (i, d) in DEMO.iter().enumerate() {
         let fields = ProjectFields {
             code: None,
@@ -152,6 +160,9 @@ async fn demo_data(app: &App, s: &Seed) -> i64 {
         if i == 0 {
             first = p.id;
         }
+        if i == 1 {
+            second = p.id;
+        }
     }
     for (period, invested, funds) in [
         ("2024-Q1", 30_000, 25_000),
@@ -181,8 +192,19 @@ async fn demo_data(app: &App, s: &Seed) -> i64 {
         .create_problem(first, &problem)
         .await
         .expect("problem");
+    // A problem due in two days: a yellow warning on the second project.
+    let soon = ProblemFields {
+        category: ProblemCategory::Permits,
+        description: "施工许可证核发材料待补正".into(),
+        owner_org_id: Some(s.org_id),
+        due_date: chrono::NaiveDate::from_ymd_opt(2024, 6, 30),
+        status: ProblemStatus::Open,
+        resolution: None,
+        resolved_on: None,
+    };
+    scoped.create_problem(second, &soon).await.expect("problem");
     let calendar = app.store.calendar().await.expect("calendar");
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 6, 17).expect("date");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).expect("date");
     scoped
         .instantiate_steps(
             first,
@@ -194,7 +216,89 @@ async fn demo_data(app: &App, s: &Seed) -> i64 {
         )
         .await
         .expect("steps");
-    first
+    // The first step has been running since the start: past its committed and statutory
+    // limits (red warnings; the statutory one opens a slip).
+    let state = duikou_core::steps::StepState {
+        status: duikou_core::steps::StepStatus::InProgress,
+        actual_start: Some(start),
+        ..duikou_core::steps::StepState::new("project_filing")
+    };
+    scoped
+        .update_step(first, None, &state, &calendar, today())
+        .await
+        .expect("late step");
+    let warnings = scoped
+        .warnings(&duikou_store::WarningFilter::default(), 50, 0)
+        .await
+        .expect("warnings");
+    let find = |rule: duikou_core::warnings::RuleId| {
+        warnings
+            .items
+            .iter()
+            .find(|w| w.rule == rule && w.project_id == first)
+            .map(|w| w.id)
+            .expect("warning")
+    };
+    let warning = find(duikou_core::warnings::RuleId::StepCommitted);
+    let statutory = find(duikou_core::warnings::RuleId::StepStatutory);
+    let slips = scoped
+        .slips(&duikou_store::SlipFilter::default(), 50, 0)
+        .await
+        .expect("slips");
+    let slip = slips
+        .items
+        .iter()
+        .find(|sl| sl.warning_id == Some(statutory))
+        .map(|sl| sl.id)
+        .expect("a slip for the statutory warning");
+    // The owner replies with a plan, the office accepts it, the first measure is done.
+    use duikou_core::supervision::{PlanItem, SlipAction};
+    let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2024, m, day).expect("date");
+    for action in [
+        SlipAction::Reply {
+            plan: vec![
+                PlanItem {
+                    action: "区发改局专人对接，补齐备案所需材料".into(),
+                    due: d(6, 28),
+                    done_on: None,
+                },
+                PlanItem {
+                    action: "完成企业投资项目备案并办结".into(),
+                    due: d(7, 5),
+                    done_on: None,
+                },
+            ],
+            note: "已召开专班会议研究".into(),
+        },
+        SlipAction::Accept {
+            note: "同意，请按期办结".into(),
+        },
+        SlipAction::Progress {
+            item: 0,
+            done_on: d(6, 28),
+            note: "材料已补齐".into(),
+        },
+    ] {
+        scoped
+            .act_on_slip(slip, None, &action)
+            .await
+            .expect("slip step");
+    }
+    let channel = duikou_core::notify::ChannelFields {
+        org_id: Some(s.org_id),
+        kind: duikou_core::notify::ChannelKind::Dingtalk,
+        name: "浑南区项目办钉钉群".into(),
+        target: "https://oapi.dingtalk.com/robot/send?access_token=demo".into(),
+        secret: Some("SECdemo0123456789".into()),
+        min_level: duikou_core::warnings::Level::Yellow,
+        enabled: true,
+    };
+    scoped.create_channel(&channel).await.expect("channel");
+    Shown {
+        project: first,
+        warning,
+        slip,
+    }
 }
 
 fn out_dir() -> std::path::PathBuf {
@@ -212,7 +316,8 @@ async fn screenshots() {
     let _one = ONE_AT_A_TIME.lock().await;
     let app = App::start().await;
     let s = seed(&app.store).await;
-    let id = demo_data(&app, &s).await;
+    let shown = demo_data(&app, &s).await;
+    let id = shown.project;
     let b = Browser::start(&chromium, &driver).await;
     let dir = out_dir();
     for (w, h) in [(1366u32, 768u32), (1920, 1080)] {
@@ -234,8 +339,23 @@ async fn screenshots() {
             ("projects-en", "/projects?lang=en".to_owned()),
             ("screen", "/dashboard/screen?lang=zh-Hans".to_owned()),
             ("tokens", "/me/tokens".to_owned()),
+            ("warnings", "/warnings".to_owned()),
+            ("warning", format!("/warnings/{}", shown.warning)),
+            ("slips", "/slips".to_owned()),
+            ("slip", format!("/slips/{}", shown.slip)),
         ] {
             b.goto(&app.url(&path)).await;
+            let png = b.client.screenshot().await.expect("screenshot");
+            std::fs::write(dir.join(format!("{name}-{w}x{h}.png")), png).expect("write");
+        }
+        b.goto(&app.url("/")).await;
+        b.click_and_wait(".logout button").await;
+        b.login(&app, "admin").await;
+        for (name, path) in [
+            ("channels", "/admin/channels"),
+            ("thresholds", "/admin/thresholds"),
+        ] {
+            b.goto(&app.url(path)).await;
             let png = b.client.screenshot().await.expect("screenshot");
             std::fs::write(dir.join(format!("{name}-{w}x{h}.png")), png).expect("write");
         }

@@ -2,6 +2,8 @@
 //! the language switch that sticks, and the embedded assets under the CSP.
 #![allow(clippy::unwrap_used)]
 
+mod warnings;
+
 use duikou_core::auth::{Grant, Role, Scope};
 use duikou_core::Actor;
 use duikou_store::accounts::NewUser;
@@ -20,6 +22,11 @@ struct App {
 }
 
 async fn start() -> App {
+    start_with().await.0
+}
+
+/// The server, and its store for setting up data.
+async fn start_with() -> (App, Store) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("t.db").display());
     let store = Store::open(&url).await.unwrap();
@@ -40,23 +47,28 @@ async fn start() -> App {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(duikou_web::serve(
         listener,
-        AppState::new(store),
+        AppState::new(store.clone()),
         std::future::pending(),
     ));
-    App {
+    let app = App {
         base: format!("http://{addr}"),
         client: Client::builder().redirect(Policy::none()).build().unwrap(),
         _dir: dir,
-    }
+    };
+    (app, store)
 }
 
 impl App {
     /// Logs in through the login form; returns the session cookie.
     async fn login(&self) -> String {
+        self.login_as("leader").await
+    }
+
+    async fn login_as(&self, login: &str) -> String {
         let r = self
             .client
             .post(format!("{}/login", self.base))
-            .form(&[("login", "leader"), ("password", PASSWORD), ("next", "/")])
+            .form(&[("login", login), ("password", PASSWORD), ("next", "/")])
             .send()
             .await
             .unwrap();
