@@ -37,10 +37,11 @@ pub fn copy_dataset(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 pub async fn run(url: &str, projects: u64, full_runs: usize) -> anyhow::Result<Section> {
-    let store = Store::open(url).await?;
-    let today = store.today();
+    // "Today" is the day after the generated history ends: the data set's own present.
+    let today = duikou_cli::gen::end_day() + Days::new(1);
+    let store = Store::open(url).await?.with_today(move || today);
     let mut section = Section::new(
-        &format!("Warning sweeps ({projects} projects, SQLite)"),
+        &format!("Warning sweeps ({projects} projects, SQLite, as of {today})"),
         &[
             "measurement",
             "median",

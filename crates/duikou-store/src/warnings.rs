@@ -232,12 +232,6 @@ fn china_date(t: DateTime<Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
 }
 
-fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// Thresholds in force: the newest set for (org, year), else for (all, year), else the
 /// newest of earlier years likewise, else the shipped defaults.
 fn pick_thresholds<'a>(
@@ -306,24 +300,67 @@ struct Loaded {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-fn bind_ids<'q>(mut q: AnyQuery<'q>, ids: &[i64]) -> AnyQuery<'q> {
-    for id in ids {
-        q = q.bind(*id);
+/// A batch's project ids in SQL: a range when they are dense (the batches of a full sweep,
+/// or a single project), else a list. Rows of projects in the range but not in the batch are
+/// ignored by the callers.
+struct IdSql<'a> {
+    ids: &'a [i64],
+    range: Option<(i64, i64)>,
+}
+
+impl<'a> IdSql<'a> {
+    fn new(ids: &'a [i64]) -> IdSql<'a> {
+        let lo = ids.iter().copied().min().unwrap_or(0);
+        let hi = ids.iter().copied().max().unwrap_or(0);
+        let span = usize::try_from(hi - lo)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        let range = (span <= ids.len().saturating_mul(2)).then_some((lo, hi));
+        IdSql { ids, range }
     }
-    q
+
+    /// The condition on `col`, its placeholders numbered from `start`.
+    fn cond(&self, col: &str, start: usize) -> String {
+        match self.range {
+            Some(_) => format!("{col} BETWEEN ${start} AND ${}", start + 1),
+            None => format!("{col} IN ({})", in_list(start, self.ids.len())),
+        }
+    }
+
+    /// How many placeholders `cond` uses.
+    fn params(&self) -> usize {
+        if self.range.is_some() {
+            2
+        } else {
+            self.ids.len()
+        }
+    }
+
+    fn bind<'q>(&self, mut q: AnyQuery<'q>) -> AnyQuery<'q> {
+        match self.range {
+            Some((lo, hi)) => q.bind(lo).bind(hi),
+            None => {
+                for id in self.ids {
+                    q = q.bind(*id);
+                }
+                q
+            }
+        }
+    }
 }
 
 async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Loaded>, StoreError> {
-    let list = in_list(1, ids.len());
+    let set = IdSql::new(ids);
+    let c_id = set.cond("id", 1);
+    let c_pid = set.cond("project_id", 1);
+    let c_spid = set.cond("s.project_id", 1);
+    let n = set.params();
     let mut out: BTreeMap<i64, Loaded> = BTreeMap::new();
     let sql = format!(
         "SELECT id, name, stage, owner_org_id, planned_start, planned_production, updated_at \
-         FROM projects WHERE id IN ({list})"
+         FROM projects WHERE {c_id}"
     );
-    for row in bind_ids(sqlx::query(&sql), ids)
-        .fetch_all(&mut **tx)
-        .await?
-    {
+    for row in set.bind(sqlx::query(&sql)).fetch_all(&mut **tx).await? {
         let r = RowReader::new(&row, "projects");
         let id = r.i64("id")?;
         out.insert(
@@ -343,42 +380,16 @@ async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Lo
             },
         );
     }
-    // The last activity: a progress report or a stage change recorded after the last edit.
-    for sql in [
-        format!(
-            "SELECT project_id, MAX(updated_at) AS at FROM progress_reports \
-             WHERE project_id IN ({list}) GROUP BY project_id"
-        ),
-        format!(
-            "SELECT project_id, MAX(recorded_at) AS at FROM stage_changes \
-             WHERE project_id IN ({list}) GROUP BY project_id"
-        ),
-    ] {
-        for row in bind_ids(sqlx::query(&sql), ids)
-            .fetch_all(&mut **tx)
-            .await?
-        {
-            let r = RowReader::new(&row, "progress_reports");
-            let id = r.i64("project_id")?;
-            if let (Some(p), Some(at)) = (
-                out.get_mut(&id),
-                r.opt_text("at")?.as_deref().and_then(parse_time),
-            ) {
-                p.last_update = p.last_update.max(china_date(at));
-            }
-        }
-    }
+    // The last activity is the project's `updated_at`: edits, progress reports and stage
+    // changes all touch it (and the generator writes it from the history), so no scan of
+    // reports or stage changes is needed here.
     // This year's plans, and for those projects the investment reported this year.
     let year = as_of.year();
     let sql1 = format!(
-        "SELECT project_id, amount, curve FROM annual_plans WHERE project_id IN ({list}) \
-         AND year = ${}",
-        ids.len() + 1
+        "SELECT project_id, amount, curve FROM annual_plans WHERE {c_pid} AND year = ${}",
+        n + 1
     );
-    let mut q = sqlx::query(&sql1);
-    for id in ids {
-        q = q.bind(*id);
-    }
+    let q = set.bind(sqlx::query(&sql1));
     let mut planned = Vec::new();
     for row in q.bind(i64::from(year)).fetch_all(&mut **tx).await? {
         let r = RowReader::new(&row, "annual_plans");
@@ -429,13 +440,10 @@ async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Lo
     // Problems with a due date, not resolved.
     let sql3 = format!(
         "SELECT id, project_id, description, owner_org_id, due_date FROM problems \
-         WHERE project_id IN ({list}) AND due_date IS NOT NULL AND status <> ${} ORDER BY id",
-        ids.len() + 1
+         WHERE {c_pid} AND due_date IS NOT NULL AND status <> ${} ORDER BY id",
+        n + 1
     );
-    let mut q = sqlx::query(&sql3);
-    for id in ids {
-        q = q.bind(*id);
-    }
+    let q = set.bind(sqlx::query(&sql3));
     for row in q
         .bind(code_of(&ProblemStatus::Resolved))
         .fetch_all(&mut **tx)
@@ -455,16 +463,13 @@ async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Lo
     // Steps, for the projects with a step still to finish.
     let sql4 = format!(
         "SELECT s.project_id, s.template_key, s.template_version, s.start_date \
-         FROM project_schedules s WHERE s.project_id IN ({list}) AND EXISTS \
+         FROM project_schedules s WHERE {c_spid} AND EXISTS \
          (SELECT 1 FROM project_steps t WHERE t.project_id = s.project_id \
           AND t.status NOT IN (${}, ${}))",
-        ids.len() + 1,
-        ids.len() + 2
+        n + 1,
+        n + 2
     );
-    let mut q = sqlx::query(&sql4);
-    for id in ids {
-        q = q.bind(*id);
-    }
+    let q = set.bind(sqlx::query(&sql4));
     let running = q
         .bind(duikou_core::steps::StepStatus::Done.code())
         .bind(duikou_core::steps::StepStatus::Skipped.code())
@@ -608,16 +613,13 @@ pub(crate) async fn reevaluate(
     if ids.is_empty() {
         return Ok(tally);
     }
+    let set = IdSql::new(ids);
     if backend == Backend::Postgres {
         let sql6 = format!(
-            "SELECT id FROM projects WHERE id IN ({}) ORDER BY id FOR UPDATE",
-            in_list(1, ids.len())
+            "SELECT id FROM projects WHERE {} ORDER BY id FOR UPDATE",
+            set.cond("id", 1)
         );
-        let mut q = sqlx::query(&sql6);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(&mut **tx).await?;
+        set.bind(sqlx::query(&sql6)).fetch_all(&mut **tx).await?;
     }
     let sets = threshold_sets(tx).await?;
     let default = Thresholds::default();
@@ -625,14 +627,10 @@ pub(crate) async fn reevaluate(
 
     let sql7 = format!(
         "SELECT id, project_id, subject, rule, level, status FROM warnings \
-         WHERE closed_at IS NULL AND project_id IN ({})",
-        in_list(1, ids.len())
+         WHERE closed_at IS NULL AND {}",
+        set.cond("project_id", 1)
     );
-
-    let mut q = sqlx::query(&sql7);
-    for id in ids {
-        q = q.bind(*id);
-    }
+    let q = set.bind(sqlx::query(&sql7));
     let mut open: HashMap<(i64, String, RuleId), Open> = HashMap::new();
     for row in q.fetch_all(&mut **tx).await? {
         let r = RowReader::new(&row, "warnings");
@@ -1093,6 +1091,7 @@ impl Store {
             .map(|row| RowReader::new(&row, "warnings").i64("n"))??;
         let q2 = format!(
             "SELECT {WARNING_COLS} FROM warnings w JOIN projects p ON p.id = w.project_id \
+                 LEFT JOIN orgs wo ON wo.id = w.owner_org_id \
                  WHERE {cond} ORDER BY CASE w.level WHEN 'red' THEN 0 ELSE 1 END, \
                  w.raised_at DESC, w.id DESC LIMIT {limit} OFFSET {offset}"
         );
@@ -1363,7 +1362,7 @@ impl Store {
 }
 
 const WARNING_COLS: &str = "w.id, w.project_id, p.name AS project_name, w.subject, w.rule, \
-     w.level, w.status, w.owner_org_id, w.owner_name, w.reason, w.facts, w.thresholds_version, \
+     w.level, w.status, w.owner_org_id, COALESCE(w.owner_name, wo.name) AS owner_name, w.reason, w.facts, w.thresholds_version, \
      w.as_of, w.raised_at, w.updated_at, w.closed_at, w.note, w.version";
 
 fn read_warning(row: &sqlx::any::AnyRow) -> Result<Warning, StoreError> {
@@ -1399,6 +1398,7 @@ fn read_warning(row: &sqlx::any::AnyRow) -> Result<Warning, StoreError> {
 async fn warning_in(tx: &mut Tx, id: i64) -> Result<Warning, StoreError> {
     let sql9 = format!(
         "SELECT {WARNING_COLS} FROM warnings w JOIN projects p ON p.id = w.project_id \
+                 LEFT JOIN orgs wo ON wo.id = w.owner_org_id \
          WHERE w.id = $1"
     );
     let row = sqlx::query(&sql9)

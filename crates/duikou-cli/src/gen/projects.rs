@@ -424,6 +424,12 @@ impl<'g> Generator<'g> {
                     m += 1;
                 }
             }
+            // A report touches its project, as the store does: the last one is its last update.
+            if let (Some(r), Some(p)) = (out.reports.last(), out.projects.last_mut()) {
+                if r.project_id == id && r.created_at > p.updated_at {
+                    p.updated_at = r.created_at.clone();
+                }
+            }
             // Problems of landed projects.
             let n_problems = match rng.gen_range(0..10) {
                 0..=5 => 0,

@@ -47,7 +47,7 @@ CREATE TABLE warnings (
 );
 -- The engine's invariant, enforced by the database: one open warning per subject and rule.
 CREATE UNIQUE INDEX warnings_one_open ON warnings(project_id, subject, rule) WHERE closed_at IS NULL;
-CREATE INDEX warnings_open_level ON warnings(closed_at, level, id);
+CREATE INDEX warnings_project ON warnings(project_id, closed_at);
 CREATE INDEX warnings_owner ON warnings(owner_org_id, closed_at);
 
 CREATE TABLE warning_events (

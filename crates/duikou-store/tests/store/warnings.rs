@@ -436,6 +436,7 @@ async fn thresholds_are_chosen_per_org_and_year_and_named_in_the_warning() {
         assert_eq!(page.total, 1);
         assert_eq!(page.items[0].thresholds_version, "hunnan-2026");
         assert_eq!(page.items[0].owner_org_id, Some(org.id));
+        assert_eq!(page.items[0].owner_name.as_deref(), Some("浑南区项目办"));
         let counts = store
             .warning_counts_visible(&WarningFilter::default(), None)
             .await
