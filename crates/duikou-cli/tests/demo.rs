@@ -228,7 +228,21 @@ async fn the_demo_reproduces_the_published_figures_and_loads_once() {
     let again = store.sweep_warnings(today, true, |_, _| {}).await.unwrap();
     assert_eq!(again.evaluated as usize, summary.projects);
     assert!(!again.changed(), "{again:?}");
-    assert!(!summary.sweep.changed() || summary.sweep.evaluated as usize == summary.projects);
+    assert_eq!(summary.sweep.evaluated as usize, summary.projects);
+    assert_eq!(summary.sweep.raised as usize, open.total as usize);
+    // Slips only for the red warnings of the rules that open them, once each.
+    let slips = store
+        .slips_visible(&duikou_store::SlipFilter::default(), None, 1000, 0)
+        .await
+        .unwrap();
+    assert_eq!(slips.total as u64, summary.sweep.slips);
+    assert!(slips.total > 0);
+    assert!(
+        slips.total < open.total,
+        "{} slips for {} warnings",
+        slips.total,
+        open.total
+    );
 
     // A second load is refused and changes nothing.
     let err = demo::load(&store, today).await.unwrap_err();

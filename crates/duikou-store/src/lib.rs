@@ -84,6 +84,8 @@ pub struct Store {
     backend: Backend,
     today: Today,
     calendar: Arc<Mutex<Option<CachedCalendar>>>,
+    /// Writes re-evaluate warnings (off only while a loader writes history in bulk).
+    evaluate_writes: bool,
 }
 
 /// The calendar and when it was read.
@@ -148,6 +150,7 @@ impl Store {
             backend,
             today: Arc::new(china_today),
             calendar: Arc::new(Mutex::new(None)),
+            evaluate_writes: true,
         })
     }
 
@@ -157,6 +160,14 @@ impl Store {
         today: impl Fn() -> chrono::NaiveDate + Send + Sync + 'static,
     ) -> Store {
         self.today = Arc::new(today);
+        self
+    }
+
+    /// The same store with writes that do not re-evaluate warnings: for loaders that write
+    /// history in bulk (the demo) and sweep once at the end, so that states the history passes
+    /// through on its way do not raise warnings and slips.
+    pub fn without_write_evaluation(mut self) -> Store {
+        self.evaluate_writes = false;
         self
     }
 
