@@ -55,7 +55,7 @@ pub use steps::ProjectSteps;
 pub use templates::TemplateSummary;
 pub use transitions::TransitionInput;
 pub use warnings::{
-    OwnerCount, RuleCount, Tally, ThresholdSet, Warning, WarningCounts, WarningEvent,
+    set_in_force, OwnerCount, RuleCount, Tally, ThresholdSet, Warning, WarningCounts, WarningEvent,
     WarningFilter, WarningStatus,
 };
 

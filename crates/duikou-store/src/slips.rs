@@ -86,6 +86,8 @@ pub struct SlipFilter {
     pub open: bool,
     pub project_id: Option<i64>,
     pub owner_org_id: Option<i64>,
+    /// Only the slips opened for this warning.
+    pub warning_id: Option<i64>,
 }
 
 const COLS: &str = "s.id, s.project_id, p.name AS project_name, s.warning_id, s.owner_org_id, \
@@ -514,6 +516,10 @@ impl Store {
         if let Some(o) = f.owner_org_id {
             let v = w.int(o);
             w.push(format!("s.owner_org_id = {v}"));
+        }
+        if let Some(id) = f.warning_id {
+            let v = w.int(id);
+            w.push(format!("s.warning_id = {v}"));
         }
         let cond = w.sql();
         let count_sql = format!("SELECT COUNT(*) AS n FROM {FROM} WHERE {cond}");

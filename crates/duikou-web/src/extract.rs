@@ -92,6 +92,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// `If-Match` when the client sends one (state changes such as acknowledging a warning or a
+/// step of a slip check a version only when given), else None.
+pub fn optional_if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    if headers.contains_key(header::IF_MATCH) {
+        if_match(headers)
+    } else {
+        Ok(None)
+    }
+}
+
 /// The version a write expects, from `If-Match`. Updates and deletes require it: without it a
 /// client could overwrite a change it never saw.
 pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {

@@ -486,7 +486,7 @@ async fn raising_queues_one_notification_per_channel_that_wants_it() {
             )
             .await
             .unwrap();
-        assert!(!all.has_secret || all.secret.is_some());
+        assert!(all.has_secret && !red_only.has_secret);
         let p = lead(&store, fields("项目", "210112")).await;
         let due = today + Days::new(1);
         store
@@ -607,6 +607,20 @@ async fn a_red_warning_opens_a_slip_that_runs_to_its_closing() {
             .items
             .remove(0);
         assert_eq!(slip.status, SlipStatus::Issued);
+        let of_warning = |warning_id| duikou_store::SlipFilter {
+            warning_id: Some(warning_id),
+            ..Default::default()
+        };
+        let found = store
+            .slips_visible(&of_warning(slip.warning_id.unwrap()), None, 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(found.total, 1);
+        let none = store
+            .slips_visible(&of_warning(slip.warning_id.unwrap() + 1000), None, 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(none.total, 0);
         assert!(slip.requirement.contains("拆迁未完成"));
         assert!(slip.reply_due > later, "three working days to answer");
         let plan = vec![PlanItem {

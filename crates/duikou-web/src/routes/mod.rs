@@ -66,6 +66,23 @@ impl<T> ListBody<T> {
     }
 }
 
+/// The `limit` (1..=500, default 50) and `offset` (≥ 0, default 0) of a list request.
+pub fn page_of(
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Result<(i64, i64), crate::error::ApiError> {
+    use crate::error::ApiError;
+    let limit = limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field("limit", "range", "limit 须在1到500之间"));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::field("offset", "range", "offset 不能为负数"));
+    }
+    Ok((limit, offset))
+}
+
 /// An empty query string: lists without filters still refuse unknown parameters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -69,14 +69,7 @@ pub async fn list(
     u: CurrentUser,
     ApiQuery(p): ApiQuery<ProjectParams>,
 ) -> ApiResult<Json<ListBody<Project>>> {
-    let limit = p.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::field("limit", "range", "limit 须在1到500之间"));
-    }
-    let offset = p.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::field("offset", "range", "offset 不能为负数"));
-    }
+    let (limit, offset) = super::page_of(p.limit, p.offset)?;
     let (sort, descending) = match p.sort.as_deref() {
         None => (ProjectSort::Id, false),
         Some(text) => {

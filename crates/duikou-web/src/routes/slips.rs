@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::ListBody;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::extract::{etag, optional_if_match, ApiJson, ApiQuery};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -33,6 +33,8 @@ pub struct SlipParams {
     pub open: bool,
     pub project_id: Option<i64>,
     pub owner_org_id: Option<i64>,
+    /// The slips opened for this warning.
+    pub warning_id: Option<i64>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -54,21 +56,13 @@ pub async fn list(
             })
         })
         .transpose()?;
-    let limit = p.limit.unwrap_or(50);
-    let offset = p.offset.unwrap_or(0);
-    if !(1..=500).contains(&limit) || offset < 0 {
-        return Err(StoreError::invalid(
-            "limit",
-            "invalid_value",
-            "limit应在1到500之间，offset不能为负数",
-        )
-        .into());
-    }
+    let (limit, offset) = super::page_of(p.limit, p.offset)?;
     let filter = SlipFilter {
         status,
         open: p.open,
         project_id: p.project_id,
         owner_org_id: p.owner_org_id,
+        warning_id: p.warning_id,
     };
     let page = u.scoped(&s.store).slips(&filter, limit, offset).await?;
     Ok(Json(ListBody {
@@ -130,11 +124,7 @@ pub async fn act(
     headers: HeaderMap,
     ApiJson(action): ApiJson<SlipAction>,
 ) -> ApiResult<impl IntoResponse> {
-    let expected = if headers.contains_key(axum::http::header::IF_MATCH) {
-        if_match(&headers)?
-    } else {
-        None
-    };
+    let expected = optional_if_match(&headers)?;
     let slip = u
         .scoped(&s.store)
         .act_on_slip(id, expected, &action)

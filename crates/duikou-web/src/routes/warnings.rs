@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::{ListBody, NoParams};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::extract::{etag, if_match, optional_if_match, ApiJson, ApiQuery};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -92,18 +92,6 @@ impl WarningParams {
         }
         Ok(f)
     }
-
-    fn page(&self) -> Result<(i64, i64), StoreError> {
-        let limit = self.limit.unwrap_or(50);
-        let offset = self.offset.unwrap_or(0);
-        if !(1..=500).contains(&limit) {
-            return Err(bad("limit", "limit应在1到500之间".into()));
-        }
-        if offset < 0 {
-            return Err(bad("offset", "offset不能为负数".into()));
-        }
-        Ok((limit, offset))
-    }
 }
 
 /// The inbox: warnings of the projects the user reads, red first, newest first.
@@ -114,7 +102,7 @@ pub async fn list(
     u: CurrentUser,
     ApiQuery(p): ApiQuery<WarningParams>,
 ) -> ApiResult<impl IntoResponse> {
-    let (limit, offset) = p.page()?;
+    let (limit, offset) = super::page_of(p.limit, p.offset)?;
     let page = u
         .scoped(&s.store)
         .warnings(&p.filter()?, limit, offset)
@@ -197,15 +185,6 @@ pub async fn resolve(
         .resolve_warning(id, expected, &body.note)
         .await?;
     Ok((etag(w.version), Json(w)))
-}
-
-/// Acknowledging answers a state, not an edit of fields: a version is checked when given.
-fn optional_if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
-    if headers.contains_key(axum::http::header::IF_MATCH) {
-        if_match(headers)
-    } else {
-        Ok(None)
-    }
 }
 
 /// Options of a sweep run through the API (administrators).

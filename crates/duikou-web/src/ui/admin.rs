@@ -10,7 +10,7 @@ use chrono::Datelike;
 use duikou_core::notify::{ChannelFields, ChannelKind};
 use duikou_core::warnings::{Level, RuleId, Thresholds};
 use duikou_core::FieldError;
-use duikou_store::{Channel, ThresholdSet};
+use duikou_store::Channel;
 
 use super::forms::FormState;
 use super::i18n::Lang;
@@ -431,32 +431,6 @@ fn set_number(t: &mut Thresholds, field: &str, v: i64) {
     }
 }
 
-/// The set in force for an organisation (None: all) in a year, as the warnings engine picks
-/// it: the org's set of that year, else the general one of that year, else the org's latest
-/// earlier one, else the general latest earlier one, else the shipped defaults.
-fn in_force<'a>(
-    sets: &'a [ThresholdSet],
-    org: Option<i64>,
-    year: i32,
-    default: &'a Thresholds,
-) -> (&'a Thresholds, Option<&'a ThresholdSet>) {
-    let best = |org_match: &dyn Fn(Option<i64>) -> bool| {
-        sets.iter()
-            .filter(|s| org_match(s.org_id) && s.year <= year)
-            .max_by_key(|s| (s.year, s.id))
-    };
-    let this_year = |s: &&ThresholdSet| s.year == year;
-    let found = org
-        .and_then(|o| best(&|x| x == Some(o)).filter(this_year))
-        .or_else(|| best(&|x| x.is_none()).filter(this_year))
-        .or_else(|| org.and_then(|o| best(&|x| x == Some(o))))
-        .or_else(|| best(&|x| x.is_none()));
-    match found {
-        Some(s) => (&s.thresholds, Some(s)),
-        None => (default, None),
-    }
-}
-
 pub struct ThresholdRow {
     pub label: &'static str,
     pub value: String,
@@ -528,7 +502,8 @@ async fn thresholds_page(
     let refs = Refs::load(s).await?;
     let year = s.today().year();
     let default = Thresholds::default();
-    let (t, set) = in_force(&sets, None, year, &default);
+    let set = duikou_store::set_in_force(&sets, None, year);
+    let t = set.map_or(&default, |s| &s.thresholds);
     let form = form.unwrap_or_else(|| {
         let mut f = FormState::default();
         f.set("year", year.to_string());
@@ -677,44 +652,6 @@ pub async fn save_thresholds(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn set(id: i64, org: Option<i64>, year: i32, version: &str) -> ThresholdSet {
-        ThresholdSet {
-            id,
-            org_id: org,
-            year,
-            thresholds: Thresholds {
-                version: version.into(),
-                ..Thresholds::default()
-            },
-            created_at: chrono::Utc::now(),
-            created_by: "admin".into(),
-        }
-    }
-
-    #[test]
-    fn the_set_in_force_is_the_one_the_engine_picks() {
-        let default = Thresholds::default();
-        let sets = vec![
-            set(1, None, 2024, "g-2024"),
-            set(2, Some(7), 2025, "o7-2025"),
-            set(3, None, 2026, "g-2026"),
-        ];
-        assert_eq!(
-            in_force(&sets, None, 2023, &default).0.version,
-            "default-2026"
-        );
-        assert_eq!(in_force(&sets, None, 2025, &default).0.version, "g-2024");
-        assert_eq!(
-            in_force(&sets, Some(7), 2025, &default).0.version,
-            "o7-2025"
-        );
-        assert_eq!(in_force(&sets, Some(7), 2026, &default).0.version, "g-2026");
-        assert_eq!(
-            in_force(&sets, None, 2026, &default).1.map(|s| s.id),
-            Some(3)
-        );
-    }
 
     #[test]
     fn every_number_of_the_form_reads_and_writes_its_own_threshold() {

@@ -28,6 +28,14 @@ impl UrlParams {
         self.map.get(k).map(String::as_str).unwrap_or("")
     }
 
+    /// An id parameter: None when absent, Err when it is not a number.
+    pub fn id(&self, k: &str) -> Result<Option<i64>, ()> {
+        match self.get(k) {
+            "" => Ok(None),
+            v => v.parse::<i64>().map(Some).map_err(|_| ()),
+        }
+    }
+
     /// The page number (1 when absent or bad).
     pub fn page(&self) -> i64 {
         self.get("page").parse::<i64>().unwrap_or(1).max(1)
@@ -71,6 +79,14 @@ pub fn pager(p: &UrlParams, total: i64, size: i64) -> (i64, Option<String>, Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_numbers_or_refused() {
+        let p = UrlParams::parse("/slips", &["owner", "project"], Some("owner=12&project=x"));
+        assert_eq!(p.id("owner"), Ok(Some(12)));
+        assert_eq!(p.id("project"), Err(()));
+        assert_eq!(p.id("page"), Ok(None));
+    }
 
     #[test]
     fn addresses_keep_the_other_filters_and_drop_unknown_ones() {

@@ -1,8 +1,6 @@
 //! 项目库: the project list with the API's filters, sorting and pages, all kept in the URL
 //! so that a leader can send the link.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{RawQuery, State};
 use axum::http::Uri;
 use duikou_core::money::{parse_money, MoneyUnit};
@@ -13,15 +11,12 @@ use duikou_store::{ProjectFilter, ProjectSort, StoreError};
 use super::forms::FormState;
 use super::i18n::Lang;
 use super::page::{html, Page, PageResult, PageUser, Section};
+use super::params::{pager, UrlParams};
 use super::refs::{Choice, Refs};
 use super::{fmt, labels};
 use crate::AppState;
 
 pub const PAGE_SIZE: i64 = 50;
-
-/// The list's parameters as they appear in the URL.
-#[derive(Debug, Clone, Default)]
-pub struct ListParams(BTreeMap<String, String>);
 
 const PARAMS: [&str; 9] = [
     "q",
@@ -35,38 +30,9 @@ const PARAMS: [&str; 9] = [
     "page",
 ];
 
-impl ListParams {
-    pub fn parse(query: Option<&str>) -> ListParams {
-        let map = query
-            .map(|q| {
-                form_urlencoded::parse(q.as_bytes())
-                    .into_owned()
-                    .filter(|(k, v)| PARAMS.contains(&k.as_str()) && !v.trim().is_empty())
-                    .map(|(k, v)| (k, v.trim().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        ListParams(map)
-    }
-    pub fn get(&self, k: &str) -> &str {
-        self.0.get(k).map(String::as_str).unwrap_or("")
-    }
-    /// The list's address with some parameters changed (`None` removes one).
-    pub fn href(&self, changes: &[(&str, Option<String>)]) -> String {
-        let mut m = self.0.clone();
-        for (k, v) in changes {
-            match v {
-                Some(v) => m.insert((*k).to_owned(), v.clone()),
-                None => m.remove(*k),
-            };
-        }
-        if m.is_empty() {
-            return "/projects".to_owned();
-        }
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        q.extend_pairs(m.iter());
-        format!("/projects?{}", q.finish())
-    }
+/// The list's parameters (filters, sort, page) from its URL.
+pub fn list_params(query: Option<&str>) -> UrlParams {
+    UrlParams::parse("/projects", &PARAMS, query)
 }
 
 /// A row of the table, ready to print.
@@ -131,7 +97,7 @@ pub fn row(lang: Lang, refs: &Refs, p: &Project) -> Row {
 }
 
 /// The store filter of the parameters; a bad parameter is reported on the form and left out.
-fn filter_of(p: &ListParams, refs: &Refs, lang: Lang, form: &mut FormState) -> ProjectFilter {
+fn filter_of(p: &UrlParams, refs: &Refs, lang: Lang, form: &mut FormState) -> ProjectFilter {
     let mut f = ProjectFilter {
         name_contains: Some(p.get("q").to_owned()).filter(|q| !q.is_empty()),
         industry: Some(p.get("industry").to_owned()).filter(|q| !q.is_empty()),
@@ -181,7 +147,7 @@ fn filter_of(p: &ListParams, refs: &Refs, lang: Lang, form: &mut FormState) -> P
     f
 }
 
-fn sort_of(p: &ListParams) -> (ProjectSort, bool) {
+fn sort_of(p: &UrlParams) -> (ProjectSort, bool) {
     let text = p.get("sort");
     let (desc, key) = match text.strip_prefix('-') {
         Some(k) => (true, k),
@@ -193,7 +159,7 @@ fn sort_of(p: &ListParams) -> (ProjectSort, bool) {
     }
 }
 
-fn headers(lang: Lang, p: &ListParams) -> Vec<SortHeader> {
+fn headers(lang: Lang, p: &UrlParams) -> Vec<SortHeader> {
     let current = if p.get("sort").is_empty() {
         "-updated_at"
     } else {
@@ -261,15 +227,15 @@ pub async fn list(
     uri: Uri,
     RawQuery(query): RawQuery,
 ) -> PageResult {
-    let params = ListParams::parse(query.as_deref());
+    let params = list_params(query.as_deref());
     let refs = Refs::load(&s).await?;
     let mut filters = FormState::default();
-    for (k, v) in &params.0 {
+    for (k, v) in &params.map {
         filters.set(k, v.clone());
     }
     let filter = filter_of(&params, &refs, lang, &mut filters);
     let (sort, descending) = sort_of(&params);
-    let page_no = params.get("page").parse::<i64>().unwrap_or(1).max(1);
+    let page_no = params.page();
     let offset = (page_no - 1).saturating_mul(PAGE_SIZE);
     let scoped = s.store.scoped(&u.access);
     let found = match scoped
@@ -285,8 +251,7 @@ pub async fn list(
         },
         Err(e) => return Err(e.into()),
     };
-    let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page_href = |n: i64| params.href(&[("page", (n > 1).then(|| n.to_string()))]);
+    let (pages, prev, next) = pager(&params, found.total, PAGE_SIZE);
     let body = ListPage {
         page: Page::build(
             &s,
@@ -306,9 +271,9 @@ pub async fn list(
         total: found.total,
         page_no,
         pages,
-        prev: (page_no > 1).then(|| page_href(page_no - 1)),
-        next: (page_no < pages).then(|| page_href(page_no + 1)),
-        filtered: params.0.keys().any(|k| k != "sort" && k != "page"),
+        prev,
+        next,
+        filtered: params.map.keys().any(|k| k != "sort" && k != "page"),
         clear_href: "/projects".to_owned(),
         filters,
     };
@@ -321,7 +286,7 @@ mod tests {
 
     #[test]
     fn list_addresses_keep_the_other_filters() {
-        let p = ListParams::parse(Some("stage=signed&q=%E6%B2%88&page=3&lang=en&bogus=1"));
+        let p = list_params(Some("stage=signed&q=%E6%B2%88&page=3&lang=en&bogus=1"));
         assert_eq!(p.get("stage"), "signed");
         assert_eq!(p.get("lang"), "");
         let href = p.href(&[("page", None), ("sort", Some("-planned_investment".into()))]);

@@ -119,19 +119,13 @@ pub async fn list(
             None => bad("status"),
         },
     }
-    match params.get("owner") {
-        "" => {}
-        o => match o.parse::<i64>() {
-            Ok(o) => filter.owner_org_id = Some(o),
-            Err(_) => bad("owner"),
-        },
+    match params.id("owner") {
+        Ok(o) => filter.owner_org_id = o,
+        Err(()) => bad("owner"),
     }
-    match params.get("project") {
-        "" => {}
-        o => match o.parse::<i64>() {
-            Ok(o) => filter.project_id = Some(o),
-            Err(_) => bad("project"),
-        },
+    match params.id("project") {
+        Ok(o) => filter.project_id = o,
+        Err(()) => bad("project"),
     }
     let scoped = s.store.scoped(&u.access);
     let project = match filter.project_id {

@@ -133,19 +133,13 @@ fn filter_of(p: &UrlParams, lang: Lang, form: &mut FormState) -> WarningFilter {
             None => bad("status"),
         },
     }
-    match p.get("owner") {
-        "" => {}
-        o => match o.parse::<i64>() {
-            Ok(o) => f.owner_org_id = Some(o),
-            Err(_) => bad("owner"),
-        },
+    match p.id("owner") {
+        Ok(o) => f.owner_org_id = o,
+        Err(()) => bad("owner"),
     }
-    match p.get("project") {
-        "" => {}
-        o => match o.parse::<i64>() {
-            Ok(o) => f.project_id = Some(o),
-            Err(_) => bad("project"),
-        },
+    match p.id("project") {
+        Ok(o) => f.project_id = o,
+        Err(()) => bad("project"),
     }
     f
 }
@@ -433,15 +427,15 @@ async fn render(
         .slips(
             &SlipFilter {
                 project_id: Some(w.project_id),
+                warning_id: Some(w.id),
                 ..SlipFilter::default()
             },
-            200,
+            50,
             0,
         )
         .await?
         .items
         .into_iter()
-        .filter(|sl| sl.warning_id == Some(w.id))
         .map(|sl| SlipLink {
             id: sl.id,
             title: lang.data(&sl.title).into_owned(),

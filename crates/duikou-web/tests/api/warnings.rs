@@ -55,6 +55,13 @@ async fn a_write_raises_warnings_that_the_inbox_lists_filters_and_counts() {
         let (s, bad) = app.get("/api/v1/warnings?level=orange").await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(field_error(&bad, "level").is_some(), "{bad}");
+        for path in ["/api/v1/warnings?offset=-1", "/api/v1/slips?offset=-1"] {
+            let (s, bad) = app.get(path).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+            assert!(field_error(&bad, "offset").is_some(), "{path}: {bad}");
+        }
+        let (s, bad) = app.get("/api/v1/slips?limit=0").await;
+        assert!(field_error(&bad, "limit").is_some() && s == StatusCode::UNPROCESSABLE_ENTITY);
         let (s, bad) = app.get("/api/v1/warnings?colour=red").await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         let (_, counts) = app.get("/api/v1/warnings/counts").await;

@@ -1,0 +1,579 @@
+//! The warnings engine (预警) over the store: it gathers what the rules of
+//! `duikou_core::warnings` look at for a batch of projects, keeps one open warning per
+//! (project, subject, rule) — raising, escalating, lowering and clearing it with its history —
+//! queues notifications in the same transaction, and records when each project must be looked
+//! at again (`projects.warn_next_check`).
+//!
+//! It runs in two ways that give the same answer: inside every write that can change a result
+//! (`reevaluate`, same transaction as the write) and as a sweep over the projects whose
+//! `warn_next_check` has come (`Store::sweep_warnings`), or over all of them (`full`).
+//! Several servers on one PostgreSQL serialise on the project rows (`FOR UPDATE`) and on an
+//! advisory lock per sweep batch; the partial unique index `warnings_one_open` is the last
+//! line: two open warnings for one subject and rule cannot be stored.
+
+mod engine;
+mod thresholds;
+
+pub use thresholds::set_in_force;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use duikou_core::warnings::{Level, RuleId, Thresholds};
+use duikou_core::Actor;
+use serde::{Deserialize, Serialize};
+
+use crate::changes::record;
+use crate::error::{check_version, check_written};
+use crate::query::Where;
+use crate::rows::{RowReader, Tx};
+use crate::{now_text, Page, Store, StoreError};
+use engine::add_event;
+
+/// Where a warning stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningStatus {
+    /// 待处理: raised, nobody has answered.
+    Open,
+    /// 已确认: someone answers for it.
+    Acknowledged,
+    /// 已解除: closed by hand with a note (re-opened if it escalates while its condition holds).
+    Resolved,
+    /// 已消除: its condition ended.
+    Cleared,
+}
+
+impl WarningStatus {
+    pub const ALL: [WarningStatus; 4] = [
+        WarningStatus::Open,
+        WarningStatus::Acknowledged,
+        WarningStatus::Resolved,
+        WarningStatus::Cleared,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WarningStatus::Open => "open",
+            WarningStatus::Acknowledged => "acknowledged",
+            WarningStatus::Resolved => "resolved",
+            WarningStatus::Cleared => "cleared",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<WarningStatus> {
+        WarningStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            WarningStatus::Open => "待处理",
+            WarningStatus::Acknowledged => "已确认",
+            WarningStatus::Resolved => "已解除",
+            WarningStatus::Cleared => "已消除",
+        }
+    }
+}
+
+/// A warning with the project it concerns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    /// `project`, `step:KEY`, `deficiency:KEY`, `commitment:KEY`, `problem:ID`.
+    pub subject: String,
+    pub rule: RuleId,
+    pub rule_label: String,
+    pub level: Level,
+    pub level_label: String,
+    pub status: WarningStatus,
+    pub status_label: String,
+    pub owner_org_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub reason: String,
+    /// The values the rule used, as `[name, value]` pairs.
+    pub facts: Vec<(String, String)>,
+    pub thresholds_version: String,
+    /// The date the current level was computed for.
+    pub as_of: NaiveDate,
+    pub raised_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The last acknowledgement or resolution note.
+    pub note: Option<String>,
+    pub version: i64,
+}
+
+/// One entry of a warning's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningEvent {
+    pub id: i64,
+    /// raised, escalated, lowered, acknowledged, resolved, cleared.
+    pub action: String,
+    pub level: Level,
+    pub reason: Option<String>,
+    pub actor: String,
+    pub note: Option<String>,
+    pub as_of: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
+/// Which warnings a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct WarningFilter {
+    pub level: Option<Level>,
+    pub rule: Option<RuleId>,
+    pub owner_org_id: Option<i64>,
+    /// None: the active ones (open and acknowledged).
+    pub status: Option<WarningStatus>,
+    /// Every status, closed ones included (overrides `status`).
+    pub all: bool,
+    pub project_id: Option<i64>,
+    /// Projects of this partnership and those nested under it.
+    pub partnership_id: Option<i64>,
+    /// Projects hosted in this region or below it.
+    pub region_code: Option<String>,
+}
+
+/// Counts of active warnings, for dashboards.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WarningCounts {
+    pub total: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub by_rule: Vec<RuleCount>,
+    pub by_owner: Vec<OwnerCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCount {
+    pub rule: RuleId,
+    pub rule_label: String,
+    pub yellow: i64,
+    pub red: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerCount {
+    pub owner_org_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub yellow: i64,
+    pub red: i64,
+}
+
+/// What an evaluation changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub evaluated: u64,
+    pub raised: u64,
+    pub escalated: u64,
+    pub lowered: u64,
+    pub cleared: u64,
+    /// Outbox rows written.
+    pub notifications: u64,
+    /// Supervision slips opened.
+    pub slips: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.evaluated += o.evaluated;
+        self.raised += o.raised;
+        self.escalated += o.escalated;
+        self.lowered += o.lowered;
+        self.cleared += o.cleared;
+        self.notifications += o.notifications;
+        self.slips += o.slips;
+    }
+
+    /// Whether anything but the evaluation itself happened.
+    pub fn changed(&self) -> bool {
+        self.raised + self.escalated + self.lowered + self.cleared > 0
+    }
+}
+
+/// A stored threshold set: for one organisation's projects (None: all) in one year.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThresholdSet {
+    pub id: i64,
+    pub org_id: Option<i64>,
+    pub year: i32,
+    pub thresholds: Thresholds,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+fn corrupt(table: &'static str, message: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        table,
+        message: message.to_string(),
+    }
+}
+
+impl Store {
+    /// A page of warnings among those visible in `scopes` (None: all).
+    pub async fn warnings_visible(
+        &self,
+        filter: &WarningFilter,
+        scopes: Option<&[duikou_core::auth::ResolvedScope]>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<Warning>, StoreError> {
+        let w = self.warning_where(filter, scopes).await?;
+        let cond = w.sql();
+        let q1 = format!(
+            "SELECT COUNT(*) AS n FROM warnings w JOIN projects p ON p.id = w.project_id \
+                 WHERE {cond}"
+        );
+        let total: i64 = w
+            .bind(sqlx::query(&q1))
+            .fetch_one(&self.pool)
+            .await
+            .map(|row| RowReader::new(&row, "warnings").i64("n"))??;
+        let q2 = format!(
+            "SELECT {WARNING_COLS} FROM warnings w JOIN projects p ON p.id = w.project_id \
+                 LEFT JOIN orgs wo ON wo.id = w.owner_org_id \
+                 WHERE {cond} ORDER BY CASE w.level WHEN 'red' THEN 0 ELSE 1 END, \
+                 w.raised_at DESC, w.id DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let rows = w.bind(sqlx::query(&q2)).fetch_all(&self.pool).await?;
+        Ok(Page {
+            items: rows.iter().map(read_warning).collect::<Result<_, _>>()?,
+            total,
+            limit,
+            offset,
+        })
+    }
+
+    /// Counts of the active warnings matching `filter` (its status ignored).
+    pub async fn warning_counts_visible(
+        &self,
+        filter: &WarningFilter,
+        scopes: Option<&[duikou_core::auth::ResolvedScope]>,
+    ) -> Result<WarningCounts, StoreError> {
+        let active = WarningFilter {
+            status: None,
+            all: false,
+            ..filter.clone()
+        };
+        let w = self.warning_where(&active, scopes).await?;
+        let cond = w.sql();
+        let mut counts = WarningCounts::default();
+        let q3 = format!(
+            "SELECT w.rule AS rule, w.level AS level, COUNT(*) AS n FROM warnings w \
+                 JOIN projects p ON p.id = w.project_id WHERE {cond} GROUP BY w.rule, w.level"
+        );
+        let rows = w.bind(sqlx::query(&q3)).fetch_all(&self.pool).await?;
+        let mut by_rule: BTreeMap<RuleId, (i64, i64)> = BTreeMap::new();
+        for row in &rows {
+            let r = RowReader::new(row, "warnings");
+            let n = r.i64("n")?;
+            let e = by_rule.entry(r.code("rule", RuleId::parse)?).or_default();
+            match r.code("level", Level::parse)? {
+                Level::Yellow => {
+                    e.0 += n;
+                    counts.yellow += n;
+                }
+                Level::Red => {
+                    e.1 += n;
+                    counts.red += n;
+                }
+            }
+        }
+        counts.total = counts.yellow + counts.red;
+        counts.by_rule = by_rule
+            .into_iter()
+            .map(|(rule, (yellow, red))| RuleCount {
+                rule,
+                rule_label: rule.label_zh().to_owned(),
+                yellow,
+                red,
+            })
+            .collect();
+        let q4 = format!(
+            "SELECT w.owner_org_id AS owner, o.name AS owner_name, \
+                 SUM(CASE WHEN w.level = 'yellow' THEN 1 ELSE 0 END) AS yellow, \
+                 SUM(CASE WHEN w.level = 'red' THEN 1 ELSE 0 END) AS red \
+                 FROM warnings w JOIN projects p ON p.id = w.project_id \
+                 LEFT JOIN orgs o ON o.id = w.owner_org_id WHERE {cond} \
+                 GROUP BY w.owner_org_id, o.name ORDER BY red DESC, yellow DESC, w.owner_org_id"
+        );
+        let rows = w.bind(sqlx::query(&q4)).fetch_all(&self.pool).await?;
+        for row in &rows {
+            let r = RowReader::new(row, "warnings");
+            counts.by_owner.push(OwnerCount {
+                owner_org_id: r.opt_i64("owner")?,
+                owner_name: r.opt_text("owner_name")?,
+                yellow: r.i64("yellow")?,
+                red: r.i64("red")?,
+            });
+        }
+        Ok(counts)
+    }
+
+    async fn warning_where(
+        &self,
+        f: &WarningFilter,
+        scopes: Option<&[duikou_core::auth::ResolvedScope]>,
+    ) -> Result<Where, StoreError> {
+        let mut w = Where::new();
+        if let Some(scopes) = scopes {
+            w.visible("p.", scopes);
+        }
+        if !f.all {
+            match f.status {
+                None => {
+                    let a = w.text(WarningStatus::Open.code());
+                    let b = w.text(WarningStatus::Acknowledged.code());
+                    w.push(format!("w.closed_at IS NULL AND w.status IN ({a}, {b})"));
+                }
+                Some(s) => {
+                    let v = w.text(s.code());
+                    w.push(format!("w.status = {v}"));
+                }
+            }
+        }
+        if let Some(l) = f.level {
+            let v = w.text(l.code());
+            w.push(format!("w.level = {v}"));
+        }
+        if let Some(r) = f.rule {
+            let v = w.text(r.code());
+            w.push(format!("w.rule = {v}"));
+        }
+        if let Some(o) = f.owner_org_id {
+            let v = w.int(o);
+            w.push(format!("w.owner_org_id = {v}"));
+        }
+        if let Some(p) = f.project_id {
+            let v = w.int(p);
+            w.push(format!("w.project_id = {v}"));
+        }
+        if let Some(id) = f.partnership_id {
+            let path = self.partnership(id).await?.path;
+            w.subtree("p.partnership_path", &path);
+        }
+        if let Some(code) = &f.region_code {
+            let path = self.region(code).await?.path;
+            w.subtree("p.host_region_path", &path);
+        }
+        Ok(w)
+    }
+
+    /// One warning with its history.
+    pub async fn warning(&self, id: i64) -> Result<(Warning, Vec<WarningEvent>), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let w = warning_in(&mut tx, id).await?;
+        let events = events_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok((w, events))
+    }
+
+    /// The project a warning concerns (for rights checks).
+    pub async fn warning_project(&self, id: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT project_id FROM warnings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("warning", id))
+    }
+
+    /// 确认: someone answers for an active warning, with a note.
+    pub async fn acknowledge_warning(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        note: &str,
+    ) -> Result<Warning, StoreError> {
+        self.answer_warning(
+            actor,
+            id,
+            expected_version,
+            note,
+            WarningStatus::Acknowledged,
+        )
+        .await
+    }
+
+    /// 解除: closes the matter by hand with a note. While its condition holds the warning
+    /// keeps its place (no new one is raised); it re-opens if it escalates.
+    pub async fn resolve_warning(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        note: &str,
+    ) -> Result<Warning, StoreError> {
+        self.answer_warning(actor, id, expected_version, note, WarningStatus::Resolved)
+            .await
+    }
+
+    async fn answer_warning(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        note: &str,
+        to: WarningStatus,
+    ) -> Result<Warning, StoreError> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(StoreError::invalid("note", "required", "请填写处理说明"));
+        }
+        if note.chars().count() > 2000 {
+            return Err(StoreError::invalid(
+                "note",
+                "too_long",
+                "处理说明不能超过2000字",
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let before = warning_in(&mut tx, id).await?;
+        check_version("warning", id, before.version, expected_version)?;
+        let allowed = match to {
+            WarningStatus::Acknowledged => before.status == WarningStatus::Open,
+            WarningStatus::Resolved => {
+                matches!(
+                    before.status,
+                    WarningStatus::Open | WarningStatus::Acknowledged
+                )
+            }
+            _ => false,
+        };
+        if !allowed || before.closed_at.is_some() {
+            return Err(StoreError::invalid(
+                "status",
+                "invalid_status",
+                format!(
+                    "预警当前为「{}」，不能{}",
+                    before.status.label_zh(),
+                    if to == WarningStatus::Acknowledged {
+                        "确认"
+                    } else {
+                        "解除"
+                    }
+                ),
+            ));
+        }
+        let now = now_text();
+        let done = sqlx::query(
+            "UPDATE warnings SET status = $1, note = $2, updated_at = $3, version = version + 1 \
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(to.code())
+        .bind(note)
+        .bind(&now)
+        .bind(id)
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await?;
+        check_written(done.rows_affected(), "warning", id, before.version)?;
+        let action = if to == WarningStatus::Acknowledged {
+            "acknowledged"
+        } else {
+            "resolved"
+        };
+        add_event(
+            &mut tx,
+            id,
+            action,
+            before.level,
+            None,
+            &actor.name,
+            Some(note),
+            self.today(),
+            &now,
+        )
+        .await?;
+        let after = warning_in(&mut tx, id).await?;
+        record(
+            &mut tx,
+            "warning",
+            &id.to_string(),
+            action,
+            actor,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
+const WARNING_COLS: &str = "w.id, w.project_id, p.name AS project_name, w.subject, w.rule, \
+     w.level, w.status, w.owner_org_id, COALESCE(w.owner_name, wo.name) AS owner_name, w.reason, w.facts, w.thresholds_version, \
+     w.as_of, w.raised_at, w.updated_at, w.closed_at, w.note, w.version";
+
+fn read_warning(row: &sqlx::any::AnyRow) -> Result<Warning, StoreError> {
+    let r = RowReader::new(row, "warnings");
+    let rule = r.code("rule", RuleId::parse)?;
+    let level = r.code("level", Level::parse)?;
+    let status = r.code("status", WarningStatus::parse)?;
+    Ok(Warning {
+        id: r.i64("id")?,
+        project_id: r.i64("project_id")?,
+        project_name: r.text("project_name")?,
+        subject: r.text("subject")?,
+        rule,
+        rule_label: rule.label_zh().to_owned(),
+        level,
+        level_label: level.label_zh().to_owned(),
+        status,
+        status_label: status.label_zh().to_owned(),
+        owner_org_id: r.opt_i64("owner_org_id")?,
+        owner_name: r.opt_text("owner_name")?,
+        reason: r.text("reason")?,
+        facts: serde_json::from_str(&r.text("facts")?).map_err(|e| corrupt("warnings", e))?,
+        thresholds_version: r.text("thresholds_version")?,
+        as_of: r.date("as_of")?,
+        raised_at: r.time("raised_at")?,
+        updated_at: r.time("updated_at")?,
+        closed_at: r.opt_time("closed_at")?,
+        note: r.opt_text("note")?,
+        version: r.i64("version")?,
+    })
+}
+
+async fn warning_in(tx: &mut Tx, id: i64) -> Result<Warning, StoreError> {
+    let sql9 = format!(
+        "SELECT {WARNING_COLS} FROM warnings w JOIN projects p ON p.id = w.project_id \
+                 LEFT JOIN orgs wo ON wo.id = w.owner_org_id \
+         WHERE w.id = $1"
+    );
+    let row = sqlx::query(&sql9)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref()
+        .map(read_warning)
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found("warning", id))
+}
+
+async fn events_in(tx: &mut Tx, id: i64) -> Result<Vec<WarningEvent>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, action, level, reason, actor, note, as_of, at FROM warning_events \
+         WHERE warning_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let r = RowReader::new(row, "warning_events");
+            Ok(WarningEvent {
+                id: r.i64("id")?,
+                action: r.text("action")?,
+                level: r.code("level", Level::parse)?,
+                reason: r.opt_text("reason")?,
+                actor: r.text("actor")?,
+                note: r.opt_text("note")?,
+                as_of: r.date("as_of")?,
+                at: r.time("at")?,
+            })
+        })
+        .collect()
+}
