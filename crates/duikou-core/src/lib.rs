@@ -18,6 +18,7 @@ pub mod project;
 pub mod project_code;
 pub mod region;
 pub mod report;
+pub mod rollup;
 pub mod stage;
 pub mod stats;
 pub mod steps;

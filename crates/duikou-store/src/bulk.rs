@@ -209,8 +209,13 @@ impl Row<'_> {
 
 impl Store {
     /// Takes one connection of the pool for bulk loading.
+    /// A loader on one connection. The statistics rollup is marked unbuilt (the loader does not
+    /// keep it): call `rebuild_stats_rollup` after `finish`, or the next `migrate` does.
     pub async fn bulk_loader(&self) -> Result<BulkLoader, StoreError> {
         let mut conn = self.pool.acquire().await?;
+        sqlx::query("DELETE FROM stats_rollup_state")
+            .execute(&mut *conn)
+            .await?;
         if self.backend == Backend::Sqlite {
             sqlx::raw_sql(
                 "PRAGMA cache_size = -1048576; PRAGMA synchronous = OFF; \

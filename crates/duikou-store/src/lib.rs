@@ -21,6 +21,7 @@ mod projects;
 mod query;
 mod regions;
 mod reports;
+mod rollup;
 mod rows;
 mod scoped;
 mod slips;
@@ -48,6 +49,7 @@ pub use error::{kind_zh, StoreError};
 pub use outbox::{Channel, OutboxCounts, OutboxItem};
 pub use projects::{NewProject, ProjectFilter, ProjectSort};
 pub use regions::RegionFilter;
+pub use rollup::RollupReport;
 pub use scoped::Scoped;
 pub use slips::{NewSlip, Slip, SlipEvent, SlipFilter};
 pub use stats::{StatsQuery, StatsScope};
@@ -224,6 +226,15 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        if !self.stats_rollup_built().await? {
+            let r = self.rebuild_stats_rollup(|_, _| {}).await?;
+            tracing::info!(
+                projects = r.projects,
+                rows = r.rows,
+                seconds = r.seconds,
+                "statistics rollup built"
+            );
+        }
         // Rows logged before the audit chain (migration 0004) join it once, in id order.
         self.chain_legacy_rows().await?;
         Ok(())

@@ -9,6 +9,7 @@ use duikou_core::{Actor, Stage};
 use crate::changes::record;
 use crate::error::{check_version, check_written, unique_to_field};
 use crate::query::{like_literal, Where};
+use crate::rollup::Upkeep;
 use crate::rows::{date_text, opt_date_text, RowReader, Tx};
 use crate::{now_text, Page, Store, StoreError};
 
@@ -201,6 +202,7 @@ impl Store {
             Some(&project),
         )
         .await?;
+        Upkeep::created().after(&mut tx, &[project.id]).await?;
         self.reevaluate_in(&mut tx, &[project.id], &actor.name)
             .await?;
         tx.commit().await?;
@@ -218,6 +220,7 @@ impl Store {
         for new in news {
             ids.push(insert_project(&mut tx, actor, new).await?.id);
         }
+        Upkeep::created().after(&mut tx, &ids).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -342,6 +345,7 @@ impl Store {
         fields: &ProjectFields,
     ) -> Result<Project, StoreError> {
         let mut tx = self.begin_write().await?;
+        let upkeep = Upkeep::before(&mut tx, self.backend, &[id]).await?;
         let before = require(&mut tx, id).await?;
         check_version("project", id, before.version, expected_version)?;
         let paths = resolve(&mut tx, fields).await?;
@@ -380,6 +384,7 @@ impl Store {
             Some(&after),
         )
         .await?;
+        upkeep.after(&mut tx, &[]).await?;
         self.reevaluate_in(&mut tx, &[id], &actor.name).await?;
         tx.commit().await?;
         Ok(after)
@@ -392,6 +397,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        let upkeep = Upkeep::before(&mut tx, self.backend, &[id]).await?;
         let before = require(&mut tx, id).await?;
         check_version("project", id, before.version, expected_version)?;
         let done = sqlx::query("DELETE FROM projects WHERE id = $1 AND version = $2")
@@ -410,6 +416,7 @@ impl Store {
             None::<&()>,
         )
         .await?;
+        upkeep.after(&mut tx, &[]).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -5,6 +5,7 @@ use duikou_core::Actor;
 
 use crate::changes::record;
 use crate::error::{check_version, check_written, unique_to_field};
+use crate::rollup::Upkeep;
 use crate::rows::{date_text, RowReader, Tx};
 use crate::{now_text, Store, StoreError};
 
@@ -63,6 +64,7 @@ impl Store {
     ) -> Result<ProgressReport, StoreError> {
         fields.validate()?;
         let mut tx = self.begin_write().await?;
+        let upkeep = Upkeep::before(&mut tx, self.backend, &[project_id]).await?;
         crate::projects::require(&mut tx, project_id).await?;
         let now = now_text();
         let id: i64 = sqlx::query_scalar(
@@ -95,6 +97,7 @@ impl Store {
             Some(&report),
         )
         .await?;
+        upkeep.after(&mut tx, &[]).await?;
         self.reevaluate_in(&mut tx, &[project_id], &actor.name)
             .await?;
         tx.commit().await?;
@@ -129,6 +132,7 @@ impl Store {
     ) -> Result<ProgressReport, StoreError> {
         fields.validate()?;
         let mut tx = self.begin_write().await?;
+        let upkeep = Upkeep::before(&mut tx, self.backend, &[project_id]).await?;
         let before = get_in(&mut tx, project_id, id).await?;
         check_version("progress_report", id, before.version, expected_version)?;
         let done = sqlx::query(
@@ -163,6 +167,7 @@ impl Store {
             Some(&after),
         )
         .await?;
+        upkeep.after(&mut tx, &[]).await?;
         self.reevaluate_in(&mut tx, &[project_id], &actor.name)
             .await?;
         tx.commit().await?;
@@ -177,6 +182,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        let upkeep = Upkeep::before(&mut tx, self.backend, &[project_id]).await?;
         let before = get_in(&mut tx, project_id, id).await?;
         check_version("progress_report", id, before.version, expected_version)?;
         let done = sqlx::query("DELETE FROM progress_reports WHERE id = $1 AND version = $2")
@@ -195,6 +201,7 @@ impl Store {
             None::<&()>,
         )
         .await?;
+        upkeep.after(&mut tx, &[]).await?;
         self.reevaluate_in(&mut tx, &[project_id], &actor.name)
             .await?;
         tx.commit().await?;

@@ -1,8 +1,11 @@
 //! Headline statistics "as of" a date, read from the stage history and the progress reports
 //! (not from today's values), grouped in SQL and assembled by `duikou_core::stats`.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use duikou_core::project::Category;
+use duikou_core::rollup::{self, Dim, Figures};
 use duikou_core::stats::{
     assemble, entered_by_stage, GroupRow, MoneyField, PeriodStats, ProjectStats, Totals,
     LARGE_PROJECT_YUAN,
@@ -82,17 +85,66 @@ impl Store {
         self.project_stats_visible(q, None).await
     }
 
-    /// Statistics over what `visible` scopes hold (`None`: everything).
+    /// Statistics counted directly from the stage history and the reports, bypassing the
+    /// rollup: slower, the reference the rollup is checked against (tests, `duikou stats
+    /// check`).
+    pub async fn project_stats_direct(&self, q: &StatsQuery) -> Result<ProjectStats, StoreError> {
+        let groups = self.direct_groups(q, None, q.as_of, None).await?;
+        let period = match q.period {
+            Some((from, to)) => Some(self.entered(q, None, from, to).await?),
+            None => None,
+        };
+        Ok(assemble(q.as_of, &groups, period))
+    }
+
+    /// Statistics over what `visible` scopes hold (`None`: everything): from the rollup when
+    /// it can answer the question, else counted directly.
     pub(crate) async fn project_stats_visible(
         &self,
         q: &StatsQuery,
         visible: Option<&[duikou_core::auth::ResolvedScope]>,
     ) -> Result<ProjectStats, StoreError> {
+        let groups = match self.rollup_node(q, visible).await? {
+            Some((dim, node)) => self.rollup_groups(q, visible, dim, &node).await?,
+            None => self.direct_groups(q, visible, q.as_of, None).await?,
+        };
+        let period = match q.period {
+            Some((from, to)) => Some(self.entered(q, visible, from, to).await?),
+            None => None,
+        };
+        Ok(assemble(q.as_of, &groups, period))
+    }
+
+    /// The groups of the projects in scope as of `as_of`, counted one project at a time;
+    /// `changed` limits them to the projects that entered a stage within those dates.
+    async fn direct_groups(
+        &self,
+        q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+        as_of: NaiveDate,
+        changed: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<Vec<GroupRow>, StoreError> {
         let mut w = self.stats_where(q, visible).await?;
-        let asof = w.text(date_text(q.as_of));
+        let asof = w.text(date_text(as_of));
         w.push(format!(
             "h.effective_date <= {asof} AND (h.until_date IS NULL OR h.until_date > {asof})"
         ));
+        if let Some((from, to)) = changed {
+            // Every stage listed, so that the (to_stage, effective_date) index serves the
+            // date range. A span ends the day the next one starts, so the projects whose
+            // spans start in the range are all that changed stage in it.
+            let stages: Vec<String> = Stage::ALL
+                .iter()
+                .map(|s| format!("'{}'", s.code()))
+                .collect();
+            let lo = w.text(date_text(from));
+            let hi = w.text(date_text(to));
+            w.push(format!(
+                "p.id IN (SELECT c.project_id FROM stage_changes c WHERE c.to_stage IN ({}) \
+                 AND c.effective_date >= {lo} AND c.effective_date <= {hi})",
+                stages.join(", ")
+            ));
+        }
         let large = w.int(LARGE_PROJECT_YUAN);
         let sql = format!(
             "SELECT h.to_stage AS stage, p.category AS category, \
@@ -105,12 +157,158 @@ impl Store {
             cond = w.sql(),
         );
         let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
-        let groups = rows.iter().map(read_group).collect::<Result<Vec<_>, _>>()?;
-        let period = match q.period {
-            Some((from, to)) => Some(self.entered(q, visible, from, to).await?),
-            None => None,
+        rows.iter().map(read_group).collect()
+    }
+
+    /// The rollup node that answers `q` for a reader of `visible`, if any: the rollup is
+    /// built, the size filter is none or ≥1亿, the scope has a node (regions: provinces and
+    /// cities) and lies wholly within what the reader sees.
+    async fn rollup_node(
+        &self,
+        q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+    ) -> Result<Option<(Dim, String)>, StoreError> {
+        use duikou_core::auth::ResolvedScope as S;
+        if q.min_planned_investment
+            .is_some_and(|m| m != LARGE_PROJECT_YUAN)
+        {
+            return Ok(None);
+        }
+        if !self.stats_rollup_built().await? {
+            return Ok(None);
+        }
+        let (dim, path) = match &q.scope {
+            StatsScope::All => (Dim::All, String::new()),
+            StatsScope::Partnership(id) => (Dim::Partnership, self.partnership(*id).await?.path),
+            StatsScope::HostRegion(code) => (Dim::Host, self.region(code).await?.path),
+            StatsScope::SourceRegion(code) => (Dim::Source, self.region(code).await?.path),
         };
-        Ok(assemble(q.as_of, &groups, period))
+        if matches!(dim, Dim::Host | Dim::Source) && rollup::depth(&path) > rollup::REGION_DEPTH {
+            return Ok(None);
+        }
+        let covered = match visible {
+            None => true,
+            Some(v) if v.contains(&S::All) => true,
+            Some(v) => v.iter().any(|s| match (s, dim) {
+                (S::PartnershipPath(p), Dim::Partnership) => path.starts_with(p.as_str()),
+                (S::RegionPath(p), Dim::Host | Dim::Source) => path.starts_with(p.as_str()),
+                _ => false,
+            }),
+        };
+        Ok(covered.then_some((dim, path)))
+    }
+
+    /// The groups as of `q.as_of` from the rollup: the months before the date's month, and
+    /// that month up to the date (the whole month at its last day; the country's daily rows;
+    /// or, for a smaller scope, the change of the projects that changed stage in it).
+    async fn rollup_groups(
+        &self,
+        q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+        dim: Dim,
+        node: &str,
+    ) -> Result<Vec<GroupRow>, StoreError> {
+        let d = q.as_of;
+        let m0 = rollup::month_start(d);
+        let whole_month = rollup::is_month_end(d);
+        let mut sums: BTreeMap<(Stage, Category, bool), Figures> = BTreeMap::new();
+        let months = if whole_month { "<=" } else { "<" };
+        self.add_rollup_rows(
+            q,
+            &mut sums,
+            dim,
+            node,
+            &format!("bucket {months} $3"),
+            &[m0],
+        )
+        .await?;
+        if !whole_month {
+            if dim == Dim::All {
+                self.add_rollup_rows(
+                    q,
+                    &mut sums,
+                    Dim::Day,
+                    "",
+                    "bucket >= $3 AND bucket <= $4",
+                    &[m0, d],
+                )
+                .await?;
+            } else if let Some(before) = m0.pred_opt() {
+                let window = Some((m0, d));
+                for g in self.direct_groups(q, visible, d, window).await? {
+                    sums.entry((g.stage, g.category, g.large))
+                        .or_default()
+                        .add(&Figures::from_totals(&g.totals));
+                }
+                for g in self.direct_groups(q, visible, before, window).await? {
+                    sums.entry((g.stage, g.category, g.large))
+                        .or_default()
+                        .sub(&Figures::from_totals(&g.totals));
+                }
+            }
+        }
+        Ok(sums
+            .into_iter()
+            .filter(|(_, f)| !f.is_zero())
+            .map(|((stage, category, large), f)| GroupRow {
+                stage,
+                category,
+                large,
+                totals: f.to_totals(),
+            })
+            .collect())
+    }
+
+    /// Adds the rollup rows of one node whose buckets meet `cond` (dates bound from $3 on).
+    async fn add_rollup_rows(
+        &self,
+        q: &StatsQuery,
+        sums: &mut BTreeMap<(Stage, Category, bool), Figures>,
+        dim: Dim,
+        node: &str,
+        cond: &str,
+        dates: &[NaiveDate],
+    ) -> Result<(), StoreError> {
+        let mut sql = String::from("SELECT stage, category, large, CAST(SUM(n) AS BIGINT) AS n");
+        for c in [
+            "s0", "s1", "s2", "s3", "s4", "s5", "c0", "c1", "c2", "c3", "c4", "c5",
+        ] {
+            sql.push_str(&format!(", CAST(SUM({c}) AS BIGINT) AS {c}"));
+        }
+        sql.push_str(&format!(
+            " FROM stats_rollup WHERE dim = $1 AND node = $2 AND {cond}"
+        ));
+        if q.category.is_some() {
+            sql.push_str(&format!(" AND category = ${}", 3 + dates.len()));
+        }
+        if q.min_planned_investment == Some(LARGE_PROJECT_YUAN) {
+            sql.push_str(" AND large = 1");
+        }
+        sql.push_str(" GROUP BY stage, category, large");
+        let mut query = sqlx::query(&sql).bind(dim.code()).bind(node);
+        for d in dates {
+            query = query.bind(date_text(*d));
+        }
+        if let Some(c) = q.category {
+            query = query.bind(c.code());
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            let r = RowReader::new(&row, "stats_rollup");
+            let mut f = Figures::default();
+            f.0[0] = r.i64("n")?;
+            for i in 0..6 {
+                f.0[1 + i] = r.i64(&format!("s{i}"))?;
+                f.0[7 + i] = r.i64(&format!("c{i}"))?;
+            }
+            sums.entry((
+                r.code("stage", Stage::parse)?,
+                r.code("category", Category::parse)?,
+                r.i64("large")? != 0,
+            ))
+            .or_default()
+            .add(&f);
+        }
+        Ok(())
     }
 
     /// The projects that entered each stage within [from, to], with their money as of `to`.

@@ -46,6 +46,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<(Project, StageChange), StoreError> {
         let mut tx = self.begin_write().await?;
+        let upkeep = crate::rollup::Upkeep::before(&mut tx, self.backend, &[project_id]).await?;
         let before = crate::projects::require(&mut tx, project_id).await?;
         crate::error::check_version("project", project_id, before.version, expected_version)?;
         if input.override_rules && !actor.may_override {
@@ -135,6 +136,7 @@ impl Store {
             Some(&change),
         )
         .await?;
+        upkeep.after(&mut tx, &[]).await?;
         self.reevaluate_in(&mut tx, &[project_id], &actor.name)
             .await?;
         tx.commit().await?;

@@ -153,6 +153,12 @@ pub async fn generate(
     }
     bar.set_message("ANALYZE");
     loader.finish().await.context("无法完成批量写入")?;
+    bar.set_message("统计汇总");
+    bar.set_position(0);
+    store
+        .rebuild_stats_rollup(|done, _| bar.set_position(done))
+        .await
+        .context("无法建立统计汇总")?;
     bar.finish_and_clear();
     Ok(summary)
 }

@@ -23,6 +23,7 @@ mod problems;
 mod projects;
 mod regions;
 mod reports;
+mod rollup;
 mod stats;
 mod transactions;
 mod transitions;

@@ -22,14 +22,14 @@ use crate::reports::report;
 /// | p3 | 大连 | 沪连 | 上海 | investment | 3亿 | lead 2018-05-01, signed 2018-10-15 | 2018-10 invested 700万 |
 /// | p4 | 沈阳 | — | — | technology | 5000万 USD | signed 2018-04-01 | 2018-06 invested 100万 (USD) |
 /// | p5 | 浑南 | 京沈 | 北京 | investment | 5亿 | lead 2018-11-01 | — |
-struct Scenario {
-    world: World,
-    p: [Project; 5],
+pub struct Scenario {
+    pub world: World,
+    pub p: [Project; 5],
 }
 
 const WAN: i64 = 10_000;
 
-fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     d(2018, 12, 31)
 }
 
@@ -40,7 +40,7 @@ async fn create(store: &Store, f: ProjectFields, stage: Stage, since: NaiveDate)
         .unwrap()
 }
 
-async fn step(
+pub async fn step(
     store: &Store,
     p: &Project,
     to: Stage,
@@ -61,11 +61,11 @@ async fn step(
         .0
 }
 
-async fn file(store: &Store, p: &Project, r: ReportFields) {
+pub async fn file(store: &Store, p: &Project, r: ReportFields) {
     store.create_report(&clerk(), p.id, &r).await.unwrap();
 }
 
-async fn scenario(store: &Store) -> Scenario {
+pub async fn scenario(store: &Store) -> Scenario {
     let world = seed(store).await;
     let project = |name: &str,
                    host: &str,
