@@ -92,6 +92,28 @@ pub enum Command {
     /// Notifications (通知): test a channel, the outbox's state, retry what was given up.
     #[command(subcommand)]
     Notify(NotifyCommand),
+    /// The statistics rollup (统计汇总): rebuild it, check it against direct counting.
+    #[command(subcommand)]
+    Stats(StatsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Count the rollup again from the stage history and the reports (after restoring tables
+    /// by hand; `gen` and opening a database after a bulk load do it themselves).
+    Rebuild {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Compare the rollup's figures with counting the projects one by one, for the country
+    /// and every partnership, as of a date; exits non-zero on a difference.
+    Check {
+        /// The date (default: today in China).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 /// Where notifications link to and how e-mail leaves.

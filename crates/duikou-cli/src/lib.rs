@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cli;
 pub mod demo;
 pub mod gen;
+mod stats;
 mod steps;
 mod users;
 mod warn;
@@ -84,6 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => users::token(cmd).await,
         Command::Warn(cmd) => warn::run(cmd).await,
         Command::Notify(cmd) => warn::notify(cmd).await,
+        Command::Stats(cmd) => stats::run(cmd).await,
         Command::Gen { projects, seed, db } => {
             let store = open(&database_url(&db)).await?;
             gen::run(&store, projects, seed).await

@@ -143,7 +143,7 @@ pub struct BulkLoader {
 const STATEMENT_BYTES: usize = 512 * 1024;
 const STATEMENT_ROWS: usize = 2_000;
 
-fn text(s: &mut String, v: &str) {
+pub(crate) fn text(s: &mut String, v: &str) {
     s.push('\'');
     if v.contains('\'') {
         s.push_str(&v.replace('\'', "''"));
@@ -160,7 +160,7 @@ fn opt_text(s: &mut String, v: Option<&str>) {
     }
 }
 
-fn int(s: &mut String, v: i64) {
+pub(crate) fn int(s: &mut String, v: i64) {
     use std::fmt::Write;
     let _ = write!(s, "{v}");
 }

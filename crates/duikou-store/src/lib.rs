@@ -227,6 +227,7 @@ impl Store {
         };
         migrator.run(&self.pool).await?;
         if !self.stats_rollup_built().await? {
+            tracing::info!("building the statistics rollup (once, after a bulk load)");
             let r = self.rebuild_stats_rollup(|_, _| {}).await?;
             tracing::info!(
                 projects = r.projects,

@@ -51,10 +51,21 @@ impl RollupDelta {
         }
     }
 
+    /// The rows to write, in the order of the table's key (its text columns), so that a
+    /// rebuild appends to the B-tree instead of scattering writes over it.
     fn rows(self) -> Vec<(Key, Figures)> {
         let mut rows: Vec<(Key, Figures)> =
             self.0.into_iter().filter(|(_, f)| !f.is_zero()).collect();
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows.sort_by_cached_key(|((dim, node, bucket, g), _)| {
+            (
+                dim.code(),
+                node.clone(),
+                *bucket,
+                g.stage.code(),
+                g.category.code(),
+                g.large,
+            )
+        });
         rows
     }
 }
@@ -203,8 +214,35 @@ impl Upkeep {
 const ROLLUP_COLS: &str = "dim, node, bucket, stage, category, large, n, s0, s1, s2, s3, s4, s5, \
      c0, c1, c2, c3, c4, c5";
 
-/// Rows per statement (19 values each, well under both backends' limits on parameters).
-const CHUNK: usize = 400;
+/// Rows per statement. The values are written as literals: sqlx looks bound parameters up
+/// by name on SQLite, which costs the square of their number in a statement of many rows.
+const CHUNK: usize = 500;
+
+/// `(…), (…)` of the rows, as SQL literals.
+fn values_sql(rows: &[(Key, Figures)]) -> String {
+    use crate::bulk::{int, text};
+    let mut s = String::with_capacity(rows.len() * 120);
+    for (i, ((dim, node, bucket, g), f)) in rows.iter().enumerate() {
+        s.push_str(if i == 0 { "(" } else { ", (" });
+        text(&mut s, dim.code());
+        s.push(',');
+        text(&mut s, node);
+        s.push(',');
+        text(&mut s, &date_text(*bucket));
+        s.push(',');
+        text(&mut s, g.stage.code());
+        s.push(',');
+        text(&mut s, g.category.code());
+        s.push(',');
+        int(&mut s, i64::from(g.large));
+        for v in f.0 {
+            s.push(',');
+            int(&mut s, v);
+        }
+        s.push(')');
+    }
+    s
+}
 
 /// Adds `rows` to the rollup (a row missing is inserted).
 async fn apply(tx: &mut Tx, rows: Vec<(Key, Figures)>) -> Result<(), StoreError> {
@@ -217,43 +255,15 @@ async fn apply(tx: &mut Tx, rows: Vec<(Key, Figures)>) -> Result<(), StoreError>
         let sql = format!(
             "INSERT INTO stats_rollup ({ROLLUP_COLS}) VALUES {} \
              ON CONFLICT (dim, node, bucket, stage, category, large) DO UPDATE SET {}",
-            placeholders(chunk.len()),
+            values_sql(chunk),
             set.join(", ")
         );
-        bind_rows(sqlx::query(&sql), chunk)
+        sqlx::query(&sql)
+            .persistent(false)
             .execute(&mut **tx)
             .await?;
     }
     Ok(())
-}
-
-fn placeholders(rows: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cols: Vec<String> = (1..=19).map(|c| format!("${}", r * 19 + c)).collect();
-            format!("({})", cols.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn bind_rows<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    rows: &'q [(Key, Figures)],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for ((dim, node, bucket, group), f) in rows {
-        q = q
-            .bind(dim.code())
-            .bind(node.as_str())
-            .bind(date_text(*bucket))
-            .bind(group.stage.code())
-            .bind(group.category.code())
-            .bind(i64::from(group.large));
-        for v in f.0 {
-            q = q.bind(v);
-        }
-    }
-    q
 }
 
 /// What a rebuild did.
@@ -296,27 +306,50 @@ impl Store {
     ) -> Result<RollupReport, StoreError> {
         let started = Instant::now();
         let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if self.backend == Backend::Sqlite {
+            // A rebuild writes ~10^6 rows: a page cache that holds them (reset below).
+            sqlx::query("PRAGMA cache_size = -262144")
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("LOCK TABLE stats_rollup IN EXCLUSIVE MODE")
+        }
+        let result = self.rebuild_in(&mut tx, started, &mut progress).await;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA cache_size = -2000")
                 .execute(&mut *tx)
+                .await?;
+        }
+        let report = result?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn rebuild_in(
+        &self,
+        tx: &mut Tx,
+        started: Instant,
+        progress: &mut impl FnMut(u64, u64),
+    ) -> Result<RollupReport, StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("LOCK TABLE stats_rollup IN EXCLUSIVE MODE")
+                .execute(&mut **tx)
                 .await?;
         }
         // On SQLite the first statement takes the write lock: nothing changes underneath.
         sqlx::query("DELETE FROM stats_rollup_state")
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM stats_rollup")
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let (lo, hi): (Option<i64>, Option<i64>) =
             sqlx::query_as("SELECT MIN(id), MAX(id) FROM projects")
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects")
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         let mut delta = RollupDelta::default();
         let mut done = 0u64;
@@ -324,27 +357,29 @@ impl Store {
             let mut start = lo;
             while start <= hi {
                 let end = start.saturating_add(REBUILD_BATCH);
-                done += add_batch(&mut tx, start, end, &mut delta).await?;
+                done += add_batch(tx, start, end, &mut delta).await?;
                 progress(done, u64::try_from(total).unwrap_or(0));
                 start = end;
             }
         }
+        let read = started.elapsed().as_secs_f64();
         let rows = delta.rows();
         let count = rows.len() as u64;
+        tracing::debug!(read, rows = count, "statistics rollup counted, writing");
         for chunk in rows.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO stats_rollup ({ROLLUP_COLS}) VALUES {}",
-                placeholders(chunk.len())
+                values_sql(chunk)
             );
-            bind_rows(sqlx::query(&sql), chunk)
-                .execute(&mut *tx)
+            sqlx::query(&sql)
+                .persistent(false)
+                .execute(&mut **tx)
                 .await?;
         }
         sqlx::query("INSERT INTO stats_rollup_state (id, built_at) VALUES (1, $1)")
             .bind(now_text())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
         Ok(RollupReport {
             projects: done,
             rows: count,
@@ -355,7 +390,7 @@ impl Store {
 
 /// Adds the projects with ids in [start, end) to `delta`; answers how many there were.
 async fn add_batch(
-    tx: &mut Tx,
+    conn: &mut sqlx::AnyConnection,
     start: i64,
     end: i64,
     delta: &mut RollupDelta,
@@ -366,7 +401,7 @@ async fn add_batch(
     ))
     .bind(start)
     .bind(end)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?
     {
         let (id, facts, nodes) = read_project(&row)?;
@@ -377,7 +412,7 @@ async fn add_batch(
     ))
     .bind(start)
     .bind(end)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?
     {
         let (id, span) = read_span(&row)?;
@@ -390,7 +425,7 @@ async fn add_batch(
     ))
     .bind(start)
     .bind(end)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?
     {
         let (id, report) = read_report(&row)?;
