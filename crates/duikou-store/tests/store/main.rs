@@ -15,6 +15,7 @@ mod fixtures;
 mod helpers;
 
 mod audit;
+mod calendar;
 mod concurrency;
 mod history;
 mod lists;
