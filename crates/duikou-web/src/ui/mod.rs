@@ -27,6 +27,7 @@ mod session;
 mod slips;
 mod step_actions;
 mod steps;
+mod steps_board;
 mod tokens;
 mod warnings;
 
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/steps", post(steps::instantiate))
         .route("/projects/{id}/steps/{key}", get(steps::show))
         .route("/projects/{id}/steps/{key}/{action}", post(steps::act))
+        .route("/steps", get(steps_board::board))
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::show))
         .route("/warnings/{id}/acknowledge", post(warnings::acknowledge))

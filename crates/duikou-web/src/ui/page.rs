@@ -312,6 +312,7 @@ fn main_role(user: &User) -> Option<Role> {
 pub enum Section {
     Dashboard,
     Projects,
+    Steps,
     Warnings,
     Slips,
     Admin,
@@ -350,7 +351,12 @@ impl Page {
                 section == Section::Projects,
                 true,
             ),
-            ("nav.steps", None, false, edits || lead),
+            (
+                "nav.steps",
+                Some("/steps"),
+                section == Section::Steps,
+                edits || lead,
+            ),
             (
                 "nav.warnings",
                 Some("/warnings"),

@@ -344,6 +344,7 @@ async fn screenshots() {
             ("slips", "/slips".to_owned()),
             ("slip", format!("/slips/{}", shown.slip)),
             ("step", format!("/projects/{id}/steps/project_filing")),
+            ("steps-board", "/steps".to_owned()),
         ] {
             b.goto(&app.url(&path)).await;
             let png = b.client.screenshot().await.expect("screenshot");

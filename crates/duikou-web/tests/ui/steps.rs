@@ -241,3 +241,94 @@ async fn a_deficiency_is_recorded_then_supplied_and_a_viewer_may_not_act() {
         .await;
     assert_eq!(r, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_projects_only() {
+    let (app, store) = start_with().await;
+    let id = troubled(&store).await;
+    let today = store.today();
+    let access = Access::system("setup");
+    let calendar = store.calendar().await.unwrap();
+    let start = today - chrono::Duration::days(30);
+    store
+        .scoped(&access)
+        .instantiate_steps(id, "construction_approval", None, start, &calendar, today)
+        .await
+        .unwrap();
+    // 备案 running since the start: late. 不动产登记 accepted with a deficiency.
+    let running = duikou_core::steps::StepState {
+        status: StepStatus::InProgress,
+        actual_start: Some(start),
+        ..duikou_core::steps::StepState::new("project_filing")
+    };
+    store
+        .scoped(&access)
+        .update_step(id, None, &running, &calendar, today)
+        .await
+        .unwrap();
+    let deficient = duikou_core::steps::StepState {
+        status: StepStatus::AcceptedWithDeficiency,
+        actual_start: Some(today),
+        deficiency: Some(duikou_core::steps::Deficiency {
+            missing_documents: vec!["土地出让合同".into()],
+            supply_days: 5,
+            accepted_on: today,
+            supplied_on: None,
+        }),
+        ..duikou_core::steps::StepState::new("land_title_registration")
+    };
+    store
+        .scoped(&access)
+        .update_step(id, None, &deficient, &calendar, today)
+        .await
+        .unwrap();
+    let cookie = app.login_as("editor").await;
+    let (status, page) = app.page(&cookie, "/steps").await;
+    assert_eq!(status, StatusCode::OK);
+    let late = page
+        .split(r#"id="late-table""#)
+        .nth(1)
+        .and_then(|r| r.split("</table>").next())
+        .unwrap()
+        .to_owned();
+    assert!(late.contains("企业投资项目备案"), "{late}");
+    assert!(late.contains(&format!("/projects/{id}/steps/project_filing")));
+    let follow = page
+        .split(r#"id="follow-up-table""#)
+        .nth(1)
+        .and_then(|r| r.split("</table>").next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        follow.contains("国有建设用地使用权首次登记") && follow.contains("容缺受理"),
+        "{follow}"
+    );
+
+    // An editor of Beijing reads none of it: the board is empty.
+    let system = duikou_core::Actor::system("setup");
+    let beijing = duikou_core::region::RegionInput {
+        code: "110000".into(),
+        name: "北京市".into(),
+        kind: duikou_core::region::RegionKind::Province,
+        parent_code: None,
+    };
+    store.create_region(&system, &beijing).await.unwrap();
+    let new = duikou_store::accounts::NewUser {
+        login: "beijing".into(),
+        display_name: "北京填报".into(),
+        org_id: None,
+        password: Some(super::PASSWORD.into()),
+    };
+    store.create_user(&system, &new).await.unwrap();
+    let g = duikou_core::auth::Grant {
+        role: duikou_core::auth::Role::Editor,
+        scope: duikou_core::auth::Scope::Region {
+            region_code: "110000".into(),
+        },
+    };
+    store.grant(&system, "beijing", &g).await.unwrap();
+    let (status, page) = app.page(&app.login_as("beijing").await, "/steps").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("企业投资项目备案"), "{page}");
+    assert!(!page.contains("late-table") && !page.contains("follow-up-table"));
+}
