@@ -25,6 +25,7 @@ mod projects;
 mod regions;
 mod reports;
 mod stats;
+mod step_lists;
 mod transactions;
 mod transitions;
 mod warnings;

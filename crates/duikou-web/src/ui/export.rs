@@ -43,6 +43,19 @@ fn same_decimal(n: f64, text: &str) -> bool {
     shown == text || (text.contains('.') && shown == text.trim_end_matches('0'))
 }
 
+/// A list of `total` rows may be exported when it holds at most `max`; else the refusal
+/// names both numbers.
+fn within_limit(total: i64, max: i64) -> Result<(), PageError> {
+    if total > max {
+        return Err(PageError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            key: "export.too_many",
+            detail: Some(format!("{total} > {max}")),
+        });
+    }
+    Ok(())
+}
+
 /// `GET /projects/export.xlsx`: what `/projects` shows with the same parameters.
 pub async fn projects_xlsx(
     State(s): State<AppState>,
@@ -65,13 +78,7 @@ pub async fn projects_xlsx(
         let page = scoped
             .projects(&filter, sort, descending, BATCH, offset)
             .await?;
-        if page.total > MAX_ROWS {
-            return Err(PageError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                key: "export.too_many",
-                detail: Some(format!("{} > {MAX_ROWS}", page.total)),
-            });
-        }
+        within_limit(page.total, MAX_ROWS)?;
         let got = page.items.len();
         rows.extend(page.items);
         if got == 0 || i64::try_from(rows.len()).unwrap_or(i64::MAX) >= page.total {
@@ -221,6 +228,15 @@ fn write_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_longer_than_the_limit_is_refused_with_both_numbers() {
+        assert!(within_limit(MAX_ROWS, MAX_ROWS).is_ok());
+        let e = within_limit(MAX_ROWS + 1, MAX_ROWS).unwrap_err();
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.key, "export.too_many");
+        assert_eq!(e.detail.as_deref(), Some("50001 > 50000"));
+    }
 
     #[test]
     fn amounts_in_wan_are_numbers_only_when_excel_reads_them_exactly() {
