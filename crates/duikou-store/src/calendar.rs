@@ -1,6 +1,7 @@
 //! Holiday notices loaded at run time (`duikou calendar load`), merged over the calendar shipped
 //! in the binary, so that next year's notice needs no rebuild.
 
+use chrono::NaiveDate;
 use duikou_core::calendar::{CalendarEntry, DayKind, WorkCalendar};
 use duikou_core::Actor;
 
@@ -100,5 +101,49 @@ impl Store {
         tx.commit().await?;
         self.forget_calendar();
         Ok(years)
+    }
+
+    /// Adds, changes or (with `day` = `None`) removes one day of the notice of `year`,
+    /// keeping its other days: the year's rows in force (shipped or loaded) with the change
+    /// are stored as that year's notice, checked as a loaded notice is. A notice keeps at
+    /// least one day.
+    pub async fn set_calendar_day(
+        &self,
+        actor: &Actor,
+        year: i32,
+        date: NaiveDate,
+        day: Option<(DayKind, String)>,
+    ) -> Result<(), StoreError> {
+        let current = self.calendar().await?;
+        let of_year: Vec<CalendarEntry> = current
+            .entries()
+            .filter(|e| e.year == year)
+            .cloned()
+            .collect();
+        let mut entries: Vec<CalendarEntry> =
+            of_year.iter().filter(|e| e.date != date).cloned().collect();
+        match day {
+            Some((kind, name)) => entries.push(CalendarEntry {
+                date,
+                kind,
+                name: name.trim().to_owned(),
+                year,
+            }),
+            None if entries.len() == of_year.len() => {
+                return Err(StoreError::not_found("calendar_day", date))
+            }
+            None if entries.is_empty() => {
+                return Err(StoreError::invalid(
+                    "date",
+                    "last_day",
+                    format!("{year}年的放假安排至少保留一天"),
+                ))
+            }
+            None => {}
+        }
+        let notice = WorkCalendar::from_entries(entries)
+            .map_err(|e| StoreError::invalid("date", "calendar", e.to_string()))?;
+        self.load_calendar(actor, &notice).await?;
+        Ok(())
     }
 }

@@ -310,6 +310,18 @@ impl Scoped<'_> {
         self.store.delete_problem(&self.actor(), id, pid, v).await
     }
 
+    /// 项目管家: open steps due by `until` and steps with a deficiency or commitment record,
+    /// of the projects the user reads.
+    pub async fn open_steps(
+        &self,
+        until: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<crate::OpenStep>, StoreError> {
+        self.store
+            .open_steps_visible(Some(&self.access.read), until, limit)
+            .await
+    }
+
     pub async fn project_steps(&self, id: i64) -> Result<Option<ProjectSteps>, StoreError> {
         self.readable(id).await?;
         Ok(self.store.project_steps(id).await?.map(|(s, _)| s))

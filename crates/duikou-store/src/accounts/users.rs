@@ -19,6 +19,8 @@ pub struct User {
     pub must_change_password: bool,
     pub disabled: bool,
     pub grants: Vec<Grant>,
+    /// The language chosen for the pages (`zh-Hans`, `zh-Hant`, `en`), if any.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,7 +49,7 @@ fn check_login(login: &str) -> Result<(), ValidationError> {
     }
 }
 
-const COLS: &str = "id, login, display_name, org_id, must_change_password, disabled";
+const COLS: &str = "id, login, display_name, org_id, must_change_password, disabled, lang";
 
 async fn read(tx: &mut Tx, row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     let r = RowReader::new(row, "users");
@@ -59,6 +61,7 @@ async fn read(tx: &mut Tx, row: &sqlx::any::AnyRow) -> Result<User, StoreError> 
         org_id: r.opt_i64("org_id")?,
         must_change_password: r.flag("must_change_password")?,
         disabled: r.flag("disabled")?,
+        lang: r.opt_text("lang")?,
         grants: grants_in(tx, id).await?,
     })
 }
@@ -278,6 +281,25 @@ impl Store {
             None::<&()>,
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records the language a user chose for the pages (a short tag the web layer checks), or
+    /// forgets it with `None`. Not audited: a preference, not a right.
+    pub async fn set_user_lang(&self, user_id: i64, lang: Option<&str>) -> Result<(), StoreError> {
+        if lang.is_some_and(|l| l.is_empty() || l.len() > 16) {
+            return Err(StoreError::invalid("lang", "lang", "语言代码无效"));
+        }
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+            .bind(lang)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user", user_id));
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -15,6 +15,7 @@ mod fixtures;
 mod helpers;
 
 mod audit;
+mod calendar;
 mod concurrency;
 mod history;
 mod lists;
@@ -25,6 +26,7 @@ mod regions;
 mod reports;
 mod rollup;
 mod stats;
+mod step_lists;
 mod transactions;
 mod transitions;
 mod warnings;

@@ -1,7 +1,8 @@
 //! 系统管理 (administrators): 通知渠道 — where warning events are sent: list, create, edit
 //! (the secret is never shown; left empty it is kept), delete — and 预警阈值 — the thresholds
-//! in force and a new set for an organisation and year. The other sections of 系统管理 are
-//! shown as under construction.
+//! in force and a new set for an organisation and year. 用户 and 授权 are in `admin_users`,
+//! 流程模板 and 工作日历 in `admin_reference`; the other sections are shown as under
+//! construction.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
@@ -26,13 +27,13 @@ pub struct Tab {
     pub active: bool,
 }
 
-fn tabs(lang: Lang, current: &str) -> Vec<Tab> {
+pub(super) fn tabs(lang: Lang, current: &str) -> Vec<Tab> {
     [
-        ("admin.users", None),
+        ("admin.users", Some("/admin/users")),
         ("admin.orgs", None),
         ("admin.regions", None),
-        ("admin.templates", None),
-        ("admin.calendar", None),
+        ("admin.templates", Some("/admin/templates")),
+        ("admin.calendar", Some("/admin/calendar")),
         ("admin.channels", Some("/admin/channels")),
         ("admin.thresholds", Some("/admin/thresholds")),
         ("admin.audit", None),

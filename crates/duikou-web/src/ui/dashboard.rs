@@ -23,11 +23,17 @@ pub struct Kpi {
     pub value: String,
     pub unit: &'static str,
     pub href: &'static str,
+    /// 同比: the change on the same day last year ("+12.3%"), `None` when last year had none.
+    pub change: Option<String>,
+    /// "up", "down" or "" (for the arrow, which is also written as a word in the title).
+    pub change_class: &'static str,
 }
 
 pub struct Latest {
     pub id: i64,
     pub name: String,
+    /// The stage before the latest change (a dash for a project registered at its stage).
+    pub from: &'static str,
     pub stage: &'static str,
     pub stage_code: &'static str,
     pub date: String,
@@ -68,40 +74,88 @@ fn yi_text(m: Money) -> String {
     m.format_in(MoneyUnit::Yi, 2)
 }
 
-fn kpis(lang: Lang, st: &ProjectStats) -> Vec<Kpi> {
+/// The change from `before` to `now` in per cent with one decimal, in integer arithmetic
+/// (rounded half away from zero): `None` when `before` is zero.
+pub fn change_percent(now: i64, before: i64) -> Option<(String, &'static str)> {
+    if before == 0 {
+        return None;
+    }
+    let diff = i128::from(now) - i128::from(before);
+    // Tenths of a per cent, rounded half away from zero.
+    let scaled = diff * 1000;
+    let b = i128::from(before).abs();
+    let tenths = (scaled.abs() + b / 2) / b * scaled.signum();
+    let sign = match tenths.signum() {
+        1 => "+",
+        -1 => "-",
+        _ => "",
+    };
+    let t = tenths.abs();
+    let class = match tenths.signum() {
+        1 => "up",
+        -1 => "down",
+        _ => "",
+    };
+    Some((format!("{sign}{}.{}%", t / 10, t % 10), class))
+}
+
+fn kpis(lang: Lang, st: &ProjectStats, last: &ProjectStats) -> Vec<Kpi> {
     let yi = lang.t("unit.yi");
-    vec![
-        Kpi {
-            label: lang.t("dash.projects"),
-            value: st.total.count.to_string(),
-            unit: lang.t("dash.count_unit"),
-            href: "/projects",
-        },
-        Kpi {
-            label: lang.t("dash.planned"),
-            value: yi_text(st.total.planned_investment.sum),
-            unit: yi,
-            href: "/projects?sort=-planned_investment",
-        },
-        Kpi {
-            label: lang.t("dash.agreement"),
-            value: yi_text(st.total.agreement_amount.sum),
-            unit: yi,
-            href: "/projects?sort=-agreement_amount",
-        },
-        Kpi {
-            label: lang.t("dash.invested"),
-            value: yi_text(st.total.invested_to_date.sum),
-            unit: yi,
-            href: "/projects?sort=-planned_investment",
-        },
-        Kpi {
-            label: lang.t("dash.large"),
-            value: st.large.count.to_string(),
-            unit: lang.t("dash.count_unit"),
-            href: "/projects?min_investment=1&sort=-planned_investment",
-        },
-    ]
+    let count = lang.t("dash.count_unit");
+    let rows: [(&'static str, i64, i64, bool, &'static str); 5] = [
+        (
+            "dash.projects",
+            st.total.count,
+            last.total.count,
+            false,
+            "/projects",
+        ),
+        (
+            "dash.planned",
+            st.total.planned_investment.sum.yuan(),
+            last.total.planned_investment.sum.yuan(),
+            true,
+            "/projects?sort=-planned_investment",
+        ),
+        (
+            "dash.agreement",
+            st.total.agreement_amount.sum.yuan(),
+            last.total.agreement_amount.sum.yuan(),
+            true,
+            "/projects?sort=-agreement_amount",
+        ),
+        (
+            "dash.invested",
+            st.total.invested_to_date.sum.yuan(),
+            last.total.invested_to_date.sum.yuan(),
+            true,
+            "/projects?sort=-planned_investment",
+        ),
+        (
+            "dash.large",
+            st.large.count,
+            last.large.count,
+            false,
+            "/projects?min_investment=1&sort=-planned_investment",
+        ),
+    ];
+    rows.into_iter()
+        .map(|(label, now, before, money, href)| {
+            let change = change_percent(now, before);
+            Kpi {
+                label: lang.t(label),
+                value: if money {
+                    yi_text(Money::from_yuan(now))
+                } else {
+                    now.to_string()
+                },
+                unit: if money { yi } else { count },
+                href,
+                change_class: change.as_ref().map(|c| c.1).unwrap_or(""),
+                change: change.map(|c| c.0),
+            }
+        })
+        .collect()
 }
 
 fn funnel_chart(lang: Lang, st: &ProjectStats, width: i64) -> String {
@@ -208,6 +262,15 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
         period: None,
     };
     let st = scoped.project_stats(&q).await?;
+    let year_ago = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today);
+    let last = scoped
+        .project_stats(&StatsQuery {
+            as_of: year_ago,
+            ..q.clone()
+        })
+        .await?;
     let latest = scoped
         .projects(
             &ProjectFilter::default(),
@@ -267,22 +330,42 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
         my_warnings: mine.items.iter().map(|w| warning_row(lang, w)).collect(),
         red_list: red.items.iter().map(|w| warning_row(lang, w)).collect(),
         as_of: fmt::date_prose(lang, today),
-        kpis: kpis(lang, &st),
+        kpis: kpis(lang, &st, &last),
         funnel: funnel_chart(lang, &st, width),
         by_region: region_chart(s, u, lang, width).await?,
         by_category: category_chart(lang, &st, width),
-        latest: latest
-            .items
-            .iter()
-            .map(|p| Latest {
-                id: p.id,
-                name: lang.data(&p.fields.name).into_owned(),
-                stage: labels::stage(lang, p.stage),
-                stage_code: p.stage.code(),
-                date: fmt::date(p.stage_since),
-            })
-            .collect(),
+        latest: latest_changes(s, u, lang, &latest.items).await?,
     })
+}
+
+/// The latest stage changes: the projects whose stage changed last, each with the stage it
+/// left.
+async fn latest_changes(
+    s: &AppState,
+    u: &PageUser,
+    lang: Lang,
+    projects: &[duikou_core::project::Project],
+) -> PageResult<Vec<Latest>> {
+    let scoped = s.store.scoped(&u.access);
+    let mut out = Vec::with_capacity(projects.len());
+    for p in projects {
+        let changes = scoped.stage_changes(p.id).await?;
+        let from = changes
+            .iter()
+            .max_by_key(|c| c.effective_date)
+            .and_then(|c| c.from_stage)
+            .map(|f| labels::stage(lang, f))
+            .unwrap_or("—");
+        out.push(Latest {
+            id: p.id,
+            name: lang.data(&p.fields.name).into_owned(),
+            from,
+            stage: labels::stage(lang, p.stage),
+            stage_code: p.stage.code(),
+            date: fmt::date(p.stage_since),
+        });
+    }
+    Ok(out)
 }
 
 pub async fn dashboard(State(s): State<AppState>, u: PageUser, lang: Lang, uri: Uri) -> PageResult {
@@ -317,4 +400,22 @@ pub async fn screen(State(s): State<AppState>, u: PageUser, lang: Lang, uri: Uri
         f,
         updated: now.format("%Y-%m-%d %H:%M").to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::change_percent;
+
+    #[test]
+    fn the_change_on_last_year_rounds_in_integers() {
+        assert_eq!(change_percent(1123, 1000), Some(("+12.3%".into(), "up")));
+        assert_eq!(change_percent(900, 1000), Some(("-10.0%".into(), "down")));
+        assert_eq!(change_percent(1000, 1000), Some(("0.0%".into(), "")));
+        assert_eq!(change_percent(2, 3), Some(("-33.3%".into(), "down")));
+        assert_eq!(change_percent(5, 0), None);
+        assert_eq!(
+            change_percent(i64::MAX, 1),
+            Some((format!("+{}.0%", (i128::from(i64::MAX) - 1) * 100), "up"))
+        );
+    }
 }

@@ -121,7 +121,9 @@ pub(crate) fn parse_catalog(text: &'static str) -> HashMap<&'static str, &'stati
 }
 
 /// Reads the language of the request (`?lang=`, else the cookie, else zh-Hans) into the
-/// request's extensions; when `?lang=` names one, the answer sets the cookie so it sticks.
+/// request's extensions; when `?lang=` names one, the answer sets the cookie so it sticks
+/// (and a signed-in user's choice is kept on the user, see `page::PageUser`; the login sets
+/// the cookie from it).
 /// Also renders the error pages handlers leave behind, in that language.
 pub async fn layer(mut req: Request, next: Next) -> Response {
     let from_query = req.uri().query().and_then(|q| {
@@ -142,16 +144,20 @@ pub async fn layer(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(lang);
     let response = next.run(req).await;
     let mut response = super::page::render_error_page(response, lang);
-    if let Some(l) = from_query {
-        let cookie = format!(
-            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            l.code()
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if let Some(v) = from_query.and_then(|l| lang_cookie(l.code())) {
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
+}
+
+/// The cookie that keeps a language (`None` for an unknown tag).
+pub fn lang_cookie(code: &str) -> Option<HeaderValue> {
+    let l = Lang::parse(code)?;
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        l.code()
+    );
+    HeaderValue::from_str(&cookie).ok()
 }
 
 #[cfg(test)]
@@ -238,7 +244,7 @@ mod tests {
     fn regenerate_zh_hant_catalog() {
         // Terms where Taiwan usage differs from OpenCC's phrase table, or where a product word
         // must stay as officials in the region write it.
-        const FIXES: [(&str, &str); 11] = [
+        const FIXES: [(&str, &str); 12] = [
             ("程式碼", "代碼"),
             ("許可權", "權限"),
             ("計劃", "計畫"),
@@ -250,6 +256,7 @@ mod tests {
             ("隻有", "只有"),
             ("預警物件", "預警對象"),
             ("型別", "類型"),
+            ("賬號", "帳號"),
         ];
         let source = include_str!("catalog/zh-Hans.txt");
         let mut out = String::new();

@@ -5,14 +5,18 @@
 //! message catalogs (`catalog/`), style and scripts from embedded files under `/assets/`.
 
 mod admin;
+mod admin_reference;
+mod admin_users;
 mod assets;
 mod charts;
 mod dashboard;
+mod export;
 mod fmt;
 mod forms;
 mod gantt;
 pub mod i18n;
 mod labels;
+mod money_chart;
 mod page;
 mod params;
 mod project;
@@ -21,6 +25,9 @@ mod projects;
 mod refs;
 mod session;
 mod slips;
+mod step_actions;
+mod steps;
+mod steps_board;
 mod tokens;
 mod warnings;
 
@@ -41,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/screen", get(dashboard::screen))
         .route("/projects", get(projects::list).post(project_form::create))
         .route("/projects/new", get(project_form::new_form))
+        .route("/projects/export.xlsx", get(export::projects_xlsx))
         .route("/projects/{id}", get(project::show))
         .route(
             "/projects/{id}/edit",
@@ -49,6 +57,10 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/reports", post(project::add_report))
         .route("/projects/{id}/problems", post(project::add_problem))
         .route("/projects/{id}/transition", post(project::transition))
+        .route("/projects/{id}/steps", post(steps::instantiate))
+        .route("/projects/{id}/steps/{key}", get(steps::show))
+        .route("/projects/{id}/steps/{key}/{action}", post(steps::act))
+        .route("/steps", get(steps_board::board))
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::show))
         .route("/warnings/{id}/acknowledge", post(warnings::acknowledge))
@@ -57,6 +69,19 @@ pub fn router() -> Router<AppState> {
         .route("/slips", get(slips::list))
         .route("/slips/{id}", get(slips::show))
         .route("/slips/{id}/act", post(slips::act))
+        .route(
+            "/admin/users",
+            get(admin_users::list).post(admin_users::create),
+        )
+        .route("/admin/users/{login}", get(admin_users::show))
+        .route("/admin/users/{login}/{action}", post(admin_users::act))
+        .route("/admin/templates", get(admin_reference::templates))
+        .route("/admin/templates/{key}", get(admin_reference::template))
+        .route("/admin/calendar", get(admin_reference::calendar))
+        .route(
+            "/admin/calendar/{action}",
+            post(admin_reference::change_day),
+        )
         .route(
             "/admin/channels",
             get(admin::channels).post(admin::create_channel),

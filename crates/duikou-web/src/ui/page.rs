@@ -62,6 +62,7 @@ impl FromRequestParts<AppState> for PageUser {
         if user.must_change_password && !allowed_before_password_change(parts.uri.path()) {
             return Err(Redirect::to("/password").into_response());
         }
+        remember_lang(s, &user, parts).await;
         let access = s
             .store
             .resolve_access(&user, &user.grants)
@@ -76,6 +77,21 @@ impl FromRequestParts<AppState> for PageUser {
             csrf: session.csrf_token,
             session_token: token,
         })
+    }
+}
+
+/// A language chosen by `?lang=` is kept on the user, so that it applies at their next login
+/// on any device. A failure to keep it does not fail the page.
+async fn remember_lang(s: &AppState, user: &User, parts: &Parts) {
+    let chosen = parts.uri.query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Lang::parse(&v))
+    });
+    if let Some(l) = chosen.filter(|l| user.lang.as_deref() != Some(l.code())) {
+        if let Err(e) = s.store.set_user_lang(user.id, Some(l.code())).await {
+            tracing::warn!(error = %e, "could not keep the user's language");
+        }
     }
 }
 
@@ -296,6 +312,7 @@ fn main_role(user: &User) -> Option<Role> {
 pub enum Section {
     Dashboard,
     Projects,
+    Steps,
     Warnings,
     Slips,
     Admin,
@@ -334,7 +351,12 @@ impl Page {
                 section == Section::Projects,
                 true,
             ),
-            ("nav.steps", None, false, edits || lead),
+            (
+                "nav.steps",
+                Some("/steps"),
+                section == Section::Steps,
+                edits || lead,
+            ),
             (
                 "nav.warnings",
                 Some("/warnings"),
@@ -352,7 +374,7 @@ impl Page {
             ("nav.import", None, false, edits || admin),
             (
                 "nav.admin",
-                Some("/admin/channels"),
+                Some("/admin/users"),
                 section == Section::Admin,
                 admin,
             ),

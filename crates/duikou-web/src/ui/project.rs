@@ -22,12 +22,14 @@ use super::refs::{Choice, Refs};
 use super::{fmt, labels};
 use crate::AppState;
 
-/// The three forms of the page.
+/// The forms of the page.
 #[derive(Default)]
 pub struct Forms {
     pub report: FormState,
     pub problem: FormState,
     pub transition: FormState,
+    /// Puts a template on a project without steps.
+    pub steps: FormState,
 }
 
 pub struct Fact {
@@ -74,16 +76,6 @@ pub struct HistoryRow {
     pub what: String,
 }
 
-pub struct StepRow {
-    pub name: String,
-    pub owner: String,
-    pub due: String,
-    pub finish: String,
-    pub days_left: i64,
-    pub late: bool,
-    pub critical: bool,
-}
-
 #[derive(askama::Template)]
 #[template(path = "project.html")]
 struct ProjectPage {
@@ -100,8 +92,11 @@ struct ProjectPage {
     people: Vec<Fact>,
     figures: Vec<Figure>,
     latest_period: Option<String>,
+    /// 资金进度: invested to date and funds in place over the reports.
+    money_chart: Option<String>,
     gantt: Option<String>,
-    steps: Vec<StepRow>,
+    steps: Vec<super::steps::StepRow>,
+    template_choices: Vec<Choice>,
     problems: Vec<ProblemRow>,
     reports: Vec<ReportRow>,
     stages_history: Vec<StageRow>,
@@ -126,6 +121,8 @@ fn flash_key(done: Option<&str>) -> Option<&'static str> {
         "transition" => Some("transition.done"),
         "saved" => Some("project.saved"),
         "created" => Some("project.created"),
+        "step" => Some("step.saved"),
+        "steps" => Some("step.instantiated"),
         _ => None,
     }
 }
@@ -142,7 +139,7 @@ pub async fn show(
     render(&s, &u, lang, &uri, id, forms, flash_key(f.done.as_deref())).await
 }
 
-fn default_forms(s: &AppState, _lang: Lang) -> Forms {
+pub(super) fn default_forms(s: &AppState, _lang: Lang) -> Forms {
     let today = s.today();
     let mut forms = Forms::default();
     forms
@@ -150,11 +147,15 @@ fn default_forms(s: &AppState, _lang: Lang) -> Forms {
         .set("period", Period::month_of(today).to_string());
     forms.transition.set("effective_date", fmt::date(today));
     forms.problem.set("category", "other");
+    forms.steps.set("start", fmt::date(today));
+    forms
+        .steps
+        .set("template", duikou_core::steps::CONSTRUCTION_APPROVAL);
     forms
 }
 
 /// The page, with the forms as given (open and marked where they failed).
-async fn render(
+pub(super) async fn render(
     s: &AppState,
     u: &PageUser,
     lang: Lang,
@@ -213,11 +214,17 @@ async fn render(
         people: people(lang, &p),
         figures: figures(lang, &p, latest),
         latest_period: latest.map(|r| r.fields.period.to_string()),
+        money_chart: super::money_chart::money_svg(lang, &reports, 560),
         gantt: schedule.as_ref().map(|sch| gantt_svg(lang, sch, 1100)),
         steps: schedule
             .as_ref()
-            .map(|sch| step_rows(lang, sch))
+            .map(|sch| super::steps::step_rows(lang, sch))
             .unwrap_or_default(),
+        template_choices: if schedule.is_none() && can_edit {
+            super::steps::template_choices(s, lang).await?
+        } else {
+            Vec::new()
+        },
         problems: problems
             .iter()
             .map(|pr| problem_row(lang, &refs, pr, s.today()))
@@ -400,21 +407,6 @@ fn figures(
             value: fmt::money_opt(lang, r.and_then(|r| r.output_value)),
         },
     ]
-}
-
-fn step_rows(lang: Lang, s: &duikou_core::steps::Schedule) -> Vec<StepRow> {
-    s.steps
-        .iter()
-        .map(|st| StepRow {
-            name: lang.data(&st.name).into_owned(),
-            owner: lang.data(&st.owner).into_owned(),
-            due: fmt::date(st.planned_due),
-            finish: fmt::date(st.projected_finish),
-            days_left: st.working_days_left,
-            late: st.late,
-            critical: s.critical_path.contains(&st.key),
-        })
-        .collect()
 }
 
 fn problem_row(

@@ -75,6 +75,8 @@ struct ListPage {
     next: Option<String>,
     filtered: bool,
     clear_href: String,
+    /// 导出Excel: the same list as an .xlsx file.
+    export_href: String,
 }
 
 pub fn row(lang: Lang, refs: &Refs, p: &Project) -> Row {
@@ -97,7 +99,12 @@ pub fn row(lang: Lang, refs: &Refs, p: &Project) -> Row {
 }
 
 /// The store filter of the parameters; a bad parameter is reported on the form and left out.
-fn filter_of(p: &UrlParams, refs: &Refs, lang: Lang, form: &mut FormState) -> ProjectFilter {
+pub(super) fn filter_of(
+    p: &UrlParams,
+    refs: &Refs,
+    lang: Lang,
+    form: &mut FormState,
+) -> ProjectFilter {
     let mut f = ProjectFilter {
         name_contains: Some(p.get("q").to_owned()).filter(|q| !q.is_empty()),
         industry: Some(p.get("industry").to_owned()).filter(|q| !q.is_empty()),
@@ -147,7 +154,7 @@ fn filter_of(p: &UrlParams, refs: &Refs, lang: Lang, form: &mut FormState) -> Pr
     f
 }
 
-fn sort_of(p: &UrlParams) -> (ProjectSort, bool) {
+pub(super) fn sort_of(p: &UrlParams) -> (ProjectSort, bool) {
     let text = p.get("sort");
     let (desc, key) = match text.strip_prefix('-') {
         Some(k) => (true, k),
@@ -275,9 +282,16 @@ pub async fn list(
         next,
         filtered: params.map.keys().any(|k| k != "sort" && k != "page"),
         clear_href: "/projects".to_owned(),
+        export_href: export_href(&params),
         filters,
     };
     html(&body)
+}
+
+/// The export's address: the list's filters and sort, without the page.
+fn export_href(p: &UrlParams) -> String {
+    let list = p.href(&[("page", None)]);
+    format!("/projects/export.xlsx{}", &list["/projects".len()..])
 }
 
 #[cfg(test)]

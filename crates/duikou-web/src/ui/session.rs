@@ -94,6 +94,10 @@ pub async fn login(
             let mut r = Redirect::to(&to).into_response();
             r.headers_mut()
                 .insert(header::SET_COOKIE, session_cookie(&s, &token, max_age));
+            // The language the user chose before, on whatever device, applies here too.
+            if let Some(v) = user.lang.as_deref().and_then(super::i18n::lang_cookie) {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
             return Ok(r);
         }
         Err(LoginError::Invalid { failures }) => {

@@ -4,4 +4,5 @@
 
 mod scenarios;
 mod screenshots;
+mod steps;
 mod support;

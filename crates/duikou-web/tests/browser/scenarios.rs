@@ -8,7 +8,7 @@ use duikou_store::NewProject;
 use crate::support::{browser_tools, seed, today, App, Browser, Seed, ONE_AT_A_TIME};
 
 /// A project in 浑南区 (Shenyang) named `name`, created directly in the store.
-async fn project(app: &App, seed: &Seed, name: &str) -> i64 {
+pub(crate) async fn project(app: &App, seed: &Seed, name: &str) -> i64 {
     let access = duikou_core::auth::Access::system("browser-tests");
     let fields = ProjectFields {
         code: None,
@@ -266,7 +266,7 @@ async fn a_forged_post_without_the_csrf_token_is_refused() {
 /// Instantiates the construction approval steps on project `id`, its first step (企业投资项目
 /// 备案, committed 1 working day) planned from 2024-06-03, then records that step as running
 /// since then: by today (2024-06-28) it is weeks past its committed limit.
-async fn late_step(app: &App, id: i64) {
+pub(crate) async fn late_step(app: &App, id: i64) {
     let access = duikou_core::auth::Access::system("browser-tests");
     let scoped = app.store.scoped(&access);
     let calendar = app.store.calendar().await.expect("calendar");

@@ -343,6 +343,8 @@ async fn screenshots() {
             ("warning", format!("/warnings/{}", shown.warning)),
             ("slips", "/slips".to_owned()),
             ("slip", format!("/slips/{}", shown.slip)),
+            ("step", format!("/projects/{id}/steps/project_filing")),
+            ("steps-board", "/steps".to_owned()),
         ] {
             b.goto(&app.url(&path)).await;
             let png = b.client.screenshot().await.expect("screenshot");
@@ -354,6 +356,10 @@ async fn screenshots() {
         for (name, path) in [
             ("channels", "/admin/channels"),
             ("thresholds", "/admin/thresholds"),
+            ("admin-users", "/admin/users"),
+            ("admin-user", "/admin/users/editor"),
+            ("admin-template", "/admin/templates/construction_approval"),
+            ("admin-calendar", "/admin/calendar?year=2024"),
         ] {
             b.goto(&app.url(path)).await;
             let png = b.client.screenshot().await.expect("screenshot");

@@ -304,6 +304,17 @@ impl Browser {
         e.send_keys(text).await.expect("send_keys");
     }
 
+    /// Sets a field's value directly (date inputs take typed text by the browser's locale).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .expect("set value");
+    }
+
     pub async fn select(&self, css: &str, value: &str) {
         let e = self.client.find(Locator::Css(css)).await.expect(css);
         e.select_by_value(value).await.expect("select");

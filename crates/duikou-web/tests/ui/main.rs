@@ -2,6 +2,11 @@
 //! the language switch that sticks, and the embedded assets under the CSP.
 #![allow(clippy::unwrap_used)]
 
+mod admin;
+mod dashboard;
+mod export;
+mod lang;
+mod steps;
 mod warnings;
 
 use duikou_core::auth::{Grant, Role, Scope};

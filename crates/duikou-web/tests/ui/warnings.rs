@@ -16,7 +16,7 @@ use super::{start_with, App, PASSWORD};
 
 /// 沈阳 with a project whose problem is overdue (a red warning, and the slip it opens), and
 /// the users `viewer` (reads all), `editor` (edits Shenyang) and `admin`.
-async fn troubled(store: &Store) -> i64 {
+pub(super) async fn troubled(store: &Store) -> i64 {
     let system = Actor::system("ui-tests");
     for (code, name, kind, parent) in [
         ("210000", "辽宁省", RegionKind::Province, None),
@@ -308,7 +308,7 @@ async fn the_new_pages_answer_and_admin_pages_are_for_admins() {
 }
 
 /// The CSRF token of a page's forms.
-fn csrf_of(page: &str) -> String {
+pub(super) fn csrf_of(page: &str) -> String {
     page.split(r#"name="csrf_token" value=""#)
         .nth(1)
         .and_then(|rest| rest.split('"').next())
@@ -317,7 +317,7 @@ fn csrf_of(page: &str) -> String {
 }
 
 impl App {
-    async fn page(&self, cookie: &str, path: &str) -> (StatusCode, String) {
+    pub(super) async fn page(&self, cookie: &str, path: &str) -> (StatusCode, String) {
         let r = self
             .client
             .get(format!("{}{path}", self.base))
@@ -328,11 +328,11 @@ impl App {
         (r.status(), r.text().await.unwrap())
     }
 
-    async fn post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> StatusCode {
+    pub(super) async fn post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> StatusCode {
         self.post_page(cookie, path, form).await.0
     }
 
-    async fn post_page(
+    pub(super) async fn post_page(
         &self,
         cookie: &str,
         path: &str,

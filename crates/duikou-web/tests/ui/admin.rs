@@ -1,0 +1,259 @@
+//! 系统管理 · 用户, 授权, 流程模板 and 工作日历 over plain HTTP: an administrator creates an
+//! account (its one-time password shown once), grants, resets and disables; a viewer gets 403
+//! on every page and form; a forged post is refused; a day is added to and removed from the
+//! calendar.
+
+use duikou_core::auth::{Role, Scope};
+use reqwest::StatusCode;
+
+use super::start_with;
+use super::warnings::{csrf_of, troubled};
+
+#[tokio::test]
+async fn a_viewer_gets_403_and_a_forged_post_is_refused() {
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let viewer = app.login_as("viewer").await;
+    for path in [
+        "/admin/users",
+        "/admin/users/editor",
+        "/admin/templates",
+        "/admin/templates/construction_approval",
+        "/admin/calendar",
+    ] {
+        let (status, _) = app.page(&viewer, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let (_, page) = app.page(&viewer, "/projects").await;
+    let token = csrf_of(&page);
+    let r = app
+        .post(
+            &viewer,
+            "/admin/users/editor/disable",
+            &[("csrf_token", token.as_str())],
+        )
+        .await;
+    assert_eq!(r, StatusCode::FORBIDDEN);
+    let admin = app.login_as("admin").await;
+    for (path, form) in [
+        (
+            "/admin/users",
+            vec![
+                ("login", "forged"),
+                ("display_name", "伪造"),
+                ("role", "admin"),
+                ("scope", "all"),
+            ],
+        ),
+        ("/admin/users/editor/disable", vec![]),
+        ("/admin/users/editor/reset", vec![]),
+        (
+            "/admin/calendar/add",
+            vec![
+                ("year", "2024"),
+                ("date", "2024-06-12"),
+                ("kind", "off"),
+                ("name", "伪造"),
+            ],
+        ),
+    ] {
+        assert_eq!(
+            app.post(&admin, path, &form).await,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert!(store.user("forged").await.is_err());
+    assert!(!store.user("editor").await.unwrap().disabled);
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_user_grants_resets_and_disables() {
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let admin = app.login_as("admin").await;
+    let (status, page) = app.page(&admin, "/admin/users").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"data-user="editor""#));
+    let token = csrf_of(&page);
+    // A bad login is refused under its field, what was typed kept.
+    let (status, body) = app
+        .post_page(
+            &admin,
+            "/admin/users",
+            &[
+                ("login", "Bad Login"),
+                ("display_name", "刘填报"),
+                ("role", "editor"),
+                ("scope", "region:210112"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(
+        r#"id="us-login" name="login" type="text" value="Bad Login" aria-invalid="true""#
+    ));
+    assert!(body.contains(r#"value="刘填报""#));
+    let (status, body) = app
+        .post_page(
+            &admin,
+            "/admin/users",
+            &[
+                ("login", "liu"),
+                ("display_name", "刘填报"),
+                ("role", "editor"),
+                ("scope", "region:210112"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let password = body
+        .split(r#"id="one-time-password">"#)
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(password.len() >= 10, "{password}");
+    let liu = store.user("liu").await.unwrap();
+    assert!(liu.must_change_password);
+    assert_eq!(liu.grants[0].role, Role::Editor);
+    assert_eq!(
+        liu.grants[0].scope,
+        Scope::Region {
+            region_code: "210112".into()
+        }
+    );
+    // The new user logs in with it and is sent to change it.
+    let r = app
+        .client
+        .post(format!("{}/login", app.base))
+        .form(&[("login", "liu"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/password");
+
+    // 授权: a second grant, then revoked.
+    let r = app
+        .post(
+            &admin,
+            "/admin/users/liu/grant",
+            &[
+                ("role", "viewer"),
+                ("scope", "all"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    assert_eq!(store.user("liu").await.unwrap().grants.len(), 2);
+    let r = app
+        .post(
+            &admin,
+            "/admin/users/liu/revoke",
+            &[
+                ("role", "viewer"),
+                ("scope", "all"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    assert_eq!(store.user("liu").await.unwrap().grants.len(), 1);
+
+    // 重置密码 shows a new one-time password; 停用 stops the account.
+    let (status, body) = app
+        .post_page(
+            &admin,
+            "/admin/users/liu/reset",
+            &[("csrf_token", token.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"id="one-time-password""#));
+    assert!(!body.contains(&password), "a new password");
+    let r = app
+        .post(
+            &admin,
+            "/admin/users/liu/disable",
+            &[("csrf_token", token.as_str())],
+        )
+        .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    assert!(store.user("liu").await.unwrap().disabled);
+    let (_, page) = app.page(&admin, "/admin/users/liu").await;
+    assert!(page.contains("已停用"));
+}
+
+#[tokio::test]
+async fn an_admin_reads_the_templates_and_edits_the_calendar() {
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let admin = app.login_as("admin").await;
+    let (_, page) = app.page(&admin, "/admin/templates").await;
+    assert!(page.contains(r#"data-template="construction_approval""#));
+    let (status, page) = app
+        .page(&admin, "/admin/templates/construction_approval")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("建筑工程施工许可证核发"));
+
+    let (status, page) = app.page(&admin, "/admin/calendar?year=2024").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"data-day="2024-10-01""#),
+        "国庆节 2024 is listed"
+    );
+    let token = csrf_of(&page);
+    // A make-up working day on a weekday is refused under the date.
+    let (status, body) = app
+        .post_page(
+            &admin,
+            "/admin/calendar/add",
+            &[
+                ("year", "2024"),
+                ("date", "2024-06-12"),
+                ("kind", "work"),
+                ("name", "调休"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(
+        r#"id="cd-date" name="date" type="date" value="2024-06-12" aria-invalid="true""#
+    ));
+    let r = app
+        .post(
+            &admin,
+            "/admin/calendar/add",
+            &[
+                ("year", "2024"),
+                ("date", "2024-06-12"),
+                ("kind", "off"),
+                ("name", "地方假日"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 6, 12).unwrap();
+    assert!(!store.calendar().await.unwrap().is_working_day(day).value);
+    let (_, page) = app.page(&admin, "/admin/calendar?year=2024").await;
+    assert!(page.contains(r#"data-day="2024-06-12""#));
+    let r = app
+        .post(
+            &admin,
+            "/admin/calendar/remove",
+            &[
+                ("year", "2024"),
+                ("date", "2024-06-12"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    assert!(store.calendar().await.unwrap().is_working_day(day).value);
+}
