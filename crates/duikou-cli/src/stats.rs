@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
-use anyhow::bail;
-use duikou_store::{StatsQuery, StatsScope};
+use anyhow::{bail, Context};
+use duikou_store::{redact_url, StatsQuery, StatsScope, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::StatsCommand;
@@ -12,7 +12,11 @@ use crate::{database_url, open};
 pub(crate) async fn run(cmd: StatsCommand) -> anyhow::Result<()> {
     match cmd {
         StatsCommand::Rebuild { db } => {
-            let store = open(&database_url(&db)).await?;
+            let url = database_url(&db);
+            let store = Store::connect(&url)
+                .await
+                .with_context(|| format!("无法打开数据库 {}", redact_url(&url)))?;
+            store.migrate_schema().await?;
             let bar = ProgressBar::new(0);
             bar.set_style(
                 ProgressStyle::with_template(

@@ -221,13 +221,10 @@ impl Store {
         Ok(store)
     }
 
-    /// Applies the migrations this database has not seen yet.
+    /// Applies the migrations this database has not seen yet, and builds the statistics rollup
+    /// when it is marked unbuilt (after a bulk load).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
+        self.migrate_schema().await?;
         if !self.stats_rollup_built().await? {
             tracing::info!("building the statistics rollup (once, after a bulk load)");
             let r = self.rebuild_stats_rollup(|_, _| {}).await?;
@@ -238,6 +235,16 @@ impl Store {
                 "statistics rollup built"
             );
         }
+        Ok(())
+    }
+
+    /// The migrations alone (for a caller that rebuilds the rollup itself, with progress).
+    pub async fn migrate_schema(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
         // Rows logged before the audit chain (migration 0004) join it once, in id order.
         self.chain_legacy_rows().await?;
         Ok(())
