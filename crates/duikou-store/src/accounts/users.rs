@@ -279,6 +279,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(())
     }
 
@@ -318,6 +319,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(after)
     }
 
@@ -375,6 +377,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(after)
     }
 
@@ -413,6 +416,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(after)
     }
 
