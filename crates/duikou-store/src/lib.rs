@@ -47,7 +47,10 @@ pub use bulk::{
 pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow};
 pub use error::{kind_zh, StoreError};
 pub use outbox::{Channel, OutboxCounts, OutboxItem};
-pub use projects::{NewProject, ProjectFilter, ProjectSort};
+pub use projects::{
+    NewProject, ProjectCursor, ProjectFilter, ProjectPage, ProjectSort, ProjectStart, SortValue,
+    TOTAL_BOUND,
+};
 pub use regions::RegionFilter;
 pub use scoped::Scoped;
 pub use slips::{NewSlip, Slip, SlipEvent, SlipFilter};

@@ -17,6 +17,7 @@ mod helpers;
 mod audit;
 mod concurrency;
 mod history;
+mod keyset;
 mod lists;
 mod orgs;
 mod problems;
