@@ -523,8 +523,11 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        // The page's ids first, then their rows: when the order needs a sort, SQLite sorts
+        // ids read from an index instead of whole rows.
         let sql = format!(
-            "SELECT {COLS} FROM projects WHERE {} ORDER BY {by} LIMIT {limit} OFFSET {offset}",
+            "SELECT {COLS} FROM projects WHERE id IN (SELECT id FROM projects WHERE {} \
+             ORDER BY {by} LIMIT {limit} OFFSET {offset}) ORDER BY {by}",
             w.sql()
         );
         Ok(w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?)

@@ -217,7 +217,10 @@ mod tests {
         let key = Key::Session("s".into());
         cache.put(key.clone(), identity(1), 4, None);
         assert!(cache.get(&key, 4, Utc::now()).is_some());
-        assert!(cache.get(&key, 5, Utc::now()).is_none(), "an account changed");
+        assert!(
+            cache.get(&key, 5, Utc::now()).is_none(),
+            "an account changed"
+        );
         assert!(cache.get(&key, 4, Utc::now()).is_none(), "and it is gone");
 
         let ended = Utc::now() + chrono::Duration::seconds(1);
@@ -228,6 +231,9 @@ mod tests {
 
         let aged = AuthCache::new(Duration::ZERO, 10);
         aged.put(key.clone(), identity(1), 4, None);
-        assert!(aged.get(&key, 4, Utc::now()).is_none(), "older than the TTL");
+        assert!(
+            aged.get(&key, 4, Utc::now()).is_none(),
+            "older than the TTL"
+        );
     }
 }
