@@ -92,6 +92,11 @@ impl Server {
         ))
     }
 
+    /// GETs a path once (not timed).
+    pub async fn get_path(&self, path: &str) -> anyhow::Result<serde_json::Value> {
+        self.get(&format!("{}{path}", self.base)).await
+    }
+
     async fn get(&self, url: &str) -> anyhow::Result<serde_json::Value> {
         let res = self.client.get(url).bearer_auth(&self.token).send().await?;
         let status = res.status();

@@ -33,6 +33,7 @@ mod transitions;
 mod warnings;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -48,7 +49,10 @@ pub use bulk::{
 pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow};
 pub use error::{kind_zh, StoreError};
 pub use outbox::{Channel, OutboxCounts, OutboxItem};
-pub use projects::{NewProject, ProjectFilter, ProjectSort};
+pub use projects::{
+    NewProject, ProjectCursor, ProjectFilter, ProjectPage, ProjectSort, ProjectStart, SortValue,
+    TOTAL_BOUND,
+};
 pub use regions::RegionFilter;
 pub use rollup::RollupReport;
 pub use scoped::Scoped;
@@ -90,6 +94,9 @@ pub struct Store {
     calendar: Arc<Mutex<Option<CachedCalendar>>>,
     /// Writes re-evaluate warnings (off only while a loader writes history in bulk).
     evaluate_writes: bool,
+    /// Bumped after every committed write that can change who a token or session is or what
+    /// it may do (see [`Store::accounts_epoch`]); shared by the clones of a store.
+    accounts_epoch: Arc<AtomicU64>,
 }
 
 /// The calendar and when it was read.
@@ -155,6 +162,7 @@ impl Store {
             today: Arc::new(china_today),
             calendar: Arc::new(Mutex::new(None)),
             evaluate_writes: true,
+            accounts_epoch: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -173,6 +181,19 @@ impl Store {
     pub fn without_write_evaluation(mut self) -> Store {
         self.evaluate_writes = false;
         self
+    }
+
+    /// A counter that changes after every write made through this store (or its clones) that
+    /// can end a session or token, disable a user, change a password or change grants and
+    /// what they resolve to. Caches of identities keep what they read under the value read
+    /// *before* reading, and drop it once the value differs.
+    pub fn accounts_epoch(&self) -> u64 {
+        self.accounts_epoch.load(Ordering::Acquire)
+    }
+
+    /// Marks an accounts change; called after the change is committed.
+    pub(crate) fn accounts_changed(&self) {
+        self.accounts_epoch.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Today, by the store's clock.

@@ -227,6 +227,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(())
     }
 }

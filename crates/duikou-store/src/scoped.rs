@@ -17,9 +17,9 @@ use duikou_core::Actor;
 
 use crate::rows::RowReader;
 use crate::{
-    ChangeEntry, Channel, NewProject, NewSlip, Page, ProjectFilter, ProjectSort, ProjectSteps,
-    Slip, SlipEvent, SlipFilter, StatsQuery, Store, StoreError, Tally, ThresholdSet,
-    TransitionInput, Warning, WarningCounts, WarningEvent, WarningFilter,
+    ChangeEntry, Channel, NewProject, NewSlip, Page, ProjectFilter, ProjectPage, ProjectSort,
+    ProjectStart, ProjectSteps, Slip, SlipEvent, SlipFilter, StatsQuery, Store, StoreError, Tally,
+    ThresholdSet, TransitionInput, Warning, WarningCounts, WarningEvent, WarningFilter,
 };
 use duikou_core::notify::ChannelFields;
 use duikou_core::supervision::{Party, SlipAction};
@@ -171,8 +171,8 @@ impl Scoped<'_> {
         sort: ProjectSort,
         descending: bool,
         limit: i64,
-        offset: i64,
-    ) -> Result<Page<Project>, StoreError> {
+        start: &ProjectStart,
+    ) -> Result<ProjectPage, StoreError> {
         self.store
             .projects_visible(
                 filter,
@@ -180,7 +180,7 @@ impl Scoped<'_> {
                 sort,
                 descending,
                 limit,
-                offset,
+                start,
             )
             .await
     }

@@ -74,32 +74,30 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        let now = chrono::Utc::now();
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        let (user, grants, via) = if let Some(secret) = bearer {
-            let (user, grants) = s
-                .store
-                .token_user(secret, now)
+        let (known, via) = if let Some(secret) = bearer {
+            let known = s
+                .auth
+                .token(&s.store, secret)
                 .await?
                 .ok_or_else(|| unauthorized("令牌无效、已过期或已撤销"))?;
-            (user, grants, Via::Token)
+            (known, Via::Token)
         } else if let Some(token) = cookie(parts, SESSION_COOKIE) {
-            let (user, session) = s
-                .store
-                .session_user(token, now)
+            let known = s
+                .auth
+                .session(&s.store, token)
                 .await?
                 .ok_or_else(|| unauthorized("登录已过期，请重新登录"))?;
-            let grants = user.grants.clone();
             let via = Via::Session {
                 token: token.to_owned(),
-                csrf: session.csrf_token,
+                csrf: known.csrf.clone().unwrap_or_default(),
             };
-            (user, grants, via)
+            (known, via)
         } else {
             return Err(unauthorized(
                 "请先登录，或在 Authorization 请求头中提供令牌",
@@ -117,15 +115,18 @@ impl FromRequestParts<AppState> for CurrentUser {
                 ));
             }
         }
-        if user.must_change_password && !allowed_before_password_change(parts.uri.path()) {
+        if known.user.must_change_password && !allowed_before_password_change(parts.uri.path()) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "password_change_required",
                 "请先修改初始密码",
             ));
         }
-        let access = s.store.resolve_access(&user, &grants).await?;
-        Ok(CurrentUser { user, access, via })
+        Ok(CurrentUser {
+            user: known.user.clone(),
+            access: known.access.clone(),
+            via,
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod auth_cache;
 pub mod error;
 pub mod extract;
 mod openapi;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub store: Store,
     /// Mark the session cookie `Secure` (when served over TLS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Identities of tokens and sessions seen in the last few seconds.
+    pub auth: std::sync::Arc<auth_cache::AuthCache>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
         Self {
             store,
             secure_cookies: false,
+            auth: Default::default(),
         }
     }
     pub fn today(&self) -> NaiveDate {

@@ -97,6 +97,7 @@ impl Store {
             .bind(sha256_hex(token))
             .execute(&self.pool)
             .await?;
+        self.accounts_changed();
         Ok(())
     }
 
@@ -106,6 +107,7 @@ impl Store {
             .bind(user_id)
             .execute(&self.pool)
             .await?;
+        self.accounts_changed();
         Ok(done.rows_affected())
     }
 }

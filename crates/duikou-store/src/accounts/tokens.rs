@@ -28,6 +28,14 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
 }
 
+/// Who a live token acts for: its user, the grants it carries now, and when it expires.
+#[derive(Debug, Clone)]
+pub struct TokenHolder {
+    pub user: User,
+    pub grants: Vec<Grant>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewToken {
     pub name: String,
@@ -127,7 +135,7 @@ impl Store {
         &self,
         secret: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(User, Vec<Grant>)>, StoreError> {
+    ) -> Result<Option<TokenHolder>, StoreError> {
         let hash = sha256_hex(secret);
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
@@ -163,7 +171,11 @@ impl Store {
             .into_iter()
             .filter(|g| user.grants.contains(g))
             .collect();
-        Ok(Some((user, grants)))
+        Ok(Some(TokenHolder {
+            user,
+            grants,
+            expires_at: token.expires_at,
+        }))
     }
 
     /// A user's tokens, newest first.
@@ -212,6 +224,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(())
     }
 }

@@ -282,6 +282,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(())
     }
 
@@ -340,6 +341,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(after)
     }
 
@@ -397,6 +399,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(after)
     }
 
@@ -435,6 +438,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.accounts_changed();
         Ok(after)
     }
 

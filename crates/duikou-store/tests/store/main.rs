@@ -18,6 +18,7 @@ mod audit;
 mod calendar;
 mod concurrency;
 mod history;
+mod keyset;
 mod lists;
 mod orgs;
 mod problems;

@@ -9,7 +9,10 @@ use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use duikou_core::project::{Category, Project, StageChange};
 use duikou_core::Stage;
-use duikou_store::{ChangeEntry, NewProject, ProjectFilter, ProjectSort, TransitionInput};
+use duikou_store::{
+    ChangeEntry, NewProject, ProjectCursor, ProjectFilter, ProjectSort, ProjectStart,
+    TransitionInput,
+};
 use serde::{Deserialize, Serialize};
 
 use super::project_body::ProjectBody;
@@ -58,17 +61,65 @@ pub struct ProjectParams {
     sort: Option<String>,
     /// 1..=500, default 50.
     limit: Option<i64>,
+    /// Rows to skip (page numbers); not with `after`.
     offset: Option<i64>,
+    /// The `next` cursor of the previous page: the page that follows it. Cheaper than a large
+    /// `offset` and stable while rows are added or removed.
+    after: Option<String>,
 }
 
-/// Lists projects with filters, sorting and paging; `total` counts every match.
+/// A page of the project list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProjectListBody {
+    pub items: Vec<Project>,
+    /// The number of matches when `total_exact`; otherwise at least this many (counting stops
+    /// past 10 000).
+    pub total: i64,
+    pub total_exact: bool,
+    pub limit: i64,
+    pub offset: i64,
+    /// Pass as `after` for the next page; `null` on the last page.
+    pub next: Option<String>,
+}
+
+/// The text of a cursor: URL-safe base64 of its JSON.
+fn cursor_text(c: &ProjectCursor) -> String {
+    use base64::Engine;
+    let json = serde_json::to_vec(c).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+/// A cursor sent back, checked against the order asked for (400 naming `after` when it was
+/// not made by this list in this order).
+fn cursor_of(text: &str, sort: ProjectSort, descending: bool) -> ApiResult<ProjectCursor> {
+    use base64::Engine;
+    let bad = || {
+        let mut e = ApiError::field("after", "malformed", "after 不是本列表按此排序给出的游标");
+        e.status = StatusCode::BAD_REQUEST;
+        e.code = "bad_cursor";
+        e
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim())
+        .map_err(|_| bad())?;
+    let cursor: ProjectCursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if cursor.fits(sort, descending) {
+        Ok(cursor)
+    } else {
+        Err(bad())
+    }
+}
+
+/// Lists projects with filters, sorting and paging by `offset` or by the `after` cursor;
+/// `total` counts matches exactly up to 10 000 (`total_exact`).
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ProjectParams),
-    responses((status = 200, body = ListBody<Project>), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ProjectListBody), (status = 400, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
     u: CurrentUser,
     ApiQuery(p): ApiQuery<ProjectParams>,
-) -> ApiResult<Json<ListBody<Project>>> {
+) -> ApiResult<Json<ProjectListBody>> {
     let (limit, offset) = super::page_of(p.limit, p.offset)?;
     let (sort, descending) = match p.sort.as_deref() {
         None => (ProjectSort::Id, false),
@@ -82,6 +133,17 @@ pub async fn list(
             })?;
             (sort, desc)
         }
+    };
+    let start = match (&p.after, p.offset) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "after",
+                "with_offset",
+                "after 与 offset 不能同时使用",
+            ))
+        }
+        (Some(text), None) => ProjectStart::After(Some(cursor_of(text, sort, descending)?)),
+        (None, _) => ProjectStart::Offset(offset),
     };
     let partnership_id = match &p.partnership {
         Some(key) => Some(known(super::partnerships::resolve(&s, key).await, "partnership")?.id),
@@ -101,7 +163,7 @@ pub async fn list(
     };
     let page = u
         .scoped(&s.store)
-        .projects(&filter, sort, descending, limit, offset)
+        .projects(&filter, sort, descending, limit, &start)
         .await
         .map_err(|e| match e {
             duikou_store::StoreError::NotFound { kind: "region", id } => ApiError::field(
@@ -111,11 +173,13 @@ pub async fn list(
             ),
             other => other.into(),
         })?;
-    Ok(Json(ListBody {
+    Ok(Json(ProjectListBody {
         items: page.items,
         total: page.total,
+        total_exact: page.total_exact,
         limit: page.limit,
         offset: page.offset,
+        next: page.next.as_ref().map(cursor_text),
     }))
 }
 

@@ -277,7 +277,7 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
             ProjectSort::StageSince,
             true,
             8,
-            0,
+            &duikou_store::ProjectStart::Offset(0),
         )
         .await?;
     let counts = scoped.warning_counts(&WarningFilter::default()).await?;

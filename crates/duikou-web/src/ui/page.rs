@@ -52,29 +52,23 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(login_redirect(parts).into_response());
         };
         let found = s
-            .store
-            .session_user(&token, chrono::Utc::now())
+            .auth
+            .session(&s.store, &token)
             .await
             .map_err(|e| PageError::from(e).into_response())?;
-        let Some((user, session)) = found else {
+        let Some(known) = found else {
             return Err(login_redirect(parts).into_response());
         };
-        if user.must_change_password && !allowed_before_password_change(parts.uri.path()) {
+        if known.user.must_change_password && !allowed_before_password_change(parts.uri.path()) {
             return Err(Redirect::to("/password").into_response());
         }
-        remember_lang(s, &user, parts).await;
-        let access = s
-            .store
-            .resolve_access(&user, &user.grants)
-            .await
-            .map_err(|e| PageError::from(e).into_response())?;
-        parts
-            .extensions
-            .insert(SessionCsrf(session.csrf_token.clone()));
+        remember_lang(s, &known.user, parts).await;
+        let csrf = known.csrf.clone().unwrap_or_default();
+        parts.extensions.insert(SessionCsrf(csrf.clone()));
         Ok(PageUser {
-            user,
-            access,
-            csrf: session.csrf_token,
+            user: known.user.clone(),
+            access: known.access.clone(),
+            csrf,
             session_token: token,
         })
     }

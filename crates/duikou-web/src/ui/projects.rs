@@ -6,7 +6,7 @@ use axum::http::Uri;
 use duikou_core::money::{parse_money, MoneyUnit};
 use duikou_core::project::{Category, Project};
 use duikou_core::Stage;
-use duikou_store::{ProjectFilter, ProjectSort, StoreError};
+use duikou_store::{ProjectFilter, ProjectSort, ProjectStart, StoreError};
 
 use super::forms::FormState;
 use super::i18n::Lang;
@@ -69,6 +69,8 @@ struct ListPage {
     headers: Vec<SortHeader>,
     rows: Vec<Row>,
     total: i64,
+    /// `false` when counting stopped at the bound: the total reads "more than 10 000".
+    total_exact: bool,
     page_no: i64,
     pages: i64,
     prev: Option<String>,
@@ -246,15 +248,23 @@ pub async fn list(
     let offset = (page_no - 1).saturating_mul(PAGE_SIZE);
     let scoped = s.store.scoped(&u.access);
     let found = match scoped
-        .projects(&filter, sort, descending, PAGE_SIZE, offset)
+        .projects(
+            &filter,
+            sort,
+            descending,
+            PAGE_SIZE,
+            &ProjectStart::Offset(offset),
+        )
         .await
     {
         Ok(p) => p,
-        Err(StoreError::NotFound { .. }) => duikou_store::Page {
+        Err(StoreError::NotFound { .. }) => duikou_store::ProjectPage {
             items: Vec::new(),
             total: 0,
+            total_exact: true,
             limit: PAGE_SIZE,
             offset,
+            next: None,
         },
         Err(e) => return Err(e.into()),
     };
@@ -276,6 +286,7 @@ pub async fn list(
         headers: headers(lang, &params),
         rows: found.items.iter().map(|p| row(lang, &refs, p)).collect(),
         total: found.total,
+        total_exact: found.total_exact,
         page_no,
         pages,
         prev,

@@ -374,3 +374,130 @@ async fn every_answer_carries_the_security_headers() {
     })
     .await;
 }
+
+/// `GET /api/v1/me` with a bearer token.
+async fn me_with_token(app: &TestApp, secret: &str) -> (StatusCode, Value) {
+    let r = app
+        .client
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn account_changes_take_effect_at_once_though_identities_are_cached() {
+    each_backend(|app| async move {
+        user(&app, "qian", Some(PASSWORD)).await;
+        let u = app.store.user("qian").await.unwrap();
+        let new = NewToken {
+            name: "t".into(),
+            expires_in_days: None,
+            grants: None,
+        };
+        let (_, secret) = app.store.create_token(&u, &new, Utc::now()).await.unwrap();
+        // Seen twice: the second answer comes from the cache.
+        for _ in 0..2 {
+            let (s, me) = me_with_token(&app, &secret).await;
+            assert_eq!(s, StatusCode::OK);
+            assert_eq!(me["grants"].as_array().map(Vec::len), Some(1));
+        }
+        // A grant taken away through the API shows on the next request.
+        let r = app
+            .send(
+                reqwest::Method::DELETE,
+                "/api/v1/users/qian/grants",
+                Some(json!({"role": "editor", "scope": {"kind": "all"}})),
+                None,
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let (_, me) = me_with_token(&app, &secret).await;
+        assert_eq!(me["grants"].as_array().map(Vec::len), Some(0), "{me}");
+        // A session, logged out through the API, is refused on the next request.
+        let (_, cookie, body) = login(&app, "qian", PASSWORD).await;
+        let cookie = cookie.unwrap();
+        let csrf = body["csrf_token"].as_str().unwrap().to_owned();
+        for _ in 0..2 {
+            let s = with_cookie(
+                &app,
+                reqwest::Method::GET,
+                "/api/v1/me",
+                &cookie,
+                None,
+                None,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK);
+        }
+        let s = with_cookie(
+            &app,
+            reqwest::Method::DELETE,
+            "/api/v1/session",
+            &cookie,
+            Some(&csrf),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let s = with_cookie(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/me",
+            &cookie,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "logged out");
+        // A user disabled through the API loses their token at once.
+        assert_eq!(me_with_token(&app, &secret).await.0, StatusCode::OK);
+        let (s, _) = app.post("/api/v1/users/qian/disable", json!({})).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            me_with_token(&app, &secret).await.0,
+            StatusCode::UNAUTHORIZED,
+            "disabled"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_cached_sessions_at_once() {
+    each_backend(|app| async move {
+        user(&app, "sun", Some(PASSWORD)).await;
+        let (_, cookie, _) = login(&app, "sun", PASSWORD).await;
+        let cookie = cookie.unwrap();
+        for _ in 0..2 {
+            let s = with_cookie(
+                &app,
+                reqwest::Method::GET,
+                "/api/v1/me",
+                &cookie,
+                None,
+                None,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK);
+        }
+        let (s, _) = app
+            .post("/api/v1/users/sun/reset-password", json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let s = with_cookie(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/me",
+            &cookie,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}

@@ -236,6 +236,70 @@ async fn the_list_filters_sorts_and_pages_with_a_total() {
 }
 
 #[tokio::test]
+async fn the_list_pages_by_cursor_to_the_end() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        for (name, amount) in [
+            ("甲", Some(300_000_000_i64)),
+            ("乙", None),
+            ("丙", Some(300_000_000)),
+            ("丁", Some(50_000_000)),
+            ("戊", None),
+        ] {
+            let mut b = project_body(&seed, name);
+            b["planned_investment"] = json!(amount);
+            app.create_project(b).await;
+        }
+        let names = |v: &serde_json::Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let base = "/api/v1/projects?sort=-planned_investment&limit=2";
+        let (_, all) = app.get("/api/v1/projects?sort=-planned_investment").await;
+        assert_eq!(all["total_exact"], true);
+        assert_eq!(all["next"], serde_json::Value::Null);
+        let mut walked = Vec::new();
+        let (s, mut page) = app.get(base).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        loop {
+            walked.extend(names(&page));
+            let Some(next) = page["next"].as_str().map(str::to_owned) else {
+                break;
+            };
+            let (s, v) = app.get(&format!("{base}&after={next}")).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            assert_eq!(v["total"], 5);
+            page = v;
+        }
+        assert_eq!(walked, names(&all));
+        assert_eq!(
+            walked,
+            vec!["丙", "甲", "丁", "戊", "乙"],
+            "ties by id, NULLs last"
+        );
+
+        // A cursor is only good for the order that made it.
+        let (_, first) = app.get(base).await;
+        let next = first["next"].as_str().unwrap().to_owned();
+        for bad in ["not-a-cursor", "e30", next.as_str()] {
+            let (s, v) = app
+                .get(&format!("/api/v1/projects?sort=name&after={bad}"))
+                .await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {v}");
+            assert!(field_error(&v, "after").is_some(), "{v}");
+        }
+        let (s, v) = app.get(&format!("{base}&after={next}&offset=2")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(field_error(&v, "after").is_some(), "{v}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_deleted_project_is_gone_with_its_reports() {
     each_backend(|app| async move {
         let seed = app.seed().await;
