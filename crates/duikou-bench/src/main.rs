@@ -170,8 +170,6 @@ struct Dataset {
     url: String,
     sqlite_path: Option<PathBuf>,
     gen_seconds: Option<f64>,
-    /// Of `gen_seconds`, the statistics rollup's build.
-    rollup_seconds: Option<f64>,
     /// A data set found: how long opening it took (migrations, a rollup build it lacked).
     open_seconds: Option<f64>,
     projects: u64,
@@ -196,7 +194,7 @@ async fn project_count(url: &str) -> Option<i64> {
     count
 }
 
-async fn generate(url: &str, projects: u64, seed: u64) -> anyhow::Result<(f64, f64)> {
+async fn generate(url: &str, projects: u64, seed: u64) -> anyhow::Result<f64> {
     eprintln!(
         "generating {projects} projects (seed {seed}) into {}",
         duikou_store::redact_url(url)
@@ -204,11 +202,10 @@ async fn generate(url: &str, projects: u64, seed: u64) -> anyhow::Result<(f64, f
     let store = Store::open(url).await?;
     let t = Instant::now();
     let summary = duikou_cli::gen::generate(&store, projects, seed, true).await?;
-    let rollup = duikou_cli::gen::rebuild_rollup(&store, true).await?;
     let secs = t.elapsed().as_secs_f64();
     store.close().await;
     eprintln!("generated in {secs:.1} s: {summary:?}");
-    Ok((secs, rollup.seconds))
+    Ok(secs)
 }
 
 async fn sqlite_dataset(o: &Opts, projects: u64) -> anyhow::Result<Dataset> {
@@ -227,8 +224,7 @@ async fn sqlite_dataset(o: &Opts, projects: u64) -> anyhow::Result<Dataset> {
     Ok(Dataset {
         url,
         sqlite_path: Some(path),
-        gen_seconds: gen.map(|g| g.0),
-        rollup_seconds: gen.map(|g| g.1),
+        gen_seconds: gen,
         open_seconds,
         projects,
     })
@@ -266,8 +262,7 @@ async fn postgres_dataset(o: &Opts, projects: u64) -> anyhow::Result<Dataset> {
     Ok(Dataset {
         url,
         sqlite_path: None,
-        gen_seconds: gen.map(|g| g.0),
-        rollup_seconds: gen.map(|g| g.1),
+        gen_seconds: gen,
         open_seconds,
         projects,
     })

@@ -273,6 +273,18 @@ impl BulkLoader {
         Ok(())
     }
 
+    /// Writes the statistics rollup counted while generating (replacing any) and marks it
+    /// built, in one transaction.
+    pub async fn write_rollup(
+        &mut self,
+        builder: crate::rollup::RollupBuilder,
+    ) -> Result<crate::RollupReport, StoreError> {
+        self.begin().await?;
+        let report = crate::rollup::write_built(&mut self.conn, builder).await?;
+        self.commit().await?;
+        Ok(report)
+    }
+
     /// Inserts `rows` with `head` (`INSERT INTO t (cols) VALUES`), `write` writing one row's
     /// values (without parentheses).
     async fn insert<T>(

@@ -54,7 +54,7 @@ pub use projects::{
     TOTAL_BOUND,
 };
 pub use regions::RegionFilter;
-pub use rollup::RollupReport;
+pub use rollup::{RollupBuilder, RollupReport};
 pub use scoped::Scoped;
 pub use slips::{NewSlip, Slip, SlipEvent, SlipFilter};
 pub use stats::{StatsQuery, StatsScope};

@@ -266,6 +266,131 @@ async fn apply(tx: &mut Tx, rows: Vec<(Key, Figures)>) -> Result<(), StoreError>
     Ok(())
 }
 
+/// The rollup of a bulk load, counted in memory from the rows as they are generated (on the
+/// generator's thread, while the loader writes) and written at the end by
+/// [`crate::BulkLoader::write_rollup`]: no second pass over the history.
+#[derive(Debug, Default)]
+pub struct RollupBuilder {
+    delta: RollupDelta,
+    projects: u64,
+    /// Reports get their ids in the order they are written: the same order here.
+    next_report: i64,
+}
+
+impl RollupBuilder {
+    pub fn new() -> RollupBuilder {
+        RollupBuilder::default()
+    }
+
+    /// Adds one batch of projects with their stage changes and reports, in the order the
+    /// loader writes them.
+    pub fn add_batch(
+        &mut self,
+        projects: &[crate::BulkProject],
+        spans: &[crate::BulkStageChange],
+        reports: &[crate::BulkReport],
+    ) -> Result<(), StoreError> {
+        use crate::rows::{corrupt, parse_date};
+        let date = |table, col, v: &str| parse_date(v).ok_or_else(|| corrupt(table, col, v));
+        let mut facts: HashMap<i64, ProjectFacts> = HashMap::with_capacity(projects.len());
+        for p in projects {
+            facts.insert(
+                p.id,
+                ProjectFacts {
+                    category: Category::parse(p.category)
+                        .ok_or_else(|| corrupt("projects", "category", p.category))?,
+                    cny: p.currency == "CNY",
+                    planned_investment: p.planned_investment,
+                    agreement_amount: p.agreement_amount,
+                    spans: Vec::new(),
+                    reports: Vec::new(),
+                },
+            );
+        }
+        for s in spans {
+            let span = Span {
+                stage: Stage::parse(s.to_stage)
+                    .ok_or_else(|| corrupt("stage_changes", "to_stage", s.to_stage))?,
+                from: date("stage_changes", "effective_date", &s.effective_date)?,
+                until: match &s.until_date {
+                    Some(u) => Some(date("stage_changes", "until_date", u)?),
+                    None => None,
+                },
+            };
+            if let Some(f) = facts.get_mut(&s.project_id) {
+                f.spans.push(span);
+            }
+        }
+        for r in reports {
+            self.next_report += 1;
+            let point = ReportPoint {
+                id: self.next_report,
+                period_end: date("progress_reports", "period_end", &r.period_end)?,
+                invested_to_date: r.invested_to_date,
+                funds_in_place: r.funds_in_place,
+                trade_volume: r.trade_volume,
+                output_value: r.output_value,
+            };
+            if let Some(f) = facts.get_mut(&r.project_id) {
+                f.reports.push(point);
+            }
+        }
+        for p in projects {
+            if let Some(f) = facts.remove(&p.id) {
+                self.delta.add(
+                    &Contribution {
+                        nodes: project_nodes(
+                            &p.partnership_path,
+                            &p.host_region_path,
+                            &p.source_region_path,
+                        ),
+                        changes: f.changes(),
+                    },
+                    false,
+                );
+                self.projects += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Replaces the rollup with `b`'s rows and marks it built, in the connection's open
+/// transaction.
+pub(crate) async fn write_built(
+    conn: &mut sqlx::AnyConnection,
+    b: RollupBuilder,
+) -> Result<RollupReport, StoreError> {
+    let started = Instant::now();
+    sqlx::query("DELETE FROM stats_rollup")
+        .execute(&mut *conn)
+        .await?;
+    let rows = b.delta.rows();
+    let count = rows.len() as u64;
+    for chunk in rows.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO stats_rollup ({ROLLUP_COLS}) VALUES {}",
+            values_sql(chunk)
+        );
+        sqlx::query(&sql)
+            .persistent(false)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM stats_rollup_state")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO stats_rollup_state (id, built_at) VALUES (1, $1)")
+        .bind(now_text())
+        .execute(&mut *conn)
+        .await?;
+    Ok(RollupReport {
+        projects: b.projects,
+        rows: count,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RollupReport {

@@ -8,7 +8,7 @@ use crate::StoreError;
 
 pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-fn corrupt(table: &'static str, col: &str, value: &str) -> StoreError {
+pub(crate) fn corrupt(table: &'static str, col: &str, value: &str) -> StoreError {
     StoreError::Corrupt {
         table,
         message: format!("column {col}: unexpected value {value:?}"),

@@ -89,7 +89,7 @@ impl Store {
     /// rollup: slower, the reference the rollup is checked against (tests, `duikou stats
     /// check`).
     pub async fn project_stats_direct(&self, q: &StatsQuery) -> Result<ProjectStats, StoreError> {
-        let groups = self.direct_groups(q, None, q.as_of, None).await?;
+        let groups = self.direct_groups(q, None, q.as_of).await?;
         let period = match q.period {
             Some((from, to)) => Some(self.entered(q, None, from, to).await?),
             None => None,
@@ -106,7 +106,7 @@ impl Store {
     ) -> Result<ProjectStats, StoreError> {
         let groups = match self.rollup_node(q, visible).await? {
             Some((dim, node)) => self.rollup_groups(q, visible, dim, &node).await?,
-            None => self.direct_groups(q, visible, q.as_of, None).await?,
+            None => self.direct_groups(q, visible, q.as_of).await?,
         };
         let period = match q.period {
             Some((from, to)) => Some(self.entered(q, visible, from, to).await?),
@@ -115,36 +115,18 @@ impl Store {
         Ok(assemble(q.as_of, &groups, period))
     }
 
-    /// The groups of the projects in scope as of `as_of`, counted one project at a time;
-    /// `changed` limits them to the projects that entered a stage within those dates.
+    /// The groups of the projects in scope as of `as_of`, counted one project at a time.
     async fn direct_groups(
         &self,
         q: &StatsQuery,
         visible: Option<&[duikou_core::auth::ResolvedScope]>,
         as_of: NaiveDate,
-        changed: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Vec<GroupRow>, StoreError> {
         let mut w = self.stats_where(q, visible).await?;
         let asof = w.text(date_text(as_of));
         w.push(format!(
             "h.effective_date <= {asof} AND (h.until_date IS NULL OR h.until_date > {asof})"
         ));
-        if let Some((from, to)) = changed {
-            // Every stage listed, so that the (to_stage, effective_date) index serves the
-            // date range. A span ends the day the next one starts, so the projects whose
-            // spans start in the range are all that changed stage in it.
-            let stages: Vec<String> = Stage::ALL
-                .iter()
-                .map(|s| format!("'{}'", s.code()))
-                .collect();
-            let lo = w.text(date_text(from));
-            let hi = w.text(date_text(to));
-            w.push(format!(
-                "p.id IN (SELECT c.project_id FROM stage_changes c WHERE c.to_stage IN ({}) \
-                 AND c.effective_date >= {lo} AND c.effective_date <= {hi})",
-                stages.join(", ")
-            ));
-        }
         let large = w.int(LARGE_PROJECT_YUAN);
         let sql = format!(
             "SELECT h.to_stage AS stage, p.category AS category, \
@@ -158,6 +140,76 @@ impl Store {
         );
         let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         rows.iter().map(read_group).collect()
+    }
+
+    /// The change, from the day before `from` to `to`, of the projects in scope that changed
+    /// stage within [from, to]: their groups as of `to` added, as of the day before taken
+    /// away. A span ends the day the next one starts, so the projects whose spans start in the
+    /// range are all that changed stage in it; reports end on month ends, so none falls inside
+    /// a month before its last day. The candidates are found once (every stage listed, so that
+    /// the `(to_stage, effective_date)` index serves the date range) and counted at both dates.
+    async fn changed_within(
+        &self,
+        q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+        from: NaiveDate,
+        to: NaiveDate,
+        sums: &mut BTreeMap<(Stage, Category, bool), Figures>,
+    ) -> Result<(), StoreError> {
+        let Some(before) = from.pred_opt() else {
+            return Ok(());
+        };
+        let mut w = self.stats_where(q, visible).await?;
+        let stages: Vec<String> = Stage::ALL
+            .iter()
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        let lo = w.text(date_text(from));
+        let hi = w.text(date_text(to));
+        let prev = w.text(date_text(before));
+        let large = w.int(LARGE_PROJECT_YUAN);
+        // SQLite: CROSS JOIN keeps the candidates first (its planner would rather walk the
+        // scope's index over every project of it); PostgreSQL plans the plain join well.
+        let first = match self.backend {
+            crate::Backend::Sqlite => "CROSS JOIN",
+            crate::Backend::Postgres => "JOIN",
+        };
+        let branch = |sign: i64, at: &str| {
+            format!(
+                "SELECT {sign} AS sign, h.to_stage AS stage, p.category AS category, \
+                 CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END AS large, {sums} \
+                 FROM c {first} projects p ON p.id = c.id \
+                 JOIN stage_changes h ON h.project_id = p.id {latest} \
+                 WHERE h.effective_date <= {at} AND (h.until_date IS NULL OR h.until_date > {at}) \
+                 GROUP BY h.to_stage, p.category, \
+                 CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END",
+                sums = sums_sql(),
+                latest = LATEST_REPORT.replace("{asof}", at),
+            )
+        };
+        let sql = format!(
+            "WITH c AS MATERIALIZED (SELECT DISTINCT p.id AS id FROM stage_changes x \
+             {first} projects p ON p.id = x.project_id \
+             WHERE x.to_stage IN ({stages}) AND x.effective_date >= {lo} \
+             AND x.effective_date <= {hi} AND {cond}) \
+             {plus} UNION ALL {minus}",
+            stages = stages.join(", "),
+            cond = w.sql(),
+            plus = branch(1, &hi),
+            minus = branch(-1, &prev),
+        );
+        let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        for row in &rows {
+            let g = read_group(row)?;
+            let f = Figures::from_totals(&g.totals);
+            let entry = sums.entry((g.stage, g.category, g.large)).or_default();
+            if RowReader::new(row, "stage_changes").i64("sign")? > 0 {
+                entry.add(&f);
+            } else {
+                entry.sub(&f);
+            }
+        }
+        Ok(())
     }
 
     /// The rollup node that answers `q` for a reader of `visible`, if any: the rollup is
@@ -233,18 +285,8 @@ impl Store {
                     &[m0, d],
                 )
                 .await?;
-            } else if let Some(before) = m0.pred_opt() {
-                let window = Some((m0, d));
-                for g in self.direct_groups(q, visible, d, window).await? {
-                    sums.entry((g.stage, g.category, g.large))
-                        .or_default()
-                        .add(&Figures::from_totals(&g.totals));
-                }
-                for g in self.direct_groups(q, visible, before, window).await? {
-                    sums.entry((g.stage, g.category, g.large))
-                        .or_default()
-                        .sub(&Figures::from_totals(&g.totals));
-                }
+            } else {
+                self.changed_within(q, visible, m0, d, &mut sums).await?;
             }
         }
         Ok(sums

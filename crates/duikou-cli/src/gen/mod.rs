@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use duikou_core::steps::{CONSTRUCTION_APPROVAL, START_OF_CONSTRUCTION};
+use duikou_store::RollupBuilder;
 use duikou_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -35,18 +36,18 @@ pub struct GenSummary {
     pub problems: u64,
     pub schedules: u64,
     pub steps: u64,
+    /// Rows of the statistics rollup, counted while generating.
+    pub rollup_rows: u64,
 }
 
 /// Writes `projects` projects and everything around them, deterministically for `seed`.
 pub async fn run(store: &Store, projects: u64, seed: u64) -> anyhow::Result<()> {
     let started = Instant::now();
     let s = generate(store, projects, seed, true).await?;
-    let rollup = rebuild_rollup(store, true).await?;
     println!(
-        "已生成（{:.1} 秒，其中统计汇总 {:.1} 秒）：{} 个行政区划，{} 个合作关系，{} 个项目，\
-         {} 条阶段记录，{} 份进展报告，{} 个问题，{} 个项目的 {} 个审批环节",
+        "已生成（{:.1} 秒）：{} 个行政区划，{} 个合作关系，{} 个项目，{} 条阶段记录，\
+         {} 份进展报告，{} 个问题，{} 个项目的 {} 个审批环节，统计汇总 {} 行",
         started.elapsed().as_secs_f64(),
-        rollup.seconds,
         s.regions,
         s.partnerships,
         s.projects,
@@ -54,35 +55,14 @@ pub async fn run(store: &Store, projects: u64, seed: u64) -> anyhow::Result<()> 
         s.reports,
         s.problems,
         s.schedules,
-        s.steps
+        s.steps,
+        s.rollup_rows
     );
     Ok(())
 }
 
-/// Builds the statistics rollup a bulk load leaves unbuilt, with a bar on a terminal.
-pub async fn rebuild_rollup(
-    store: &Store,
-    progress: bool,
-) -> anyhow::Result<duikou_store::RollupReport> {
-    let bar = if progress {
-        ProgressBar::new(0)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_message("统计汇总");
-    let r = store
-        .rebuild_stats_rollup(|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .await
-        .context("无法建立统计汇总")?;
-    bar.finish_and_clear();
-    Ok(r)
-}
-
-/// As [`run`] without the rollup, returning what was written; `progress` shows a bar on a
-/// terminal.
+/// As [`run`], returning what was written; `progress` shows a bar on a terminal. The
+/// statistics rollup is counted on the generator's thread and written at the end.
 pub async fn generate(
     store: &Store,
     projects: u64,
@@ -125,18 +105,25 @@ pub async fn generate(
         let geo = geo::build();
         let plans = geo::partnerships(&geo, first_partnership);
         let mut g = projects::Generator::new(seed, &geo, &plans, templates, calendar);
+        let mut rollup = RollupBuilder::new();
         let mut done = 0u64;
         let mut chunk_no = 0u64;
         while done < projects {
             let n = CHUNK.min(projects - done);
-            let chunk = g.chunk(chunk_no, first_project + done as i64, n as usize);
+            let chunk = g
+                .chunk(chunk_no, first_project + done as i64, n as usize)
+                .and_then(|c| {
+                    rollup.add_batch(&c.projects, &c.stage_changes, &c.reports)?;
+                    Ok(c)
+                });
             let failed = chunk.is_err();
             if tx.blocking_send(chunk).is_err() || failed {
-                return;
+                return None;
             }
             done += n;
             chunk_no += 1;
         }
+        Some(rollup)
     });
 
     let bar = if progress {
@@ -170,12 +157,21 @@ pub async fn generate(
         summary.steps += c.steps.len() as u64;
         bar.inc(c.projects.len() as u64);
     }
-    worker
+    let rollup = worker
         .join()
         .map_err(|_| anyhow::anyhow!("生成线程异常退出"))?;
     if summary.projects != projects {
         bail!("只生成了 {} 个项目（应为 {projects}）", summary.projects);
     }
+    let Some(rollup) = rollup else {
+        bail!("生成线程未完成统计汇总");
+    };
+    bar.set_message("统计汇总");
+    summary.rollup_rows = loader
+        .write_rollup(rollup)
+        .await
+        .context("无法写入统计汇总")?
+        .rows;
     bar.set_message("ANALYZE");
     loader.finish().await.context("无法完成批量写入")?;
     bar.finish_and_clear();
