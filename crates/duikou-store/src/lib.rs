@@ -247,14 +247,16 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.migrate_schema().await?;
         if !self.stats_rollup_built().await? {
-            tracing::info!("building the statistics rollup (once, after a bulk load)");
+            tracing::debug!("building the statistics rollup");
             let r = self.rebuild_stats_rollup(|_, _| {}).await?;
-            tracing::info!(
-                projects = r.projects,
-                rows = r.rows,
-                seconds = r.seconds,
-                "statistics rollup built"
-            );
+            if r.projects > 0 {
+                tracing::info!(
+                    projects = r.projects,
+                    rows = r.rows,
+                    seconds = r.seconds,
+                    "statistics rollup built (once, after a bulk load)"
+                );
+            }
         }
         Ok(())
     }
