@@ -132,39 +132,66 @@ fn read_report(row: &AnyRow) -> Result<(i64, ReportPoint), StoreError> {
 /// `lock` (PostgreSQL) holds the project row until the transaction ends, so that two writes of
 /// one project take their turns: each one's "before" must include the other's change.
 async fn contribution_in(tx: &mut Tx, id: i64, lock: bool) -> Result<Contribution, StoreError> {
-    let lock = if lock { " FOR UPDATE" } else { "" };
-    let Some(row) = sqlx::query(&format!(
-        "SELECT {PROJECT_COLS} FROM projects WHERE id = $1{lock}"
-    ))
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?
-    else {
-        return Ok(Contribution::default());
-    };
-    let (_, mut facts, nodes) = read_project(&row)?;
-    for row in sqlx::query(&format!(
-        "SELECT {SPAN_COLS} FROM stage_changes WHERE project_id = $1"
-    ))
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?
-    {
-        facts.spans.push(read_span(&row)?.1);
-    }
-    for row in sqlx::query(&format!(
-        "SELECT {REPORT_COLS} FROM progress_reports WHERE project_id = $1"
-    ))
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?
-    {
-        facts.reports.push(read_report(&row)?.1);
-    }
-    Ok(Contribution {
-        nodes,
-        changes: facts.changes(),
+    let mut found = facts_in(tx, id, id + 1, lock).await?;
+    Ok(match found.remove(&id) {
+        Some((facts, nodes)) => Contribution {
+            nodes,
+            changes: facts.changes(),
+        },
+        None => Contribution::default(),
     })
+}
+
+/// The facts and scope nodes of the projects with ids in [start, end): one query per table.
+async fn facts_in(
+    conn: &mut sqlx::AnyConnection,
+    start: i64,
+    end: i64,
+    lock: bool,
+) -> Result<HashMap<i64, (ProjectFacts, Vec<Node>)>, StoreError> {
+    let lock = if lock { " FOR UPDATE" } else { "" };
+    let mut projects = HashMap::new();
+    for row in sqlx::query(&format!(
+        "SELECT {PROJECT_COLS} FROM projects WHERE id >= $1 AND id < $2{lock}"
+    ))
+    .bind(start)
+    .bind(end)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let (id, facts, nodes) = read_project(&row)?;
+        projects.insert(id, (facts, nodes));
+    }
+    if projects.is_empty() {
+        return Ok(projects);
+    }
+    for row in sqlx::query(&format!(
+        "SELECT {SPAN_COLS} FROM stage_changes WHERE project_id >= $1 AND project_id < $2"
+    ))
+    .bind(start)
+    .bind(end)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let (id, span) = read_span(&row)?;
+        if let Some((facts, _)) = projects.get_mut(&id) {
+            facts.spans.push(span);
+        }
+    }
+    for row in sqlx::query(&format!(
+        "SELECT {REPORT_COLS} FROM progress_reports WHERE project_id >= $1 AND project_id < $2"
+    ))
+    .bind(start)
+    .bind(end)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let (id, report) = read_report(&row)?;
+        if let Some((facts, _)) = projects.get_mut(&id) {
+            facts.reports.push(report);
+        }
+    }
+    Ok(projects)
 }
 
 /// The rollup's upkeep around one write: `before` at the start of the transaction, `after`
@@ -337,21 +364,27 @@ impl RollupBuilder {
         }
         for p in projects {
             if let Some(f) = facts.remove(&p.id) {
-                self.delta.add(
-                    &Contribution {
-                        nodes: project_nodes(
-                            &p.partnership_path,
-                            &p.host_region_path,
-                            &p.source_region_path,
-                        ),
-                        changes: f.changes(),
-                    },
-                    false,
+                let nodes = project_nodes(
+                    &p.partnership_path,
+                    &p.host_region_path,
+                    &p.source_region_path,
                 );
-                self.projects += 1;
+                self.add(nodes, &f);
             }
         }
         Ok(())
+    }
+
+    /// Adds one project.
+    fn add(&mut self, nodes: Vec<Node>, facts: &ProjectFacts) {
+        self.delta.add(
+            &Contribution {
+                nodes,
+                changes: facts.changes(),
+            },
+            false,
+        );
+        self.projects += 1;
     }
 }
 
@@ -466,9 +499,6 @@ impl Store {
         sqlx::query("DELETE FROM stats_rollup_state")
             .execute(&mut **tx)
             .await?;
-        sqlx::query("DELETE FROM stats_rollup")
-            .execute(&mut **tx)
-            .await?;
         let (lo, hi): (Option<i64>, Option<i64>) =
             sqlx::query_as("SELECT MIN(id), MAX(id) FROM projects")
                 .fetch_one(&mut **tx)
@@ -476,97 +506,21 @@ impl Store {
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects")
             .fetch_one(&mut **tx)
             .await?;
-        let mut delta = RollupDelta::default();
-        let mut done = 0u64;
+        let total = u64::try_from(total).unwrap_or(0);
+        let mut built = RollupBuilder::new();
         if let (Some(lo), Some(hi)) = (lo, hi) {
             let mut start = lo;
             while start <= hi {
                 let end = start.saturating_add(REBUILD_BATCH);
-                done += add_batch(tx, start, end, &mut delta).await?;
-                progress(done, u64::try_from(total).unwrap_or(0));
+                for (facts, nodes) in facts_in(tx, start, end, false).await?.into_values() {
+                    built.add(nodes, &facts);
+                }
+                progress(built.projects, total);
                 start = end;
             }
         }
-        let read = started.elapsed().as_secs_f64();
-        let rows = delta.rows();
-        let count = rows.len() as u64;
-        tracing::debug!(read, rows = count, "statistics rollup counted, writing");
-        for chunk in rows.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO stats_rollup ({ROLLUP_COLS}) VALUES {}",
-                values_sql(chunk)
-            );
-            sqlx::query(&sql)
-                .persistent(false)
-                .execute(&mut **tx)
-                .await?;
-        }
-        sqlx::query("INSERT INTO stats_rollup_state (id, built_at) VALUES (1, $1)")
-            .bind(now_text())
-            .execute(&mut **tx)
-            .await?;
-        Ok(RollupReport {
-            projects: done,
-            rows: count,
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        let mut report = write_built(tx, built).await?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
     }
-}
-
-/// Adds the projects with ids in [start, end) to `delta`; answers how many there were.
-async fn add_batch(
-    conn: &mut sqlx::AnyConnection,
-    start: i64,
-    end: i64,
-    delta: &mut RollupDelta,
-) -> Result<u64, StoreError> {
-    let mut projects: HashMap<i64, (ProjectFacts, Vec<Node>)> = HashMap::new();
-    for row in sqlx::query(&format!(
-        "SELECT {PROJECT_COLS} FROM projects WHERE id >= $1 AND id < $2"
-    ))
-    .bind(start)
-    .bind(end)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let (id, facts, nodes) = read_project(&row)?;
-        projects.insert(id, (facts, nodes));
-    }
-    for row in sqlx::query(&format!(
-        "SELECT {SPAN_COLS} FROM stage_changes WHERE project_id >= $1 AND project_id < $2"
-    ))
-    .bind(start)
-    .bind(end)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let (id, span) = read_span(&row)?;
-        if let Some((facts, _)) = projects.get_mut(&id) {
-            facts.spans.push(span);
-        }
-    }
-    for row in sqlx::query(&format!(
-        "SELECT {REPORT_COLS} FROM progress_reports WHERE project_id >= $1 AND project_id < $2"
-    ))
-    .bind(start)
-    .bind(end)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let (id, report) = read_report(&row)?;
-        if let Some((facts, _)) = projects.get_mut(&id) {
-            facts.reports.push(report);
-        }
-    }
-    let n = projects.len() as u64;
-    for (facts, nodes) in projects.into_values() {
-        delta.add(
-            &Contribution {
-                nodes,
-                changes: facts.changes(),
-            },
-            false,
-        );
-    }
-    Ok(n)
 }
