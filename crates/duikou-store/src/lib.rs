@@ -145,9 +145,13 @@ impl Store {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
+                        // 16 MiB of pages per connection instead of SQLite's 2 MiB: the
+                        // upper levels of the large indexes and the rollup stay in memory
+                        // (8 connections: at most 128 MiB).
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA cache_size = -16384;",
                         )
                         .await?;
                     }

@@ -351,7 +351,7 @@ impl Store {
 
     /// How many projects match, counted exactly (however many there are).
     pub async fn project_count(&self, filter: &ProjectFilter) -> Result<i64, StoreError> {
-        let w = self.project_where(filter).await?;
+        let w = self.project_where(filter, true).await?;
         let sql = format!("SELECT COUNT(*) FROM projects WHERE {}", w.sql());
         let row = w.bind(sqlx::query(&sql)).fetch_one(&self.pool).await?;
         Ok(sqlx::Row::try_get(&row, 0)?)
@@ -367,7 +367,10 @@ impl Store {
         limit: i64,
         start: &ProjectStart,
     ) -> Result<ProjectPage, StoreError> {
-        let mut w = self.project_where(filter).await?;
+        // Paths as lists (see `subtree_cond`) for a page in id order and for every count;
+        // a page in another order keeps the ranges, which its order's index checks as it goes.
+        let by_id = sort == ProjectSort::Id;
+        let mut w = self.project_where(filter, by_id).await?;
         if let Some(v) = visible {
             w.visible("", v);
         }
@@ -402,8 +405,14 @@ impl Store {
             matches!(start, ProjectStart::Offset(_)) && !more && (offset == 0 || !rows.is_empty());
         let (total, total_exact) = if reached_end {
             (offset + rows.len() as i64, true)
-        } else {
+        } else if by_id {
             self.bounded_count(&w).await?
+        } else {
+            let mut counted = self.project_where(filter, true).await?;
+            if let Some(v) = visible {
+                counted.visible("", v);
+            }
+            self.bounded_count(&counted).await?
         };
         let seen = offset + rows.len() as i64 + i64::from(more);
         Ok(ProjectPage {
@@ -536,19 +545,27 @@ impl Store {
         Ok(w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?)
     }
 
-    async fn project_where(&self, f: &ProjectFilter) -> Result<Where, StoreError> {
+    /// The list's conditions; `path_lists`: subtrees as lists of paths (see `subtree_cond`).
+    async fn project_where(
+        &self,
+        f: &ProjectFilter,
+        path_lists: bool,
+    ) -> Result<Where, StoreError> {
         let mut w = Where::new();
         if let Some(p) = f.partnership_id {
             let p = self.partnership(p).await?;
-            w.subtree("partnership_path", &p.path);
+            self.subtree_cond(&mut w, "partnership_path", &p.path, path_lists)
+                .await?;
         }
         if let Some(code) = &f.host_region {
             let r = self.region(code).await?;
-            w.subtree("host_region_path", &r.path);
+            self.subtree_cond(&mut w, "host_region_path", &r.path, path_lists)
+                .await?;
         }
         if let Some(code) = &f.source_region {
             let r = self.region(code).await?;
-            w.subtree("source_region_path", &r.path);
+            self.subtree_cond(&mut w, "source_region_path", &r.path, path_lists)
+                .await?;
         }
         if let Some(s) = f.stage {
             let p = w.text(s.code());
@@ -579,6 +596,59 @@ impl Store {
             w.push(format!("generated = {p}"));
         }
         Ok(w)
+    }
+
+    /// Projects whose path column `col` lies in the subtree of `path`. With `as_list` on
+    /// SQLite, written as `col IN (each path the subtree's projects have)`, which SQLite
+    /// serves with one equality seek per path: a list in id order then reads each path's
+    /// entries of the `(path, id)` index in id order and stops once it has a page, where a
+    /// range made it read and sort every match (8 ms for the 58 000 projects of a province
+    /// pairing, on every page); and a count with stage and category seeks `(path, category,
+    /// stage)` instead of walking every project of the stage (34 ms). The paths are read
+    /// from the path's own index, one seek each, so no project falls outside them; a subtree
+    /// with very many paths keeps the range.
+    async fn subtree_cond(
+        &self,
+        w: &mut Where,
+        col: &str,
+        path: &str,
+        as_list: bool,
+    ) -> Result<(), StoreError> {
+        const MAX_PATHS: usize = 200;
+        if !as_list || self.backend != crate::Backend::Sqlite {
+            w.subtree(col, path);
+            return Ok(());
+        }
+        let end = crate::rows::subtree_end(path);
+        let sql = format!(
+            "WITH RECURSIVE d(v) AS (\
+             SELECT (SELECT MIN({col}) FROM projects WHERE {col} >= $1 AND {col} < $2) \
+             UNION ALL \
+             SELECT (SELECT MIN({col}) FROM projects WHERE {col} > d.v AND {col} < $2) \
+             FROM d WHERE d.v IS NOT NULL) \
+             SELECT v FROM d WHERE v IS NOT NULL LIMIT {}",
+            MAX_PATHS + 1
+        );
+        let rows = sqlx::query(&sql)
+            .bind(path)
+            .bind(&end)
+            .fetch_all(&self.pool)
+            .await?;
+        if rows.len() > MAX_PATHS {
+            w.subtree(col, path);
+            return Ok(());
+        }
+        if rows.is_empty() {
+            w.push("1 = 0".to_owned());
+            return Ok(());
+        }
+        let mut marks = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let v: String = sqlx::Row::try_get(row, 0)?;
+            marks.push(w.text(v));
+        }
+        w.push(format!("{col} IN ({})", marks.join(", ")));
+        Ok(())
     }
 
     /// Replaces a project's fields. Its stage moves only by transitions.

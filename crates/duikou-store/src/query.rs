@@ -79,6 +79,14 @@ impl Where {
         }
     }
 
+    /// The conditions so far as SQL (`sql`), leaving none behind: the bound values stay, so
+    /// that one statement can use conditions taken at several points in several places.
+    pub fn take_conds(&mut self) -> String {
+        let sql = self.sql();
+        self.conds.clear();
+        sql
+    }
+
     pub fn sql(&self) -> String {
         if self.conds.is_empty() {
             "1 = 1".to_owned()

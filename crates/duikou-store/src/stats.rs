@@ -146,8 +146,13 @@ impl Store {
     /// stage within [from, to]: their groups as of `to` added, as of the day before taken
     /// away. A span ends the day the next one starts, so the projects whose spans start in the
     /// range are all that changed stage in it; reports end on month ends, so none falls inside
-    /// a month before its last day. The candidates are found once (every stage listed, so that
-    /// the `(to_stage, effective_date)` index serves the date range) and counted at both dates.
+    /// a month before its last day.
+    ///
+    /// The candidates are the projects of the scope among those with a change in the range,
+    /// both read from indexes alone (`stage_changes_day`; the scope's path index). SQLite has
+    /// no hash join, and probing one set for every member of the other cost more than both
+    /// reads together, so on SQLite the two id lists are fetched as strings and intersected
+    /// here; PostgreSQL joins them itself.
     async fn changed_within(
         &self,
         q: &StatsQuery,
@@ -159,17 +164,53 @@ impl Store {
         let Some(before) = from.pred_opt() else {
             return Ok(());
         };
-        let mut w = self.stats_where(q, visible).await?;
-        let stages: Vec<String> = Stage::ALL
-            .iter()
-            .map(|s| format!("'{}'", s.code()))
-            .collect();
+        let mut w = Where::new();
+        self.push_scope(q, &mut w).await?;
+        let scope = w.take_conds();
         let lo = w.text(date_text(from));
         let hi = w.text(date_text(to));
+        let changed = format!(
+            "SELECT DISTINCT project_id AS id FROM stage_changes \
+             WHERE effective_date >= {lo} AND effective_date <= {hi}"
+        );
+        let candidates = match self.backend {
+            crate::Backend::Sqlite => {
+                let ids = self
+                    .id_list(&w, &format!("SELECT group_concat(id) FROM ({changed})"))
+                    .await?;
+                if ids.is_empty() {
+                    return Ok(());
+                }
+                let in_scope = self
+                    .id_list(
+                        &w,
+                        &format!("SELECT group_concat(p.id) FROM projects p WHERE {scope}"),
+                    )
+                    .await?;
+                let ids: std::collections::HashSet<i64> = ids.into_iter().collect();
+                let mut both: Vec<i64> =
+                    in_scope.into_iter().filter(|id| ids.contains(id)).collect();
+                if both.is_empty() {
+                    return Ok(());
+                }
+                both.sort_unstable();
+                let list: Vec<String> = both.iter().map(i64::to_string).collect();
+                format!(
+                    "WITH c AS (SELECT p.id AS id FROM projects p WHERE p.id IN ({}))",
+                    list.join(",")
+                )
+            }
+            crate::Backend::Postgres => format!(
+                "WITH cand AS MATERIALIZED ({changed}), \
+                 c AS MATERIALIZED (SELECT p.id AS id FROM projects p \
+                 WHERE {scope} AND p.id IN (SELECT id FROM cand))"
+            ),
+        };
+        self.push_filters(q, visible, &mut w);
+        let filters = w.take_conds();
         let prev = w.text(date_text(before));
         let large = w.int(LARGE_PROJECT_YUAN);
-        // SQLite: CROSS JOIN keeps the candidates first (its planner would rather walk the
-        // scope's index over every project of it); PostgreSQL plans the plain join well.
+        // SQLite: CROSS JOIN keeps the candidates first.
         let first = match self.backend {
             crate::Backend::Sqlite => "CROSS JOIN",
             crate::Backend::Postgres => "JOIN",
@@ -180,7 +221,8 @@ impl Store {
                  CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END AS large, {sums} \
                  FROM c {first} projects p ON p.id = c.id \
                  JOIN stage_changes h ON h.project_id = p.id {latest} \
-                 WHERE h.effective_date <= {at} AND (h.until_date IS NULL OR h.until_date > {at}) \
+                 WHERE {filters} AND h.effective_date <= {at} \
+                 AND (h.until_date IS NULL OR h.until_date > {at}) \
                  GROUP BY h.to_stage, p.category, \
                  CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END",
                 sums = sums_sql(),
@@ -188,13 +230,7 @@ impl Store {
             )
         };
         let sql = format!(
-            "WITH c AS MATERIALIZED (SELECT DISTINCT p.id AS id FROM stage_changes x \
-             {first} projects p ON p.id = x.project_id \
-             WHERE x.to_stage IN ({stages}) AND x.effective_date >= {lo} \
-             AND x.effective_date <= {hi} AND {cond}) \
-             {plus} UNION ALL {minus}",
-            stages = stages.join(", "),
-            cond = w.sql(),
+            "{candidates} {plus} UNION ALL {minus}",
             plus = branch(1, &hi),
             minus = branch(-1, &prev),
         );
@@ -210,6 +246,22 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The ids a `SELECT group_concat(id) …` lists (SQLite: one string instead of a row per
+    /// id, which costs far less to hand over).
+    async fn id_list(&self, w: &Where, sql: &str) -> Result<Vec<i64>, StoreError> {
+        let row = w.bind(sqlx::query(sql)).fetch_one(&self.pool).await?;
+        let text: Option<String> = sqlx::Row::try_get(&row, 0)?;
+        text.as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| crate::rows::corrupt("projects", "id", s))
+            })
+            .collect()
     }
 
     /// The rollup node that answers `q` for a reader of `visible`, if any: the rollup is
@@ -394,9 +446,13 @@ impl Store {
         visible: Option<&[duikou_core::auth::ResolvedScope]>,
     ) -> Result<Where, StoreError> {
         let mut w = Where::new();
-        if let Some(v) = visible {
-            w.visible("p.", v);
-        }
+        self.push_scope(q, &mut w).await?;
+        self.push_filters(q, visible, &mut w);
+        Ok(w)
+    }
+
+    /// The scope's condition on the projects `p`.
+    async fn push_scope(&self, q: &StatsQuery, w: &mut Where) -> Result<(), StoreError> {
         match &q.scope {
             StatsScope::All => {}
             StatsScope::Partnership(id) => {
@@ -412,6 +468,19 @@ impl Store {
                 w.subtree("p.source_region_path", &r.path);
             }
         }
+        Ok(())
+    }
+
+    /// What the reader sees, and the category and size filters, on the projects `p`.
+    fn push_filters(
+        &self,
+        q: &StatsQuery,
+        visible: Option<&[duikou_core::auth::ResolvedScope]>,
+        w: &mut Where,
+    ) {
+        if let Some(v) = visible {
+            w.visible("p.", v);
+        }
         if let Some(c) = q.category {
             let p = w.text(c.code());
             w.push(format!("p.category = {p}"));
@@ -420,7 +489,6 @@ impl Store {
             let p = w.int(m);
             w.push(format!("p.planned_investment >= {p}"));
         }
-        Ok(w)
     }
 }
 

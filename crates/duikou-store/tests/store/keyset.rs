@@ -240,3 +240,165 @@ async fn the_total_is_exact_up_to_its_bound_and_a_lower_bound_beyond() {
     })
     .await;
 }
+
+/// Which projects a filter should list, from their own fields.
+type Wanted = Box<dyn Fn(&Project) -> bool + Send + Sync>;
+
+/// A partnership or region filter lists exactly the projects of the subtree (nested
+/// partnerships, child regions and zones included), in every order, whether the page is read
+/// by offset or by cursor, and counts them exactly: checked against the projects' own fields,
+/// not against another list query.
+#[tokio::test]
+async fn a_subtree_filter_lists_and_counts_every_project_of_the_subtree() {
+    on_each_backend(|store: Store| async move {
+        let world = seed(&store).await;
+        let mut rng = StdRng::seed_from_u64(11);
+        let hosts = ["210112", "210100", "210191", "210200", "110105"];
+        let sources = [None, Some("110105"), Some("110000"), Some("310000")];
+        let partnerships = [
+            None,
+            Some(world.jingshen.id),
+            Some(world.chaoyang_hunnan.id),
+            Some(world.hulian.id),
+        ];
+        let news: Vec<_> = (0..70)
+            .map(|i| {
+                let mut f = fields(&format!("项目{i}"), hosts[rng.gen_range(0..hosts.len())]);
+                f.source_region_code = sources[rng.gen_range(0..sources.len())].map(Into::into);
+                f.partnership_id = partnerships[rng.gen_range(0..partnerships.len())];
+                f.category = if rng.gen_bool(0.5) {
+                    Category::Investment
+                } else {
+                    Category::Trade
+                };
+                f.planned_investment = yuan(rng.gen_range(0..5) * YI);
+                let since = d(2018, 1, 1) + chrono::Duration::days(rng.gen_range(0..9));
+                new_project(f, Stage::Lead, since)
+            })
+            .collect();
+        store.create_projects(&clerk(), &news).await.unwrap();
+        let everything = store
+            .projects(&ProjectFilter::default(), ProjectSort::Id, false, 1000, 0)
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(everything.len(), 70);
+        let in_set = |v: Option<&str>, set: &[&str]| v.is_some_and(|v| set.contains(&v));
+        let jingshen = [world.jingshen.id, world.chaoyang_hunnan.id];
+        let cases: Vec<(ProjectFilter, Wanted)> = vec![
+            (
+                ProjectFilter {
+                    partnership_id: Some(world.jingshen.id),
+                    ..ProjectFilter::default()
+                },
+                Box::new(move |p: &Project| {
+                    p.fields
+                        .partnership_id
+                        .is_some_and(|id| jingshen.contains(&id))
+                }),
+            ),
+            (
+                ProjectFilter {
+                    partnership_id: Some(world.chaoyang_hunnan.id),
+                    category: Some(Category::Trade),
+                    ..ProjectFilter::default()
+                },
+                Box::new(move |p: &Project| {
+                    p.fields.partnership_id == Some(world.chaoyang_hunnan.id)
+                        && p.fields.category == Category::Trade
+                }),
+            ),
+            (
+                ProjectFilter {
+                    host_region: Some("210000".into()),
+                    ..ProjectFilter::default()
+                },
+                Box::new(move |p: &Project| {
+                    in_set(
+                        Some(p.fields.host_region_code.as_str()),
+                        &["210100", "210112", "210191", "210200"],
+                    )
+                }),
+            ),
+            (
+                ProjectFilter {
+                    host_region: Some("210100".into()),
+                    category: Some(Category::Investment),
+                    ..ProjectFilter::default()
+                },
+                Box::new(move |p: &Project| {
+                    in_set(
+                        Some(p.fields.host_region_code.as_str()),
+                        &["210100", "210112", "210191"],
+                    ) && p.fields.category == Category::Investment
+                }),
+            ),
+            (
+                ProjectFilter {
+                    source_region: Some("110000".into()),
+                    ..ProjectFilter::default()
+                },
+                Box::new(move |p: &Project| {
+                    in_set(
+                        p.fields.source_region_code.as_deref(),
+                        &["110000", "110105"],
+                    )
+                }),
+            ),
+            (
+                ProjectFilter {
+                    host_region: Some("310000".into()),
+                    ..ProjectFilter::default()
+                },
+                Box::new(|_: &Project| false),
+            ),
+        ];
+        for (filter, wanted) in &cases {
+            let expected: Vec<i64> = everything
+                .iter()
+                .filter(|p| wanted(p))
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(
+                store.project_count(filter).await.unwrap(),
+                expected.len() as i64,
+                "{filter:?}"
+            );
+            for sort in [
+                ProjectSort::Id,
+                ProjectSort::StageSince,
+                ProjectSort::PlannedInvestment,
+            ] {
+                for descending in [false, true] {
+                    let all = store
+                        .projects(filter, sort, descending, 1000, 0)
+                        .await
+                        .unwrap();
+                    let mut ids: Vec<i64> = all.items.iter().map(|p| p.id).collect();
+                    if sort == ProjectSort::Id {
+                        let mut in_order = expected.clone();
+                        if descending {
+                            in_order.reverse();
+                        }
+                        assert_eq!(ids, in_order, "{filter:?} desc={descending}");
+                    }
+                    let walked = walk(&store, filter, sort, descending, 7).await;
+                    assert_eq!(walked, ids, "{filter:?} {sort:?} desc={descending}");
+                    // A first page short of the end counts the rest.
+                    let first = store
+                        .projects(filter, sort, descending, 3, 0)
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        (first.total, first.total_exact),
+                        (expected.len() as i64, true),
+                        "{filter:?} {sort:?}"
+                    );
+                    ids.sort_unstable();
+                    assert_eq!(ids, expected, "{filter:?} {sort:?} desc={descending}");
+                }
+            }
+        }
+    })
+    .await;
+}
