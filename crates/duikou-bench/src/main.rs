@@ -118,6 +118,11 @@ async fn main() -> std::process::ExitCode {
                 &database,
                 "--listen",
                 &listen,
+                // The API alone: the server's default sweep at start would run alongside the
+                // measurements (at 10^6 a day's sweep takes about a minute and holds the
+                // write lock); sweeps have their own benchmark (`sweep`).
+                "--sweep-interval",
+                "0",
             ]);
             duikou_cli::run(cli).await
         }

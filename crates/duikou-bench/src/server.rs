@@ -23,9 +23,6 @@ impl Server {
         let child = Command::new(std::env::current_exe()?)
             .args(["serve", "--database", database, "--listen"])
             .arg(format!("127.0.0.1:{port}"))
-            // The API alone: a warning sweep at start (the server's default) would run
-            // alongside the measurements; sweeps have their own benchmark (`sweep`).
-            .args(["--sweep-interval", "0"])
             .env("DUIKOU_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

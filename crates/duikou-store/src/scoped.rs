@@ -79,6 +79,28 @@ impl Store {
         })
     }
 
+    /// A project and where it sits, in one read (a project page or API read checks access
+    /// and answers from the same row).
+    async fn project_and_paths(&self, id: i64) -> Result<(Project, Paths), StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {}, host_region_path, source_region_path, partnership_path \
+             FROM projects WHERE id = $1",
+            crate::projects::COLS
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("project", id))?;
+        let r = RowReader::new(&row, "projects");
+        let paths = Paths {
+            owner_org_id: r.opt_i64("owner_org_id")?,
+            host: r.text("host_region_path")?,
+            source: r.text("source_region_path")?,
+            partnership: r.text("partnership_path")?,
+        };
+        Ok((crate::projects::read(&row)?, paths))
+    }
+
     /// Where a project with these fields would sit (for creating or moving one).
     async fn fields_paths(&self, f: &ProjectFields) -> Result<Paths, StoreError> {
         let path_of_region = |code: Option<String>| async move {
@@ -161,8 +183,12 @@ impl Scoped<'_> {
     }
 
     pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
-        self.readable(id).await?;
-        self.store.project(id).await
+        let (project, paths) = self.store.project_and_paths(id).await?;
+        if self.access.can_read(&paths.as_ref()) {
+            Ok(project)
+        } else {
+            Err(StoreError::not_found("project", id))
+        }
     }
 
     pub async fn projects(

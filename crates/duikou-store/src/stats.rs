@@ -170,7 +170,7 @@ impl Store {
         let lo = w.text(date_text(from));
         let hi = w.text(date_text(to));
         let changed = format!(
-            "SELECT DISTINCT project_id AS id FROM stage_changes \
+            "SELECT project_id AS id FROM stage_changes \
              WHERE effective_date >= {lo} AND effective_date <= {hi}"
         );
         let candidates = match self.backend {
@@ -215,34 +215,49 @@ impl Store {
             crate::Backend::Sqlite => "CROSS JOIN",
             crate::Backend::Postgres => "JOIN",
         };
-        let branch = |sign: i64, at: &str| {
+        // One pass per candidate: its stage at both dates, its money once (the latest report
+        // is the same at both: none ends inside the month).
+        let span = |alias: &str, at: &str| {
             format!(
-                "SELECT {sign} AS sign, h.to_stage AS stage, p.category AS category, \
-                 CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END AS large, {sums} \
-                 FROM c {first} projects p ON p.id = c.id \
-                 JOIN stage_changes h ON h.project_id = p.id {latest} \
-                 WHERE {filters} AND h.effective_date <= {at} \
-                 AND (h.until_date IS NULL OR h.until_date > {at}) \
-                 GROUP BY h.to_stage, p.category, \
-                 CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END",
-                sums = sums_sql(),
-                latest = LATEST_REPORT.replace("{asof}", at),
+                "LEFT JOIN stage_changes {alias} ON {alias}.project_id = p.id \
+                 AND {alias}.effective_date <= {at} \
+                 AND ({alias}.until_date IS NULL OR {alias}.until_date > {at})"
             )
         };
         let sql = format!(
-            "{candidates} {plus} UNION ALL {minus}",
-            plus = branch(1, &hi),
-            minus = branch(-1, &prev),
+            "{candidates} SELECT h1.to_stage AS stage, h0.to_stage AS before_stage, \
+             p.category AS category, \
+             CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END AS large, {sums} \
+             FROM c {first} projects p ON p.id = c.id {now} {then} {latest} \
+             WHERE {filters} \
+             GROUP BY h1.to_stage, h0.to_stage, p.category, \
+             CASE WHEN p.planned_investment >= {large} THEN 1 ELSE 0 END",
+            sums = sums_sql(),
+            now = span("h1", &hi),
+            then = span("h0", &prev),
+            latest = LATEST_REPORT.replace("{asof}", &hi),
         );
         let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         for row in &rows {
-            let g = read_group(row)?;
-            let f = Figures::from_totals(&g.totals);
-            let entry = sums.entry((g.stage, g.category, g.large)).or_default();
-            if RowReader::new(row, "stage_changes").i64("sign")? > 0 {
-                entry.add(&f);
-            } else {
-                entry.sub(&f);
+            let r = RowReader::new(row, "stage_changes");
+            let f = Figures::from_totals(&read_totals(&r)?);
+            let category = r.code("category", Category::parse)?;
+            let large = r.i64("large")? != 0;
+            let now = r.opt_text("stage")?;
+            let then = r.opt_text("before_stage")?;
+            if now == then {
+                continue;
+            }
+            for (stage, added) in [(now, true), (then, false)] {
+                let Some(code) = stage else { continue };
+                let stage = Stage::parse(&code)
+                    .ok_or_else(|| crate::rows::corrupt("stage_changes", "to_stage", &code))?;
+                let entry = sums.entry((stage, category, large)).or_default();
+                if added {
+                    entry.add(&f);
+                } else {
+                    entry.sub(&f);
+                }
             }
         }
         Ok(())
