@@ -216,6 +216,11 @@ pub fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
+/// The first day of `d`'s year.
+pub fn year_start(d: NaiveDate) -> NaiveDate {
+    d.with_ordinal(1).unwrap_or(d)
+}
+
 /// Whether `d` is the last day of its month (then the month's row answers it whole).
 pub fn is_month_end(d: NaiveDate) -> bool {
     d.succ_opt().is_none_or(|n| n.month() != d.month())
@@ -262,6 +267,12 @@ pub enum Dim {
     Partnership,
     Host,
     Source,
+    /// The same nodes by year: "as of" a date adds the whole years before it, then the months
+    /// of its own year (at most 11), instead of every month since the history began.
+    AllYear,
+    PartnershipYear,
+    HostYear,
+    SourceYear,
 }
 
 impl Dim {
@@ -272,6 +283,21 @@ impl Dim {
             Dim::Partnership => "partnership",
             Dim::Host => "host",
             Dim::Source => "source",
+            Dim::AllYear => "all-year",
+            Dim::PartnershipYear => "partnership-year",
+            Dim::HostYear => "host-year",
+            Dim::SourceYear => "source-year",
+        }
+    }
+
+    /// The yearly rows of a monthly dimension's nodes.
+    pub fn yearly(self) -> Option<Dim> {
+        match self {
+            Dim::All => Some(Dim::AllYear),
+            Dim::Partnership => Some(Dim::PartnershipYear),
+            Dim::Host => Some(Dim::HostYear),
+            Dim::Source => Some(Dim::SourceYear),
+            _ => None,
         }
     }
 }

@@ -47,6 +47,12 @@ impl RollupDelta {
                     .entry((*dim, node.clone(), bucket, *group))
                     .or_default()
                     .add(&f);
+                if let Some(year) = dim.yearly() {
+                    self.0
+                        .entry((year, node.clone(), rollup::year_start(*day), *group))
+                        .or_default()
+                        .add(&f);
+                }
             }
         }
     }

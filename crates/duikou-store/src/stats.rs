@@ -317,9 +317,10 @@ impl Store {
         Ok(covered.then_some((dim, path)))
     }
 
-    /// The groups as of `q.as_of` from the rollup: the months before the date's month, and
-    /// that month up to the date (the whole month at its last day; the country's daily rows;
-    /// or, for a smaller scope, the change of the projects that changed stage in it).
+    /// The groups as of `q.as_of` from the rollup: the years before the date's year, its
+    /// months before the date's month, and that month up to the date (the whole month at its
+    /// last day; the country's daily rows; or, for a smaller scope, the change of the projects
+    /// that changed stage in it).
     async fn rollup_groups(
         &self,
         q: &StatsQuery,
@@ -328,17 +329,23 @@ impl Store {
         node: &str,
     ) -> Result<Vec<GroupRow>, StoreError> {
         let d = q.as_of;
+        let y0 = rollup::year_start(d);
         let m0 = rollup::month_start(d);
         let whole_month = rollup::is_month_end(d);
         let mut sums: BTreeMap<(Stage, Category, bool), Figures> = BTreeMap::new();
+        let yearly = dim
+            .yearly()
+            .ok_or_else(|| StoreError::Config(format!("no yearly rollup rows for {dim:?}")))?;
+        self.add_rollup_rows(q, &mut sums, yearly, node, "bucket < $3", &[y0])
+            .await?;
         let months = if whole_month { "<=" } else { "<" };
         self.add_rollup_rows(
             q,
             &mut sums,
             dim,
             node,
-            &format!("bucket {months} $3"),
-            &[m0],
+            &format!("bucket >= $3 AND bucket {months} $4"),
+            &[y0, m0],
         )
         .await?;
         if !whole_month {
