@@ -534,7 +534,13 @@ impl BulkLoader {
                     .execute(&mut *self.conn)
                     .await?;
                 }
-                sqlx::raw_sql("ANALYZE; SET synchronous_commit = on")
+                // VACUUM as well: it sets the visibility map, without which the index-only
+                // scans that statistics and lists rely on read the table for every row until
+                // autovacuum comes by. (Its own statement: it cannot run in a transaction.)
+                sqlx::raw_sql("VACUUM ANALYZE")
+                    .execute(&mut *self.conn)
+                    .await?;
+                sqlx::raw_sql("SET synchronous_commit = on")
                     .execute(&mut *self.conn)
                     .await?;
             }

@@ -152,7 +152,7 @@ impl Store {
     /// both read from indexes alone (`stage_changes_day`; the scope's path index). SQLite has
     /// no hash join, and probing one set for every member of the other cost more than both
     /// reads together, so on SQLite the two id lists are fetched as strings and intersected
-    /// here; PostgreSQL joins them itself.
+    /// here; PostgreSQL joins them by hash.
     async fn changed_within(
         &self,
         q: &StatsQuery,
@@ -200,10 +200,12 @@ impl Store {
                     list.join(",")
                 )
             }
+            // The scope's ids on their own: given the plain join, the planner would rather
+            // look up each changed project by its key (12 000 lookups, 3× slower).
             crate::Backend::Postgres => format!(
                 "WITH cand AS MATERIALIZED ({changed}), \
-                 c AS MATERIALIZED (SELECT p.id AS id FROM projects p \
-                 WHERE {scope} AND p.id IN (SELECT id FROM cand))"
+                 s AS MATERIALIZED (SELECT p.id AS id FROM projects p WHERE {scope}), \
+                 c AS MATERIALIZED (SELECT s.id AS id FROM s WHERE s.id IN (SELECT id FROM cand))"
             ),
         };
         self.push_filters(q, visible, &mut w);
