@@ -165,6 +165,8 @@ impl Store {
         let Some(before) = from.pred_opt() else {
             return Ok(());
         };
+        // One set of bound values serves the three statements below; each uses some of them
+        // (both backends accept values a statement does not refer to).
         let mut w = Where::new();
         self.push_scope(q, &mut w).await?;
         let scope = w.take_conds();
