@@ -17,6 +17,7 @@ mod orgs;
 mod outbox;
 mod partnerships;
 mod problems;
+mod project_list;
 mod projects;
 mod query;
 mod regions;
@@ -49,10 +50,10 @@ pub use bulk::{
 pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow};
 pub use error::{kind_zh, StoreError};
 pub use outbox::{Channel, OutboxCounts, OutboxItem};
-pub use projects::{
-    NewProject, ProjectCursor, ProjectFilter, ProjectPage, ProjectSort, ProjectStart, SortValue,
-    TOTAL_BOUND,
+pub use project_list::{
+    ProjectCursor, ProjectFilter, ProjectPage, ProjectSort, ProjectStart, SortValue, TOTAL_BOUND,
 };
+pub use projects::NewProject;
 pub use regions::RegionFilter;
 pub use rollup::{RollupBuilder, RollupReport};
 pub use scoped::Scoped;
@@ -251,14 +252,16 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.migrate_schema().await?;
         if !self.stats_rollup_built().await? {
-            tracing::debug!("building the statistics rollup");
+            // Minutes on a large database (after a bulk load, or the upgrade to yearly rows):
+            // say so before, not only after.
+            tracing::info!("building the statistics rollup before serving");
             let r = self.rebuild_stats_rollup(|_, _| {}).await?;
             if r.projects > 0 {
                 tracing::info!(
                     projects = r.projects,
                     rows = r.rows,
                     seconds = r.seconds,
-                    "statistics rollup built (once, after a bulk load)"
+                    "statistics rollup built"
                 );
             }
         }
