@@ -34,6 +34,26 @@ pub(crate) fn database_url(db: &DatabaseArg) -> String {
     db.database.clone().unwrap_or_else(default_database)
 }
 
+/// A progress bar over `len` projects (0: the length comes later), with rate and time left.
+pub(crate) fn project_bar(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} 个项目 {per_sec} 预计剩余 {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// The store without migrating it (for commands that migrate with progress of their own).
+pub(crate) async fn connect(url: &str) -> anyhow::Result<Store> {
+    Store::connect(url)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact_url(url)))
+}
+
 pub(crate) async fn open(url: &str) -> anyhow::Result<Store> {
     Store::open(url)
         .await
@@ -65,7 +85,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate { db } => {
             let url = database_url(&db);
-            open(&url).await?;
+            let store = connect(&url).await?;
+            store.migrate_schema().await?;
+            // An upgrade or a bulk load can leave the rollup unbuilt: count it here, with
+            // progress, rather than silently at the next start.
+            if !store.stats_rollup_built().await? {
+                stats::rebuild(&store).await?;
+            }
             println!("数据库已是最新结构：{}", redact_url(&url));
             Ok(())
         }

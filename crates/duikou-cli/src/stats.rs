@@ -2,41 +2,18 @@
 
 use std::time::Instant;
 
-use anyhow::{bail, Context};
-use duikou_store::{redact_url, StatsQuery, StatsScope, Store};
-use indicatif::{ProgressBar, ProgressStyle};
+use anyhow::bail;
+use duikou_store::{StatsQuery, StatsScope, Store};
 
 use crate::cli::StatsCommand;
-use crate::{database_url, open};
+use crate::{connect, database_url, open, project_bar};
 
 pub(crate) async fn run(cmd: StatsCommand) -> anyhow::Result<()> {
     match cmd {
         StatsCommand::Rebuild { db } => {
-            let url = database_url(&db);
-            let store = Store::connect(&url)
-                .await
-                .with_context(|| format!("无法打开数据库 {}", redact_url(&url)))?;
+            let store = connect(&database_url(&db)).await?;
             store.migrate_schema().await?;
-            let bar = ProgressBar::new(0);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {pos}/{len} 个项目 {per_sec}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            let r = store
-                .rebuild_stats_rollup(|done, total| {
-                    bar.set_length(total);
-                    bar.set_position(done);
-                })
-                .await?;
-            bar.finish_and_clear();
-            println!(
-                "统计汇总已重建（{:.1} 秒）：{} 个项目，{} 行",
-                r.seconds, r.projects, r.rows
-            );
-            Ok(())
+            rebuild(&store).await
         }
         StatsCommand::Check { as_of, db } => {
             let store = open(&database_url(&db)).await?;
@@ -78,4 +55,22 @@ pub(crate) async fn run(cmd: StatsCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Counts the rollup again from the history, with a progress bar (`stats rebuild`, and
+/// `migrate` when the rollup is unbuilt).
+pub(crate) async fn rebuild(store: &Store) -> anyhow::Result<()> {
+    let bar = project_bar(0);
+    let r = store
+        .rebuild_stats_rollup(|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "统计汇总已重建（{:.1} 秒）：{} 个项目，{} 行",
+        r.seconds, r.projects, r.rows
+    );
+    Ok(())
 }

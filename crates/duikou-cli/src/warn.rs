@@ -7,24 +7,16 @@ use anyhow::Context;
 use chrono::Datelike;
 use duikou_core::warnings::{Level, RuleId};
 use duikou_store::{Store, Tally, WarningFilter};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::WarnCommand;
-use crate::{database_url, open};
+use crate::{database_url, open, project_bar};
 
 pub(crate) async fn run(cmd: WarnCommand) -> anyhow::Result<()> {
     match cmd {
         WarnCommand::Sweep { full, as_of, db } => {
             let store = open(&database_url(&db)).await?;
             let as_of = as_of.unwrap_or_else(|| store.today());
-            let bar = ProgressBar::new(0);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {pos}/{len} 个项目 {per_sec}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
+            let bar = project_bar(0);
             let started = Instant::now();
             let tally = store
                 .sweep_warnings(as_of, full, |done, total| {

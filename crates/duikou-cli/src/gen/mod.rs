@@ -18,7 +18,7 @@ use anyhow::{bail, Context};
 use duikou_core::steps::{CONSTRUCTION_APPROVAL, START_OF_CONSTRUCTION};
 use duikou_store::RollupBuilder;
 use duikou_store::Store;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 
 pub use projects::{end_day, start_day};
 
@@ -127,15 +127,7 @@ pub async fn generate(
     });
 
     let bar = if progress {
-        let bar = ProgressBar::new(projects);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:40}] {pos}/{len} 个项目 {per_sec} 预计剩余 {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar
+        crate::project_bar(projects)
     } else {
         ProgressBar::hidden()
     };
