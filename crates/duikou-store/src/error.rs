@@ -17,6 +17,10 @@ pub enum StoreError {
     /// A known user acting out of their rights (the record itself is visible to them).
     #[error("{0}")]
     Forbidden(String),
+    /// A write would put a record where the writer has no rights: each field that names such a
+    /// scope (host region, owner org, partnership), with why.
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；"))]
+    OutOfScope(Vec<duikou_core::FieldError>),
     /// The record is still referenced by others and cannot be deleted.
     #[error("{0}")]
     InUse(String),

@@ -6,7 +6,7 @@
 //! what the user may read.
 
 use chrono::NaiveDate;
-use duikou_core::auth::{Access, RecordRef};
+use duikou_core::auth::{Access, Placement, RecordRef, SideRef};
 use duikou_core::calendar::WorkCalendar;
 use duikou_core::problem::{Problem, ProblemFields};
 use duikou_core::project::{Project, ProjectFields, StageChange};
@@ -101,32 +101,84 @@ impl Store {
         Ok((crate::projects::read(&row)?, paths))
     }
 
-    /// Where a project with these fields would sit (for creating or moving one).
-    async fn fields_paths(&self, f: &ProjectFields) -> Result<Paths, StoreError> {
-        let path_of_region = |code: Option<String>| async move {
-            match code {
-                None => Ok(String::new()),
-                Some(c) => match self.region(&c).await {
-                    Ok(r) => Ok(r.path),
-                    Err(StoreError::NotFound { .. }) => Ok(String::new()),
-                    Err(e) => Err(e),
-                },
-            }
-        };
-        let partnership = match f.partnership_id {
+    /// The path of a region, "" when it does not exist (the write reports that as invalid).
+    async fn region_path_or_empty(&self, code: &str) -> Result<String, StoreError> {
+        match self.region(code).await {
+            Ok(r) => Ok(r.path),
+            Err(StoreError::NotFound { .. }) => Ok(String::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Where a project with these fields would sit, with what a placement decision needs of
+    /// each scope it names (for creating or moving one).
+    async fn placement_of(&self, f: &ProjectFields) -> Result<PlacementFacts, StoreError> {
+        let owner_region = match f.owner_org_id {
             None => String::new(),
-            Some(id) => match self.partnership(id).await {
-                Ok(p) => p.path,
+            Some(id) => match self.org(id).await {
+                Ok(o) => self.region_path_or_empty(&o.region_code).await?,
                 Err(StoreError::NotFound { .. }) => String::new(),
                 Err(e) => return Err(e),
             },
         };
-        Ok(Paths {
+        let mut facts = PlacementFacts {
+            host: self.region_path_or_empty(&f.host_region_code).await?,
             owner_org_id: f.owner_org_id,
-            host: path_of_region(Some(f.host_region_code.clone())).await?,
-            source: path_of_region(f.source_region_code.clone()).await?,
-            partnership,
-        })
+            owner_region,
+            ..PlacementFacts::default()
+        };
+        let partnership = match f.partnership_id {
+            None => return Ok(facts),
+            Some(id) => match self.partnership(id).await {
+                Ok(p) => p,
+                Err(StoreError::NotFound { .. }) => return Ok(facts),
+                Err(e) => return Err(e),
+            },
+        };
+        facts.partnership = partnership.path;
+        for (i, side) in [&partnership.side_a, &partnership.side_b]
+            .into_iter()
+            .enumerate()
+        {
+            let path = match &side.region_code {
+                Some(c) => self.region_path_or_empty(c).await?,
+                None => String::new(),
+            };
+            if let Some(slot) = facts.sides.get_mut(i) {
+                *slot = (path, side.org_id);
+            }
+        }
+        Ok(facts)
+    }
+}
+
+fn side((path, org): &(String, Option<i64>)) -> SideRef<'_> {
+    SideRef {
+        region_path: path,
+        org_id: *org,
+    }
+}
+
+/// The owned facts behind a [`Placement`].
+#[derive(Default)]
+struct PlacementFacts {
+    host: String,
+    owner_org_id: Option<i64>,
+    owner_region: String,
+    partnership: String,
+    sides: [(String, Option<i64>); 2],
+}
+
+impl PlacementFacts {
+    fn as_ref(&self) -> Placement<'_> {
+        let [a, b] = &self.sides;
+        Placement {
+            host_region_path: &self.host,
+            owner_org_id: self.owner_org_id,
+            owner_region_path: &self.owner_region,
+            partnership_path: &self.partnership,
+            partnership_sides: [side(a), side(b)],
+        }
     }
 }
 
@@ -171,14 +223,15 @@ impl Scoped<'_> {
         }
     }
 
+    /// Checks every scope a project with these fields would sit in (host region, owner org,
+    /// partnership) against the user's rights, naming each one out of them.
     async fn may_place(&self, fields: &ProjectFields) -> Result<(), StoreError> {
-        let paths = self.store.fields_paths(fields).await?;
-        if self.access.can_edit(&paths.as_ref()) {
+        let facts = self.store.placement_of(fields).await?;
+        let errs = self.access.placement_errors(&facts.as_ref());
+        if errs.is_empty() {
             Ok(())
         } else {
-            Err(StoreError::Forbidden(
-                "无权在该地区、单位或合作关系下登记项目".to_owned(),
-            ))
+            Err(StoreError::OutOfScope(errs))
         }
     }
 
@@ -489,7 +542,7 @@ impl Scoped<'_> {
 
     pub async fn sweep_warnings(&self, as_of: NaiveDate, full: bool) -> Result<Tally, StoreError> {
         self.require_admin()?;
-        self.store.sweep_warnings(as_of, full, |_, _| {}).await
+        self.store.sweep_or_preview(as_of, full, |_, _| {}).await
     }
 
     pub async fn channels(&self) -> Result<Vec<Channel>, StoreError> {

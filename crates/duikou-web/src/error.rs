@@ -77,6 +77,12 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::InUse(m) => ApiError::new(StatusCode::CONFLICT, "in_use", m),
             StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            StoreError::OutOfScope(details) => ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: "out_of_scope",
+                message: "无权将记录写入以下范围".to_owned(),
+                details,
+            },
             StoreError::Invalid(v) => ApiError::invalid(v.0),
             StoreError::Config(_)
             | StoreError::Database(_)

@@ -82,6 +82,7 @@ impl FormState {
             StoreError::Invalid(v) => self.add_all(fields, lang, &v.0),
             StoreError::Stale { .. } => self.general_error(lang.t("error.stale").to_owned()),
             StoreError::Forbidden(m) => self.general_error(lang.message(&m)),
+            StoreError::OutOfScope(errs) => self.add_all(fields, lang, &errs),
             StoreError::NotFound { kind, id } if kind != "project" => {
                 let e = FieldError::new(not_found_field(kind), "unknown", format!("{kind} {id}"));
                 self.add(fields, lang, &e)

@@ -180,6 +180,11 @@ impl From<StoreError> for PageError {
                 key: "error.forbidden",
                 detail: Some(m),
             },
+            e @ StoreError::OutOfScope(_) => PageError {
+                status: StatusCode::FORBIDDEN,
+                key: "error.forbidden",
+                detail: Some(e.to_string()),
+            },
             StoreError::Stale { .. } => PageError::new(StatusCode::CONFLICT, "error.stale"),
             StoreError::InUse(m) => PageError {
                 status: StatusCode::CONFLICT,

@@ -12,17 +12,17 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-struct World {
-    orgs: Vec<i64>,
-    shenyang_project: i64,
-    dalian_project: i64,
+pub(crate) struct World {
+    pub orgs: Vec<i64>,
+    pub shenyang_project: i64,
+    pub dalian_project: i64,
     report: i64,
     problem: i64,
     warning: i64,
     slip: i64,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     app.seed().await;
     for (code, name, kind, parent) in [
         ("210200", "大连市", "city", "210000"),
@@ -191,9 +191,10 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-async fn token_of(app: &TestApp, login: &str) -> String {
+pub(crate) async fn token_of(app: &TestApp, login: &str) -> String {
     let user = app.store.user(login).await.unwrap();
     let new = NewToken {
+        parent: None,
         name: "matrix".into(),
         expires_in_days: Some(1),
         grants: None,
@@ -205,7 +206,7 @@ async fn token_of(app: &TestApp, login: &str) -> String {
         .1
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     token: Option<&str>,
     method: Method,

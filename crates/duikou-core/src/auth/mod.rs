@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 
+mod placement;
+pub use placement::{Placement, SideRef};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

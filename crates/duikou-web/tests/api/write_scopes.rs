@@ -1,0 +1,200 @@
+//! The scopes a write moves a record to: a project may be created in, or moved to, only a
+//! host region, owner org and partnership within the writer's rights — each refused one
+//! named — and a refused write changes no statistic.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use crate::permissions::{token_of, world, World};
+
+async fn send(
+    app: &TestApp,
+    token: &str,
+    m: Method,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let mut req = app
+        .client
+        .request(m.clone(), format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .json(&body);
+    if m == Method::PUT {
+        req = req.header("If-Match", "*");
+    }
+    let r = req.send().await.unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+fn named(body: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = body["error"]["details"]
+        .as_array()
+        .map(|d| {
+            d.iter()
+                .map(|e| e["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    fields.sort();
+    fields
+}
+
+struct Ids {
+    jingshen: i64,
+    hulian: i64,
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    let id = |slug: &'static str| async move {
+        app.get(&format!("/api/v1/partnerships/{slug}")).await.1["id"]
+            .as_i64()
+            .unwrap()
+    };
+    Ids {
+        jingshen: id("beijing-shenyang").await,
+        hulian: id("shanghai-dalian").await,
+    }
+}
+
+fn project(name: &str, host: &str, owner: i64, partnership: i64) -> Value {
+    json!({"name": name, "host_region_code": host, "owner_org_id": owner,
+           "partnership_id": partnership, "category": "investment",
+           "planned_investment": "500亿元"})
+}
+
+/// (login, host, owner org index, partnership is 京沈, the fields refused)
+type Case = (
+    &'static str,
+    &'static str,
+    usize,
+    bool,
+    &'static [&'static str],
+);
+
+const CASES: [Case; 12] = [
+    // The Dalian editor: everything about a Shenyang project is out of reach.
+    (
+        "dl-editor",
+        "210112",
+        0,
+        true,
+        &["host_region_code", "owner_org_id", "partnership_id"],
+    ),
+    // Its own host region, but another partnership's books and another city's unit.
+    (
+        "dl-editor",
+        "210211",
+        0,
+        true,
+        &["owner_org_id", "partnership_id"],
+    ),
+    ("dl-editor", "210211", 1, true, &["partnership_id"]),
+    ("dl-editor", "210211", 0, false, &["owner_org_id"]),
+    ("dl-editor", "210211", 1, false, &[]),
+    // The Shenyang editor in its own city and partnership; not into 沪连 nor Dalian's unit.
+    ("sy-editor", "210112", 0, true, &[]),
+    ("sy-editor", "210112", 0, false, &["partnership_id"]),
+    ("sy-editor", "210112", 1, true, &["owner_org_id"]),
+    // A coordinator edits by its own org: the owner must be that org, the host in its region.
+    ("sy-coordinator", "210112", 0, true, &[]),
+    ("sy-coordinator", "210211", 0, true, &["host_region_code"]),
+    // The partner side reads 京沈's books but does not write Shenyang's.
+    ("bj-coordinator", "110105", 2, true, &[]),
+    (
+        "bj-coordinator",
+        "210112",
+        0,
+        true,
+        &["host_region_code", "owner_org_id"],
+    ),
+];
+
+fn body_of(w: &World, ids: &Ids, case: &Case, name: &str) -> Value {
+    let (_, host, owner, jingshen, _) = *case;
+    let partnership = if jingshen { ids.jingshen } else { ids.hulian };
+    project(name, host, w.orgs[owner], partnership)
+}
+
+#[tokio::test]
+async fn a_new_project_is_placed_only_within_the_writers_scopes() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let ids = ids(&app).await;
+        for (i, case) in CASES.iter().enumerate() {
+            let t = token_of(&app, case.0).await;
+            let body = body_of(&w, &ids, case, &format!("新项目{i}"));
+            let (s, b) = send(&app, &t, Method::POST, "/api/v1/projects", body).await;
+            if case.4.is_empty() {
+                assert_eq!(s, StatusCode::CREATED, "case {i} {}: {b}", case.0);
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "case {i} {}: {b}", case.0);
+                assert_eq!(b["error"]["code"], "out_of_scope", "case {i}");
+                assert_eq!(named(&b), case.4, "case {i} {}", case.0);
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_project_is_moved_only_within_the_writers_scopes() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let ids = ids(&app).await;
+        for (i, case) in CASES.iter().enumerate() {
+            let own = if case.0.starts_with("dl") {
+                w.dalian_project
+            } else if case.0.starts_with("bj") {
+                // The partner side edits nothing of Shenyang's: refused before any move.
+                continue;
+            } else {
+                w.shenyang_project
+            };
+            let t = token_of(&app, case.0).await;
+            let body = body_of(&w, &ids, case, &format!("改{i}"));
+            let path = format!("/api/v1/projects/{own}");
+            let (s, b) = send(&app, &t, Method::PUT, &path, body).await;
+            if case.4.is_empty() {
+                assert_eq!(s, StatusCode::OK, "case {i} {}: {b}", case.0);
+                // Put it back where it was for the next case.
+                let back = app.store.project(own).await.unwrap();
+                assert_eq!(back.fields.host_region_code, case.1);
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "case {i} {}: {b}", case.0);
+                assert_eq!(named(&b), case.4, "case {i} {}", case.0);
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_placement_leaves_the_partnerships_statistics_as_they_were() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let ids = ids(&app).await;
+        let stats = "/api/v1/stats/projects?partnership=beijing-shenyang";
+        let before = app.get(stats).await.1;
+        let t = token_of(&app, "dl-editor").await;
+        let body = body_of(&w, &ids, &CASES[1], "五百亿");
+        let (s, _) = send(&app, &t, Method::POST, "/api/v1/projects", body.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let path = format!("/api/v1/projects/{}", w.dalian_project);
+        let (s, _) = send(&app, &t, Method::PUT, &path, body).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let after = app.get(stats).await.1;
+        assert_eq!(before["total"], after["total"]);
+        assert_eq!(
+            app.store
+                .project(w.dalian_project)
+                .await
+                .unwrap()
+                .fields
+                .partnership_id,
+            Some(ids.hulian)
+        );
+    })
+    .await;
+}
