@@ -161,6 +161,7 @@ async fn bench_token(url: &str) -> anyhow::Result<String> {
         }
     };
     let new = NewToken {
+        parent: None,
         name: "bench".into(),
         expires_in_days: None,
         grants: None,

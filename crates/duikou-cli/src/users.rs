@@ -142,6 +142,7 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
             let store = crate::open(&crate::database_url(&db)).await?;
             let u = store.user(&user).await?;
             let new = NewToken {
+                parent: None,
                 name,
                 expires_in_days: expires,
                 grants: None,

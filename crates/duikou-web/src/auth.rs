@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 use duikou_core::auth::Access;
-use duikou_store::accounts::User;
+use duikou_store::accounts::{TokenBound, User};
 use duikou_store::{Scoped, Store};
 
 use crate::error::ApiError;
@@ -21,8 +21,12 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How the request was authenticated.
 #[derive(Debug, Clone)]
 pub enum Via {
-    Session { token: String, csrf: String },
-    Token,
+    Session {
+        token: String,
+        csrf: String,
+    },
+    /// A bearer token, with its own grants and expiry.
+    Token(TokenBound),
 }
 
 /// The authenticated user of a request and their resolved rights.
@@ -86,7 +90,11 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .token(&s.store, secret)
                 .await?
                 .ok_or_else(|| unauthorized("令牌无效、已过期或已撤销"))?;
-            (known, Via::Token)
+            let bound = known.token.clone().unwrap_or(TokenBound {
+                grants: Vec::new(),
+                expires_at: None,
+            });
+            (known, Via::Token(bound))
         } else if let Some(token) = cookie(parts, SESSION_COOKIE) {
             let known = s
                 .auth

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use duikou_core::auth::Access;
-use duikou_store::accounts::User;
+use duikou_store::accounts::{TokenBound, User};
 use duikou_store::{Store, StoreError};
 
 /// How long an identity is trusted without asking the database again.
@@ -32,6 +32,8 @@ pub struct Identity {
     pub access: Access,
     /// The session's CSRF token (sessions only).
     pub csrf: Option<String>,
+    /// A token's own grants and expiry (tokens only): what it may hand on to tokens it makes.
+    pub token: Option<TokenBound>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -100,6 +102,10 @@ impl AuthCache {
             user: holder.user,
             access,
             csrf: None,
+            token: Some(TokenBound {
+                grants: holder.grants,
+                expires_at: holder.expires_at,
+            }),
         };
         Ok(Some(self.put(key, identity, epoch, holder.expires_at)))
     }
@@ -124,6 +130,7 @@ impl AuthCache {
             user,
             access,
             csrf: Some(session.csrf_token),
+            token: None,
         };
         Ok(Some(self.put(
             key,
@@ -197,6 +204,7 @@ mod tests {
             user,
             access,
             csrf: None,
+            token: None,
         }
     }
 

@@ -9,5 +9,5 @@ mod users;
 
 pub use sessions::{Session, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES};
 pub use throttle::{LoginError, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES};
-pub use tokens::{ApiToken, NewToken, TokenHolder};
+pub use tokens::{ApiToken, NewToken, TokenBound, TokenHolder};
 pub use users::{NewUser, User};

@@ -40,8 +40,19 @@ pub struct TokenHolder {
 pub struct NewToken {
     pub name: String,
     pub expires_in_days: Option<i64>,
-    /// A subset of the user's grants; all of them when `None`.
+    /// A subset of the user's grants (of the parent token's, when made with one); all of
+    /// them when `None`.
     pub grants: Option<Vec<Grant>>,
+    /// The token the request was made with, when it was: a token mints tokens only within
+    /// its own grants and expiry, never wider.
+    pub parent: Option<TokenBound>,
+}
+
+/// What a token making another may hand on: its grants and its expiry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenBound {
+    pub grants: Vec<Grant>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 fn read(row: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
@@ -58,6 +69,65 @@ fn read(row: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
     })
 }
 
+/// The grants and expiry of a new token, checked against what its maker holds: the user's
+/// grants, and, for a token made with a token, that token's grants and expiry.
+fn token_terms(
+    user: &User,
+    new: &NewToken,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Grant>, Option<DateTime<Utc>>), StoreError> {
+    let mut errs = duikou_core::error::Errors::new();
+    duikou_core::validate::name(&mut errs, "name", &new.name, 60);
+    let held: Vec<Grant> = match &new.parent {
+        Some(p) => p
+            .grants
+            .iter()
+            .filter(|g| user.grants.contains(g))
+            .cloned()
+            .collect(),
+        None => user.grants.clone(),
+    };
+    let grants = new.grants.clone().unwrap_or_else(|| held.clone());
+    for (i, g) in grants.iter().enumerate() {
+        if !held.contains(g) {
+            let whose = if new.parent.is_some() {
+                "当前令牌"
+            } else {
+                "本人"
+            };
+            errs.push(
+                format!("grants[{i}]"),
+                "not_held",
+                format!("令牌不能超出{whose}的授权：{} {:?}", g.role.code(), g.scope),
+            );
+        }
+    }
+    let mut expires_at = None;
+    match new.expires_in_days {
+        Some(d) if !(1..=3650).contains(&d) => {
+            errs.push("expires_in_days", "range", "有效期须在1到3650天之间");
+        }
+        Some(d) => expires_at = Some(now + Duration::days(d)),
+        None => {}
+    }
+    if let Some(limit) = new.parent.as_ref().and_then(|p| p.expires_at) {
+        match expires_at {
+            None => expires_at = Some(limit),
+            Some(e) if e > limit => errs.push(
+                "expires_in_days",
+                "beyond_parent",
+                format!(
+                    "由令牌创建的令牌不能晚于该令牌的到期时间（{}）",
+                    limit.format("%Y-%m-%d %H:%M UTC")
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    errs.finish()?;
+    Ok((grants, expires_at))
+}
+
 const COLS: &str = "id, name, prefix, grants, expires_at, revoked_at, last_used_at, created_at";
 
 impl Store {
@@ -68,28 +138,7 @@ impl Store {
         new: &NewToken,
         now: DateTime<Utc>,
     ) -> Result<(ApiToken, String), StoreError> {
-        let mut errs = duikou_core::error::Errors::new();
-        duikou_core::validate::name(&mut errs, "name", &new.name, 60);
-        if new
-            .expires_in_days
-            .is_some_and(|d| !(1..=3650).contains(&d))
-        {
-            errs.push("expires_in_days", "range", "有效期须在1到3650天之间");
-        }
-        let grants = match &new.grants {
-            None => user.grants.clone(),
-            Some(gs) => {
-                if let Some(g) = gs.iter().find(|g| !user.grants.contains(g)) {
-                    errs.push(
-                        "grants",
-                        "not_held",
-                        format!("令牌不能超出本人的授权：{} {:?}", g.role.code(), g.scope),
-                    );
-                }
-                gs.clone()
-            }
-        };
-        errs.finish()?;
+        let (grants, expires_at) = token_terms(user, new, now)?;
         let secret = format!("{PREFIX}{}", random_token());
         let prefix: String = secret.chars().take(PREFIX.len() + 6).collect();
         let mut tx = self.begin_write().await?;
@@ -102,7 +151,7 @@ impl Store {
         .bind(sha256_hex(&secret))
         .bind(&prefix)
         .bind(serde_json::to_string(&grants).unwrap_or_else(|_| "[]".into()))
-        .bind(new.expires_in_days.map(|d| time_text(now + Duration::days(d))))
+        .bind(expires_at.map(time_text))
         .bind(time_text(now))
         .fetch_one(&mut *tx)
         .await?;

@@ -207,9 +207,11 @@ pub async fn tokens(
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
     pub name: String,
-    /// Days until it expires (1..=3650); never when absent.
+    /// Days until it expires (1..=3650); never when absent (made with a token: when that
+    /// token expires).
     pub expires_in_days: Option<i64>,
-    /// A subset of the user's grants; all of them when absent.
+    /// A subset of the user's grants (made with a token: of that token's); all of them when
+    /// absent.
     pub grants: Option<Vec<Grant>>,
 }
 
@@ -221,7 +223,9 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-/// Creates an API token for the current user; the secret is shown once.
+/// Creates an API token for the current user; the secret is shown once. Made with a token,
+/// the new one carries at most that token's grants (all of them by default) and expires no
+/// later than it (at the same time by default).
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = TokenBody,
     responses((status = 201, body = CreatedToken), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_token(
@@ -229,10 +233,15 @@ pub async fn create_token(
     user: CurrentUser,
     ApiJson(body): ApiJson<TokenBody>,
 ) -> ApiResult<impl IntoResponse> {
+    let parent = match user.via {
+        Via::Token(bound) => Some(bound),
+        Via::Session { .. } => None,
+    };
     let new = NewToken {
         name: body.name,
         expires_in_days: body.expires_in_days,
         grants: body.grants,
+        parent,
     };
     let (token, secret) = s
         .store

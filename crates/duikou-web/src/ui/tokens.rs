@@ -129,6 +129,7 @@ pub async fn create(
         },
     };
     let new = NewToken {
+        parent: None,
         name: data.get("name").to_owned(),
         expires_in_days,
         grants: None,

@@ -195,6 +195,7 @@ async fn a_revoked_or_expired_token_no_longer_works() {
         user(&app, "wang", Some(PASSWORD)).await;
         let u = app.store.user("wang").await.unwrap();
         let new = NewToken {
+            parent: None,
             name: "t".into(),
             expires_in_days: Some(1),
             grants: None,
@@ -231,6 +232,7 @@ async fn a_revoked_or_expired_token_no_longer_works() {
             "expired yesterday"
         );
         let too_much = NewToken {
+            parent: None,
             name: "t".into(),
             expires_in_days: None,
             grants: Some(vec![Grant {
@@ -394,6 +396,7 @@ async fn account_changes_take_effect_at_once_though_identities_are_cached() {
         user(&app, "qian", Some(PASSWORD)).await;
         let u = app.store.user("qian").await.unwrap();
         let new = NewToken {
+            parent: None,
             name: "t".into(),
             expires_in_days: None,
             grants: None,

@@ -293,6 +293,7 @@ pub async fn admin_token(store: &Store) -> String {
         }
     };
     let new = NewToken {
+        parent: None,
         name: "tests".into(),
         expires_in_days: None,
         grants: None,
