@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use duikou_core::calendar::WorkCalendar;
-use duikou_core::steps::{plan, validate_update, Schedule, StepState, StepStatus, Template};
+use duikou_core::steps::{
+    plan, stamp_appended, validate_update, Schedule, StepState, StepStatus, Template,
+};
 use duikou_core::Actor;
 use serde::Serialize;
 
@@ -224,8 +226,10 @@ impl Store {
         let Some(index) = steps.states.iter().position(|s| s.key == new_state.key) else {
             return Err(StoreError::not_found("step", &new_state.key));
         };
-        validate_update(&template, &steps.states, &new_state.key, new_state, today)?;
         let before = steps.states[index].clone();
+        let mut new_state = new_state.clone();
+        stamp_appended(&before, &mut new_state, &actor.name, chrono::Utc::now());
+        validate_update(&template, &steps.states, &new_state.key, &new_state, today)?;
         steps.states[index] = new_state.clone();
         let schedule = plan(&template, steps.start, &steps.states, calendar, today);
         write_steps(&mut tx, &steps, &schedule, false).await?;
@@ -247,7 +251,7 @@ impl Store {
             "update",
             actor,
             Some(&before),
-            Some(new_state),
+            Some(&new_state),
         )
         .await?;
         self.reevaluate_in(&mut tx, &[project_id], &actor.name)

@@ -1,10 +1,20 @@
 //! The log of date changes: append-only, and every change of a recorded date (any change
 //! of a plan date) logged with a reason and an actor.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::state::{DateField, StepState};
 use crate::error::Errors;
+
+/// Stamps the changes `new` appends to `old`'s log with who acts and when: both are the
+/// server's, never a client's. The changes `old` already holds are left for
+/// [`check_date_log`] to compare.
+pub fn stamp_appended(old: &StepState, new: &mut StepState, actor: &str, at: DateTime<Utc>) {
+    for change in new.date_changes.iter_mut().skip(old.date_changes.len()) {
+        actor.clone_into(&mut change.actor);
+        change.at = at;
+    }
+}
 
 /// Checks `new.date_changes` against `old`'s; `me` names the step in messages.
 pub(super) fn check_date_log(me: &str, old: &StepState, new: &StepState, errs: &mut Errors) {

@@ -55,6 +55,7 @@ mod template;
 mod update;
 
 pub use critical::PathLimits;
+pub use history::stamp_appended;
 pub use open::{open_commitments, open_deficiencies, OpenItem, OpenItemKind};
 pub use plan::plan;
 pub use schedule::{PhaseSummary, Schedule, ScheduledStep};

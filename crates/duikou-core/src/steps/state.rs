@@ -75,6 +75,7 @@ impl StepStatus {
 /// `supplied_on` is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Deficiency {
     pub missing_documents: Vec<String>,
     pub supply_days: i32,
@@ -87,6 +88,7 @@ pub struct Deficiency {
 /// `verify_days` working days after `granted_on`. Open until `verified_on` is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Commitment {
     /// What the applicant promised.
     pub promised: String,
@@ -129,6 +131,7 @@ impl SuspensionReason {
 /// today) do not count against the step's limits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Suspension {
     pub reason: SuspensionReason,
     pub from: NaiveDate,
@@ -186,22 +189,27 @@ impl DateField {
 }
 
 /// One change of a date, with who and why. `old` is the stored value before (`None` for a
-/// plan field means "the computed date").
+/// plan field means "the computed date"). `actor` and `at` are the server's: the store stamps
+/// every appended change with the acting user and the time of the write, whatever a client
+/// sent, so a client may leave them out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DateChange {
     pub field: DateField,
     pub old: Option<NaiveDate>,
     pub new: Option<NaiveDate>,
     pub reason: String,
+    #[serde(default)]
     pub actor: String,
+    #[serde(default)]
     pub at: DateTime<Utc>,
 }
 
 /// The state of one step of a project. Missing fields deserialise to their defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct StepState {
     /// The step's key in the template.
     pub key: String,

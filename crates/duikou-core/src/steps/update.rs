@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::history::check_date_log;
 use super::label;
-use super::state::{StepState, StepStatus, Suspension, SuspensionReason};
+use super::state::{DateField, StepState, StepStatus, Suspension, SuspensionReason};
 use super::template::{StepDef, Template, MAX_LIMIT_DAYS};
 use crate::error::{Errors, ValidationError};
 
@@ -58,6 +58,7 @@ pub fn validate_update(
             format!("环节{}的状态编码为「{}」，不一致", check.me, new_state.key),
         );
     }
+    check_ranges(new_state, &mut errs);
     check.status(&mut errs);
     check.dates(&mut errs);
     check.dependencies(template, states, &mut errs);
@@ -376,5 +377,35 @@ fn finished_by(state: Option<&StepState>, when: NaiveDate) -> Result<(), Option<
         }) if *f <= when => Ok(()),
         Some(s) => Err(s.actual_finish),
         None => Err(None),
+    }
+}
+
+/// Every date of a step inside the accepted range (`crate::dates`), each one out of it named.
+fn check_ranges(s: &StepState, errs: &mut Errors) {
+    let mut dates: Vec<(String, NaiveDate)> = DateField::ALL
+        .into_iter()
+        .filter_map(|f| s.date(f).map(|d| (f.code().to_owned(), d)))
+        .collect();
+    if let Some(d) = &s.deficiency {
+        dates.push(("deficiency.accepted_on".into(), d.accepted_on));
+        dates.extend(d.supplied_on.map(|x| ("deficiency.supplied_on".into(), x)));
+    }
+    if let Some(c) = &s.commitment {
+        dates.push(("commitment.granted_on".into(), c.granted_on));
+        dates.extend(c.verified_on.map(|x| ("commitment.verified_on".into(), x)));
+    }
+    for (i, p) in s.suspensions.iter().enumerate() {
+        dates.push((format!("suspensions[{i}].from"), p.from));
+        dates.extend(p.to.map(|x| (format!("suspensions[{i}].to"), x)));
+    }
+    for (i, c) in s.date_changes.iter().enumerate() {
+        for (name, d) in [("old", c.old), ("new", c.new)] {
+            dates.extend(d.map(|x| (format!("date_changes[{i}].{name}"), x)));
+        }
+    }
+    for (field, d) in dates {
+        if !crate::dates::in_range(d) {
+            errs.push(field, "date_range", crate::dates::out_of_range_message());
+        }
     }
 }
