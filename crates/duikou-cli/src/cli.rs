@@ -175,7 +175,8 @@ pub enum WarnCommand {
         /// Evaluate every project (after a change of thresholds or calendar).
         #[arg(long)]
         full: bool,
-        /// The date to evaluate for (default: today in China).
+        /// The date to evaluate for (default: today in China). Any other day is a dry run:
+        /// it says what it would change and writes nothing.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
         #[command(flatten)]

@@ -19,7 +19,7 @@ pub(crate) async fn run(cmd: WarnCommand) -> anyhow::Result<()> {
             let bar = project_bar(0);
             let started = Instant::now();
             let tally = store
-                .sweep_warnings(as_of, full, |done, total| {
+                .sweep_or_preview(as_of, full, |done, total| {
                     bar.set_length(total);
                     bar.set_position(done);
                 })
@@ -79,8 +79,13 @@ pub(crate) async fn run(cmd: WarnCommand) -> anyhow::Result<()> {
 /// One line on what a sweep did.
 pub(crate) fn describe(t: &Tally, as_of: chrono::NaiveDate, full: bool, seconds: f64) -> String {
     format!(
-        "预警{}（{as_of}）：评估 {} 个项目，新增 {}，升级 {}，降级 {}，消除 {}，通知 {}；用时 {seconds:.2} 秒",
+        "预警{}{}（{as_of}）：评估 {} 个项目，新增 {}，升级 {}，降级 {}，消除 {}，通知 {}；用时 {seconds:.2} 秒",
         if full { "全量扫描" } else { "扫描" },
+        if t.dry_run {
+            "试算，未写入"
+        } else {
+            ""
+        },
         t.evaluated,
         t.raised,
         t.escalated,

@@ -8,6 +8,7 @@
 pub mod actor;
 pub mod auth;
 pub mod calendar;
+pub mod dates;
 pub mod error;
 pub mod money;
 pub mod notify;

@@ -56,10 +56,12 @@ pub struct ProblemFields {
     pub category: ProblemCategory,
     pub description: String,
     pub owner_org_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::dates::sane_opt")]
     pub due_date: Option<NaiveDate>,
     #[serde(default = "open")]
     pub status: ProblemStatus,
     pub resolution: Option<String>,
+    #[serde(default, deserialize_with = "crate::dates::sane_opt")]
     pub resolved_on: Option<NaiveDate>,
 }
 

@@ -73,6 +73,7 @@ pub struct NewSlip {
     /// What the owner must answer.
     pub requirement: String,
     /// Answer by this date.
+    #[serde(deserialize_with = "duikou_core::dates::sane")]
     pub reply_due: NaiveDate,
     #[serde(default)]
     pub warning_id: Option<i64>,

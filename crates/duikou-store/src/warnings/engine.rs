@@ -661,10 +661,38 @@ impl Store {
 
     /// Evaluates every project whose `warn_next_check` has come by `as_of` (all of them when
     /// `full`), in batches of one transaction each. `progress` hears (done, total).
+    ///
+    /// This writes whatever the date; it is the system's own sweep (the server's schedule,
+    /// tests and benchmarks that play days forward). What users and operators ask for goes
+    /// through [`Store::sweep_or_preview`], which writes only for today.
     pub async fn sweep_warnings(
         &self,
         as_of: NaiveDate,
         full: bool,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<Tally, StoreError> {
+        self.sweep(as_of, full, true, progress).await
+    }
+
+    /// A sweep asked for by a user or an operator: as of today it writes; as of any other
+    /// day it is a dry run (every batch evaluated, then rolled back) that answers what it
+    /// would change and writes nothing, so that no date in the future or past can raise
+    /// warnings, open slips or queue notifications.
+    pub async fn sweep_or_preview(
+        &self,
+        as_of: NaiveDate,
+        full: bool,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<Tally, StoreError> {
+        self.sweep(as_of, full, as_of == self.today(), progress)
+            .await
+    }
+
+    async fn sweep(
+        &self,
+        as_of: NaiveDate,
+        full: bool,
+        write: bool,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<Tally, StoreError> {
         let calendar = self.calendar().await?;
@@ -680,7 +708,10 @@ impl Store {
                 .await?
         };
         let total = u64::try_from(total).unwrap_or_default();
-        let mut tally = Tally::default();
+        let mut tally = Tally {
+            dry_run: !write,
+            ..Tally::default()
+        };
         let mut after = 0_i64;
         loop {
             let mut tx = self.begin_write().await?;
@@ -713,7 +744,11 @@ impl Store {
             };
             after = last;
             let t = reevaluate(&mut tx, self.backend, &ids, as_of, &calendar, "system").await?;
-            tx.commit().await?;
+            if write {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
             tally.add(&t);
             progress(tally.evaluated, total.max(tally.evaluated));
         }

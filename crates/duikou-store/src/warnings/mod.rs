@@ -174,6 +174,9 @@ pub struct Tally {
     pub notifications: u64,
     /// Supervision slips opened.
     pub slips: u64,
+    /// A dry run (a sweep as of a day other than today): the counts say what it would have
+    /// changed; nothing was written.
+    pub dry_run: bool,
 }
 
 impl Tally {

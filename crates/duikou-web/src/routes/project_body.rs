@@ -35,7 +35,9 @@ pub struct ProjectBody {
     pub owner_org_id: Option<i64>,
     pub category: Category,
     pub industry: Option<String>,
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     pub planned_start: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     pub planned_production: Option<NaiveDate>,
     /// CNY unless given, or unless the money text names another currency.
     pub currency: Option<Currency>,
@@ -54,6 +56,7 @@ pub struct ProjectBody {
     /// On creation only: the stage the project is entered in (default `lead`).
     pub stage: Option<Stage>,
     /// On creation only: since when it holds that stage (default today).
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     pub stage_since: Option<NaiveDate>,
 }
 

@@ -281,6 +281,7 @@ pub async fn remove(
 pub struct TransitionBody {
     pub to: Stage,
     /// Default today.
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     pub effective_date: Option<NaiveDate>,
     pub reason: Option<String>,
     /// An administrator's override of the stage rules (e.g. landing before signing).

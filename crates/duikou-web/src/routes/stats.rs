@@ -38,13 +38,16 @@ pub struct StatsParams {
     /// With `region`: count hosted projects (default) or projects from the region.
     side: Option<Side>,
     /// Evaluate each project as of this date (default today).
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     as_of: Option<NaiveDate>,
     category: Option<Category>,
     /// In yuan; e.g. 100000000 for projects of 1亿 and above.
     min_planned_investment: Option<i64>,
     /// Period start (inclusive), with `to`: which projects entered each stage within it.
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     from: Option<NaiveDate>,
     /// Period end (inclusive).
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     to: Option<NaiveDate>,
 }
 

@@ -30,6 +30,7 @@ pub struct InstantiateBody {
     /// Template version; the latest when absent.
     pub version: Option<i32>,
     /// The day the first steps start (default today).
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     pub start: Option<NaiveDate>,
 }
 

@@ -195,6 +195,7 @@ pub struct SweepBody {
     #[serde(default)]
     pub full: bool,
     /// The date to evaluate for (default: today).
+    #[serde(default, deserialize_with = "duikou_core::dates::sane_opt")]
     pub as_of: Option<NaiveDate>,
 }
 

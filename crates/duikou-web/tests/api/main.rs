@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod forgery;
 mod helpers;
 mod permissions;
 mod projects;
@@ -11,3 +12,4 @@ mod stats;
 mod steps;
 mod validation;
 mod warnings;
+mod write_scopes;
