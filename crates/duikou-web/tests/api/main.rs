@@ -3,11 +3,13 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod credentials;
 mod helpers;
 mod permissions;
 mod projects;
 mod reference;
 mod stats;
 mod steps;
+mod throttle;
 mod validation;
 mod warnings;
