@@ -17,6 +17,10 @@ use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "duikou_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The long-lived cookie that makes a client a known device of the users it logged in as.
+pub const DEVICE_COOKIE: &str = "duikou_device";
+/// A device cookie lasts a year (renewed at each login).
+const DEVICE_MAX_AGE: i64 = 365 * 24 * 3600;
 
 /// How the request was authenticated.
 #[derive(Debug, Clone)]
@@ -147,4 +151,33 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(ClientAddr(client_address(parts)))
     }
+}
+
+/// The device cookie the client sent, if any (see [`DEVICE_COOKIE`]).
+pub struct Device(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Device {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Device(cookie(parts, DEVICE_COOKIE).map(str::to_owned)))
+    }
+}
+
+/// The `Set-Cookie` value that keeps a device's token (HttpOnly, a year).
+pub fn device_cookie(secure: bool, token: &str) -> Option<axum::http::HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    let text = format!(
+        "{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={DEVICE_MAX_AGE}{secure}"
+    );
+    axum::http::HeaderValue::from_str(&text).ok()
+}
+
+/// The answer to a locked login: 429 with the seconds to wait in `Retry-After`.
+pub fn locked_response(message: String, retry_after: i64) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut r = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "locked", message).into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, retry_after.max(1).into());
+    r
 }

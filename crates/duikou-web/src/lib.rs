@@ -71,7 +71,8 @@ pub async fn serve(
         .await
 }
 
-/// Headers on every answer: no inline script, no sniffing, no framing, no referrer leaks.
+/// Headers on every answer: no inline script, no sniffing, no framing, no referrer leaks;
+/// `Retry-After` on every 429.
 async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
     use axum::http::{header, HeaderValue};
     let h = response.headers_mut();
@@ -91,5 +92,13 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
         HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Every 429 says when to retry; the login lock sets its own, anything else waits a minute.
+    if response.status() == axum::http::StatusCode::TOO_MANY_REQUESTS
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    }
     response
 }

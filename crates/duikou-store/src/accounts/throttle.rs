@@ -1,19 +1,31 @@
-//! Logging in, with throttling per account and per address: a run of wrong passwords slows
-//! the answers and then locks the account (or the address) for a while.
+//! Logging in, with throttling that slows attackers without locking owners out. Failures
+//! are counted per (address, account) pair, per address, per account and per known device:
+//!
+//! - from a device the account has not seen log in before, five failures of one address
+//!   against one account lock that pair (not the account for everybody), twenty failures of
+//!   one address lock the address, and fifty failures against one account from anywhere lock
+//!   the account for unknown devices;
+//! - from a known device (see `devices.rs`), only that device's own failures count: the right
+//!   password passes the locks above and clears the account's lock (the attacker's pair stays
+//!   locked).
+//!
+//! An administrator can clear an account's locks ([`Store::clear_login_lock`]).
 
 use chrono::{DateTime, Duration, Utc};
 use duikou_core::Actor;
 
-use super::secrets::verify_password;
-use super::users::{by_login_in, User};
+use super::secrets::{sha256_hex, verify_password};
+use super::users::{by_login_in, require_login, User};
 use crate::changes::record;
 use crate::rows::RowReader;
 use crate::{time_text, Store, StoreError};
 
-/// Failures of one account within the window before it locks.
-pub const MAX_ACCOUNT_FAILURES: i64 = 5;
+/// Failures of one address against one account (or of one known device) before it locks.
+pub const MAX_PAIR_FAILURES: i64 = 5;
 /// Failures from one address within the window before it locks.
 pub const MAX_ADDRESS_FAILURES: i64 = 20;
+/// Failures against one account from anywhere before it locks for unknown devices.
+pub const MAX_ACCOUNT_FAILURES: i64 = 50;
 const WINDOW_MINUTES: i64 = 15;
 const LOCK_MINUTES: i64 = 15;
 
@@ -23,15 +35,60 @@ pub enum LoginError {
     #[error("用户名或密码错误")]
     Invalid { failures: i64 },
     #[error("连续登录失败次数过多，已锁定至 {until}（北京时间），请稍后再试或联系管理员")]
-    Locked { until: String },
+    Locked {
+        until: String,
+        /// Seconds until the lock ends (for `Retry-After`).
+        retry_after: i64,
+    },
     #[error("该账号已停用，请联系管理员")]
     Disabled,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-fn beijing(t: DateTime<Utc>) -> String {
-    (t + Duration::hours(8)).format("%H:%M").to_string()
+fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> LoginError {
+    LoginError::Locked {
+        until: (until + Duration::hours(8)).format("%H:%M").to_string(),
+        retry_after: (until - now).num_seconds().max(1),
+    }
+}
+
+/// A throttle counter: its key, its limit, and the account it belongs to (none for an address).
+struct Counter {
+    key: String,
+    max: i64,
+    account: Option<String>,
+}
+
+/// The counters a login attempt checks and feeds: the known device's own, or the pair's, the
+/// address's and the account's.
+fn counters(login: &str, address: &str, known_device: Option<&str>) -> Vec<Counter> {
+    let account = Some(login.to_owned());
+    if let Some(device) = known_device {
+        let key = format!("device:{login}:{}", sha256_hex(device));
+        return vec![Counter {
+            key,
+            max: MAX_PAIR_FAILURES,
+            account,
+        }];
+    }
+    vec![
+        Counter {
+            key: format!("pair:{address}|{login}"),
+            max: MAX_PAIR_FAILURES,
+            account: account.clone(),
+        },
+        Counter {
+            key: format!("addr:{address}"),
+            max: MAX_ADDRESS_FAILURES,
+            account: None,
+        },
+        Counter {
+            key: format!("login:{login}"),
+            max: MAX_ACCOUNT_FAILURES,
+            account,
+        },
+    ]
 }
 
 impl Store {
@@ -49,11 +106,15 @@ impl Store {
         Ok(until.filter(|u| *u > now))
     }
 
-    /// Counts a failure of `key`; returns the failures in the current window.
-    async fn fail(&self, key: &str, max: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    /// Counts a failure; returns the failures in the current window and the lock it set.
+    async fn fail(
+        &self,
+        c: &Counter,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT failures, window_start FROM login_throttle WHERE key = $1")
-            .bind(key)
+            .bind(&c.key)
             .fetch_optional(&mut *tx)
             .await?;
         let (mut failures, mut start) = (0, now);
@@ -66,70 +127,124 @@ impl Store {
             }
         }
         failures += 1;
-        let locked = (failures >= max).then(|| time_text(now + Duration::minutes(LOCK_MINUTES)));
+        let locked = (failures >= c.max).then(|| now + Duration::minutes(LOCK_MINUTES));
         sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-            .bind(key)
+            .bind(&c.key)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO login_throttle (key, failures, window_start, locked_until, account) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(key)
+        .bind(&c.key)
         .bind(failures)
         .bind(time_text(start))
-        .bind(locked)
+        .bind(locked.map(time_text))
+        .bind(c.account.as_deref())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(failures)
+        Ok((failures, locked))
     }
 
-    /// Checks a login and password from `address`, with throttling. Records the login (or
-    /// the failure) in the audit log.
+    async fn clear_keys(&self, keys: &[&str]) -> Result<(), StoreError> {
+        for key in keys {
+            sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Checks a login and password from `address` and `device` (the device cookie's token,
+    /// if the client sent one), with throttling. Records the login (or the failure) in the
+    /// audit log.
     pub async fn login(
         &self,
         login: &str,
         password: &str,
         address: &str,
+        device: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<User, LoginError> {
-        let account_key = format!("login:{login}");
-        let address_key = format!("addr:{address}");
-        for key in [&account_key, &address_key] {
-            if let Some(until) = self.locked_until(key, now).await? {
-                return Err(LoginError::Locked {
-                    until: beijing(until),
-                });
-            }
-        }
         let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         let found = by_login_in(&mut tx, login).await?;
         tx.commit().await.map_err(StoreError::from)?;
+        let known = match (&found, device) {
+            (Some((u, _)), Some(d)) if self.device_known(u.id, d).await? => Some(d),
+            _ => None,
+        };
+        let counters = counters(login, address, known);
+        for c in &counters {
+            if let Some(until) = self.locked_until(&c.key, now).await? {
+                return Err(locked(until, now));
+            }
+        }
         let user = match found {
             Some((user, hash)) if verify_password(password, &hash) => user,
-            _ => {
-                let failures = self.fail(&account_key, MAX_ACCOUNT_FAILURES, now).await?;
-                self.fail(&address_key, MAX_ADDRESS_FAILURES, now).await?;
-                self.audit_event(login, "login_failed", address).await?;
-                if failures >= MAX_ACCOUNT_FAILURES {
-                    let until = now + Duration::minutes(LOCK_MINUTES);
-                    return Err(LoginError::Locked {
-                        until: beijing(until),
-                    });
-                }
-                return Err(LoginError::Invalid { failures });
-            }
+            _ => return Err(self.failed(login, address, &counters, now).await?),
         };
         if user.disabled {
             return Err(LoginError::Disabled);
         }
-        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-            .bind(&account_key)
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::from)?;
+        // A known device clears its own count and the account's lock; an unknown one its
+        // pair's count. The address's count and other pairs stay.
+        let account_key = format!("login:{login}");
+        let first = counters.first().map_or("", |c| c.key.as_str());
+        self.clear_keys(&[first, &account_key]).await?;
         self.audit_event(login, "login", address).await?;
         Ok(user)
+    }
+
+    /// Counts a failed attempt on every counter; the error to answer.
+    async fn failed(
+        &self,
+        login: &str,
+        address: &str,
+        counters: &[Counter],
+        now: DateTime<Utc>,
+    ) -> Result<LoginError, StoreError> {
+        let mut first_failures = 0;
+        let mut lock = None;
+        for (i, c) in counters.iter().enumerate() {
+            let (failures, until) = self.fail(c, now).await?;
+            if i == 0 {
+                first_failures = failures;
+            }
+            lock = lock.or(until);
+        }
+        self.audit_event(login, "login_failed", address).await?;
+        Ok(match lock {
+            Some(until) => locked(until, now),
+            None => LoginError::Invalid {
+                failures: first_failures,
+            },
+        })
+    }
+
+    /// Clears every login lock and failure count of an account (not those of addresses);
+    /// recorded in the audit log. Returns how many counters were cleared.
+    pub async fn clear_login_lock(&self, actor: &Actor, login: &str) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        require_login(&mut tx, login).await?;
+        let done = sqlx::query("DELETE FROM login_throttle WHERE account = $1")
+            .bind(login)
+            .execute(&mut *tx)
+            .await?;
+        let cleared = serde_json::json!({ "counters_cleared": done.rows_affected() });
+        record(
+            &mut tx,
+            "user",
+            login,
+            "clear_lock",
+            actor,
+            None::<&()>,
+            Some(&cleared),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     /// Records an account event (login, logout, token use ...) in the audit log.

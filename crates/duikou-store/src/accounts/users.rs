@@ -127,7 +127,7 @@ pub(crate) async fn by_id_in(tx: &mut Tx, id: i64) -> Result<Option<User>, Store
     }
 }
 
-async fn require_login(tx: &mut Tx, login: &str) -> Result<User, StoreError> {
+pub(crate) async fn require_login(tx: &mut Tx, login: &str) -> Result<User, StoreError> {
     by_login_in(tx, login)
         .await?
         .map(|(u, _)| u)
@@ -216,74 +216,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(out)
-    }
-
-    /// Sets a user's password (checked against the policy) and clears "must change".
-    pub async fn set_password(
-        &self,
-        actor: &Actor,
-        login: &str,
-        password: &str,
-    ) -> Result<(), StoreError> {
-        check_password(login, password)?;
-        self.store_password(
-            actor,
-            login,
-            &hash_password(password)?,
-            false,
-            "set_password",
-        )
-        .await
-    }
-
-    /// Gives a user a generated password to be changed at the next login, ends their sessions,
-    /// and returns the password.
-    pub async fn reset_password(&self, actor: &Actor, login: &str) -> Result<String, StoreError> {
-        let p = random_password();
-        self.store_password(actor, login, &hash_password(&p)?, true, "reset_password")
-            .await?;
-        Ok(p)
-    }
-
-    async fn store_password(
-        &self,
-        actor: &Actor,
-        login: &str,
-        hash: &str,
-        must_change: bool,
-        action: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let user = require_login(&mut tx, login).await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, \
-             version = version + 1 WHERE id = $4",
-        )
-        .bind(hash)
-        .bind(i64::from(must_change))
-        .bind(now_text())
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await?;
-        if must_change {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        record(
-            &mut tx,
-            "user",
-            login,
-            action,
-            actor,
-            None::<&()>,
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await?;
-        self.accounts_changed();
-        Ok(())
     }
 
     /// Records the language a user chose for the pages (a short tag the web layer checks), or

@@ -6,11 +6,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use duikou_core::auth::Grant;
-use duikou_store::accounts::{ApiToken, LoginError, NewToken, User};
+use duikou_store::accounts::{ApiToken, LoginError, NewToken, PasswordChange, User};
 use serde::{Deserialize, Serialize};
 
 use super::ListBody;
-use crate::auth::{ClientAddr, CurrentUser, Via, SESSION_COOKIE};
+use crate::auth::{
+    device_cookie, locked_response, ClientAddr, CurrentUser, Device, Via, SESSION_COOKIE,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::AppState;
@@ -49,20 +51,31 @@ fn session_cookie(s: &AppState, value: &str, max_age: i64) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Logs in with a login and password: sets the session cookie and returns the CSRF token.
-/// Wrong passwords slow the answer; a run of them locks the account (or address) for a while.
+/// Logs in with a login and password: sets the session cookie and the device cookie
+/// (`duikou_device`, a year) and returns the CSRF token. Wrong passwords slow the answer; a
+/// run of them from one address against one account locks that pair for a while (429 with
+/// `Retry-After` in seconds), not the account: the right password from a device that logged
+/// in as the user before still passes.
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginBody,
     responses((status = 200, body = LoginResult), (status = 401, body = crate::error::ErrorBody),
-        (status = 429, body = crate::error::ErrorBody)))]
+        (status = 429, body = crate::error::ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds until the lock ends")))))]
 pub async fn login(
     State(s): State<AppState>,
     ClientAddr(address): ClientAddr,
+    Device(device): Device,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let now = chrono::Utc::now();
     let user = match s
         .store
-        .login(&body.login, &body.password, &address, now)
+        .login(
+            &body.login,
+            &body.password,
+            &address,
+            device.as_deref(),
+            now,
+        )
         .await
     {
         Ok(u) => u,
@@ -75,12 +88,8 @@ pub async fn login(
                 "用户名或密码错误",
             ));
         }
-        Err(e @ LoginError::Locked { .. }) => {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "locked",
-                e.to_string(),
-            ))
+        Err(e @ LoginError::Locked { retry_after, .. }) => {
+            return Ok(locked_response(e.to_string(), retry_after))
         }
         Err(e @ LoginError::Disabled) => {
             return Err(ApiError::new(
@@ -92,6 +101,10 @@ pub async fn login(
         Err(LoginError::Store(e)) => return Err(e.into()),
     };
     let (token, session) = s.store.create_session(user.id, &address, now).await?;
+    let device = s
+        .store
+        .remember_device(user.id, device.as_deref(), now)
+        .await?;
     let max_age = (session.expires_at - now).num_seconds();
     let body = LoginResult {
         must_change_password: user.must_change_password,
@@ -102,6 +115,9 @@ pub async fn login(
     response
         .headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&s, &token, max_age));
+    if let Some(v) = device_cookie(s.secure_cookies, &device) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
     Ok(response)
 }
 
@@ -144,22 +160,37 @@ pub async fn me(user: CurrentUser) -> Json<User> {
 pub struct PasswordBody {
     pub current_password: String,
     pub new_password: String,
+    /// Also revoke every API token of the user; they keep working when false or absent.
+    #[serde(default)]
+    pub revoke_tokens: bool,
 }
 
 /// Changes the current user's password (the policy: ≥10 characters of two kinds, not the
-/// login). Other sessions of the user end.
+/// login). Every other session of the user ends: the session making the change stays logged
+/// in, and a change made with a bearer token ends all sessions. The user's API tokens keep
+/// working unless `revoke_tokens` is true (then all of them are revoked, the one making the
+/// change included).
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordBody,
-    responses((status = 204), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn change_password(
     State(s): State<AppState>,
     ClientAddr(address): ClientAddr,
+    Device(device): Device,
     user: CurrentUser,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<StatusCode> {
     let login = user.user.login.clone();
+    let now = chrono::Utc::now();
     match s
         .store
-        .login(&login, &body.current_password, &address, chrono::Utc::now())
+        .login(
+            &login,
+            &body.current_password,
+            &address,
+            device.as_deref(),
+            now,
+        )
         .await
     {
         Ok(_) => {}
@@ -180,8 +211,15 @@ pub async fn change_password(
         ));
     }
     let actor = user.access.actor();
+    let change = PasswordChange {
+        keep_session: match &user.via {
+            Via::Session { token, .. } => Some(token.as_str()),
+            Via::Token(_) => None,
+        },
+        revoke_tokens: body.revoke_tokens,
+    };
     s.store
-        .set_password(&actor, &login, &body.new_password)
+        .change_password(&actor, &login, &body.new_password, &change)
         .await
         .map_err(|e| match ApiError::from(e) {
             mut a if a.status == StatusCode::UNPROCESSABLE_ENTITY => {

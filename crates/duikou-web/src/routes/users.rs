@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use duikou_core::auth::Grant;
 use duikou_store::accounts::{NewUser, User};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/users/{login}/disable", post(disable))
         .route("/api/v1/users/{login}/enable", post(enable))
         .route("/api/v1/users/{login}/reset-password", post(reset_password))
+        .route("/api/v1/users/{login}/lock", delete(clear_lock))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = serde_json::Value), (status = 403)))]
@@ -135,7 +136,12 @@ pub struct ResetResult {
     pub password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{login}/reset-password", tag = "accounts", responses((status = 200, body = ResetResult), (status = 403)))]
+/// Resets a user's password to a generated one (to be changed at the next login). The account
+/// is presumed compromised: every session of the user ends, every API token is revoked, their
+/// known devices are forgotten and their login locks cleared.
+#[utoipa::path(post, path = "/api/v1/users/{login}/reset-password", tag = "accounts",
+    params(("login" = String, Path, description = "The user's login")),
+    responses((status = 200, body = ResetResult), (status = 403), (status = 404)))]
 pub async fn reset_password(
     State(s): State<AppState>,
     u: CurrentUser,
@@ -144,4 +150,21 @@ pub async fn reset_password(
     u.scoped(&s.store).require_admin()?;
     let password = s.store.reset_password(&u.access.actor(), &login).await?;
     Ok(Json(ResetResult { password }))
+}
+
+/// Clears the login locks and failure counts of a user (those of addresses expire on their
+/// own); recorded in the audit log.
+#[utoipa::path(delete, path = "/api/v1/users/{login}/lock", tag = "accounts",
+    params(("login" = String, Path, description = "The user's login")),
+    responses((status = 204, description = "The account's locks are cleared"),
+        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub async fn clear_lock(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    Path(login): Path<String>,
+) -> ApiResult<StatusCode> {
+    u.scoped(&s.store).require_admin()?;
+    s.store.clear_login_lock(&u.access.actor(), &login).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -286,6 +286,7 @@ pub async fn show(
         Some("revoked") => Some("grant.revoked"),
         Some("disabled") => Some("user.disabled_done"),
         Some("enabled") => Some("user.enabled_done"),
+        Some("unlocked") => Some("user.unlocked_done"),
         _ => None,
     };
     user_page(&s, &u, lang, &uri, &login, None, flash).await
@@ -349,7 +350,7 @@ async fn user_page_with(
     })
 }
 
-/// `POST /admin/users/{login}/{action}`: grant, revoke, disable, enable, reset.
+/// `POST /admin/users/{login}/{action}`: grant, revoke, disable, enable, reset, unlock.
 pub async fn act(
     State(s): State<AppState>,
     u: PageUser,
@@ -397,6 +398,10 @@ pub async fn act(
         "reset" => {
             let p = s.store.reset_password(&who, &login).await?;
             user_page(&s, &u, lang, &uri, &login, Some(p), Some("user.reset_done")).await
+        }
+        "unlock" => {
+            s.store.clear_login_lock(&who, &login).await?;
+            back("unlocked")
         }
         _ => Err(super::page::PageError::not_found()),
     }

@@ -4,13 +4,13 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
-use duikou_store::accounts::LoginError;
+use duikou_store::accounts::{LoginError, PasswordChange};
 use serde::Deserialize;
 
 use super::forms::FormState;
 use super::i18n::Lang;
 use super::page::{html, lang_links, CsrfForm, LangLink, Page, PageResult, PageUser, Section};
-use crate::auth::{ClientAddr, SESSION_COOKIE};
+use crate::auth::{device_cookie, ClientAddr, Device, SESSION_COOKIE};
 use crate::AppState;
 
 #[derive(askama::Template)]
@@ -72,6 +72,7 @@ pub async fn login(
     lang: Lang,
     uri: Uri,
     ClientAddr(address): ClientAddr,
+    Device(device): Device,
     Form(input): Form<LoginInput>,
 ) -> PageResult {
     let next = safe_next(input.next.as_deref());
@@ -80,11 +81,21 @@ pub async fn login(
     let now = chrono::Utc::now();
     let failure = match s
         .store
-        .login(input.login.trim(), &input.password, &address, now)
+        .login(
+            input.login.trim(),
+            &input.password,
+            &address,
+            device.as_deref(),
+            now,
+        )
         .await
     {
         Ok(user) => {
             let (token, session) = s.store.create_session(user.id, &address, now).await?;
+            let device = s
+                .store
+                .remember_device(user.id, device.as_deref(), now)
+                .await?;
             let max_age = (session.expires_at - now).num_seconds();
             let to = if user.must_change_password {
                 "/password".to_owned()
@@ -94,6 +105,9 @@ pub async fn login(
             let mut r = Redirect::to(&to).into_response();
             r.headers_mut()
                 .insert(header::SET_COOKIE, session_cookie(&s, &token, max_age));
+            if let Some(v) = device_cookie(s.secure_cookies, &device) {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
             // The language the user chose before, on whatever device, applies here too.
             if let Some(v) = user.lang.as_deref().and_then(super::i18n::lang_cookie) {
                 r.headers_mut().append(header::SET_COOKIE, v);
@@ -174,6 +188,7 @@ pub async fn change_password(
     lang: Lang,
     uri: Uri,
     ClientAddr(address): ClientAddr,
+    Device(device): Device,
     CsrfForm(data): CsrfForm,
 ) -> PageResult {
     let mut form = FormState::default();
@@ -186,7 +201,13 @@ pub async fn change_password(
     let mut errors = Vec::new();
     match s
         .store
-        .login(&login, &current, &address, chrono::Utc::now())
+        .login(
+            &login,
+            &current,
+            &address,
+            device.as_deref(),
+            chrono::Utc::now(),
+        )
         .await
     {
         Ok(_) => {}
@@ -203,8 +224,16 @@ pub async fn change_password(
         errors.push(field("new_password", "unchanged", "password.unchanged"));
     }
     if errors.is_empty() {
-        match s.store.set_password(&u.access.actor(), &login, &new).await {
-            Ok(()) => return Ok(Redirect::to("/password?done=1").into_response()),
+        let change = PasswordChange {
+            keep_session: Some(&u.session_token),
+            revoke_tokens: data.0.contains_key("revoke_tokens"),
+        };
+        let done = s
+            .store
+            .change_password(&u.access.actor(), &login, &new, &change)
+            .await;
+        match done {
+            Ok(_) => return Ok(Redirect::to("/password?done=1").into_response()),
             Err(duikou_store::StoreError::Invalid(v)) => {
                 for mut e in v.0 {
                     e.field = "new_password".to_owned();

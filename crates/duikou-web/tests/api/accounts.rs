@@ -162,7 +162,7 @@ async fn a_session_writes_only_with_its_csrf_token() {
 async fn a_run_of_wrong_passwords_locks_the_account_with_a_clear_message() {
     each_backend(|app| async move {
         user(&app, "liu", Some(PASSWORD)).await;
-        for i in 1..duikou_store::accounts::MAX_ACCOUNT_FAILURES {
+        for i in 1..duikou_store::accounts::MAX_PAIR_FAILURES {
             let (s, _, b) = login(&app, "liu", "Wrong-pass-123").await;
             assert_eq!(s, StatusCode::UNAUTHORIZED, "attempt {i}: {b}");
             assert_eq!(b["error"]["message"], "用户名或密码错误");

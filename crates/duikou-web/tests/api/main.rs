@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod credentials;
 mod forgery;
 mod helpers;
 mod permissions;
@@ -10,6 +11,7 @@ mod projects;
 mod reference;
 mod stats;
 mod steps;
+mod throttle;
 mod validation;
 mod warnings;
 mod write_scopes;

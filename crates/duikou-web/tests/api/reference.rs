@@ -20,9 +20,17 @@ async fn health_and_the_openapi_document_answer() {
             "/api/v1/stats/projects",
             "/api/v1/regions/{code}",
             "/api/v1/projects/{id}/problems/{problem_id}",
+            "/api/v1/me/password",
         ] {
             assert!(doc["paths"][path].is_object(), "{path} documented");
         }
+        let lock = &doc["paths"]["/api/v1/users/{login}/lock"]["delete"];
+        assert_eq!(lock["parameters"][0]["name"], "login", "{lock}");
+        for status in ["204", "401", "403", "404"] {
+            assert!(lock["responses"][status].is_object(), "{status}: {lock}");
+        }
+        let login = &doc["paths"]["/api/v1/session"]["post"]["responses"]["429"];
+        assert!(login["headers"]["Retry-After"].is_object(), "{login}");
         assert!(doc["components"]["schemas"]["Project"].is_object());
     })
     .await;
