@@ -102,7 +102,7 @@ impl Store {
                 });
             }
         }
-        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.begin().await?;
         let found = by_login_in(&mut tx, login).await?;
         tx.commit().await.map_err(StoreError::from)?;
         let user = match found {
