@@ -1,7 +1,7 @@
 //! The key of the audit chain and the hashing it keys.
 //!
 //! Rows from the chain's `keyed_from` on (every row of a database created since migration
-//! 0012) are hashed with HMAC-SHA256 under an [`AuditKey`] kept outside the database, so that
+//! 0013) are hashed with HMAC-SHA256 under an [`AuditKey`] kept outside the database, so that
 //! someone who can write to the database but does not hold the key cannot recompute the chain
 //! after changing a row. Rows from before the upgrade keep their plain SHA-256 hashes; the
 //! first keyed row links to the last of them, so they are anchored as well.
@@ -129,7 +129,7 @@ impl Store {
         })
     }
 
-    /// Seals the boundary that migration 0012 has just set, with this store's key.
+    /// Seals the boundary that migration 0013 has just set, with this store's key.
     pub(crate) async fn seal_keyed_part(&self) -> Result<(), StoreError> {
         let Some(keyed_from) = self.read_keying().await?.0 else {
             return Ok(());

@@ -252,7 +252,7 @@ async fn a_checkpoint_with_a_forged_signature_is_reported() {
     .await;
 }
 
-/// A database at the schema before the chain was keyed (migrations before 0012), its log
+/// A database at the schema before the chain was keyed (migrations before 0013), its log
 /// chained plainly as the store wrote it then: three rows.
 async fn unkeyed_database(db: &TestDb) -> String {
     let url = empty_database(db).await;
@@ -267,7 +267,7 @@ async fn unkeyed_database(db: &TestDb) -> String {
     for entry in std::fs::read_dir(&all).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.as_str() < "0012" {
+        if name.as_str() < "0013" {
             std::fs::copy(&path, earlier.path().join(&name)).unwrap();
         }
     }
