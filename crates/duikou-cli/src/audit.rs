@@ -1,26 +1,48 @@
-//! `duikou audit verify`: walks the hash chain of the change log and reports the first broken
-//! link. Read-only: it connects without migrating, so that checking a database never changes it.
+//! `duikou audit verify`: walks the keyed hash chain of the change log and reports the first
+//! broken link, then checks the chain against the checkpoints witnessed outside the database.
+//! Read-only: it connects without migrating and never creates the key, so that checking a
+//! database never changes it.
+
+use std::path::PathBuf;
 
 use anyhow::Context;
-use duikou_store::{kind_zh, redact_url, AuditReport, Break, BreakKind, LogRow, Store};
+use duikou_store::{
+    kind_zh, redact_url, AuditReport, Break, BreakKind, CheckpointProblem, CheckpointReport,
+    LogRow, Store,
+};
 
-use crate::cli::AuditCommand;
+use crate::audit_files::{self, AuditPaths};
+use crate::cli::{AuditCommand, DatabaseArg};
 
 pub async fn run(cmd: AuditCommand) -> anyhow::Result<()> {
     match cmd {
-        AuditCommand::Verify { db } => verify(&crate::database_url(&db)).await,
+        AuditCommand::Verify { db, checkpoint } => verify(&db, checkpoint).await,
     }
 }
 
-async fn verify(url: &str) -> anyhow::Result<()> {
-    if let Some(path) = sqlite_file(url) {
+async fn verify(db: &DatabaseArg, checkpoint: Option<PathBuf>) -> anyhow::Result<()> {
+    let url = &crate::database_url(db);
+    if let Some(path) = audit_files::sqlite_file(url) {
         // Connecting would create it.
         anyhow::ensure!(path.exists(), "数据库文件不存在：{}", path.display());
     }
+    let paths = AuditPaths::resolve(url, db);
+    let key = audit_files::load_key(&paths.key)?;
+    // Given explicitly, the file must be there; the default one only when it is.
+    let checkpoint = checkpoint.or_else(|| paths.checkpoints.exists().then_some(paths.checkpoints));
+    let checkpoints = checkpoint
+        .as_deref()
+        .map(audit_files::read_checkpoints)
+        .transpose()?;
     let store = Store::connect(url)
         .await
-        .with_context(|| format!("无法打开数据库 {}", redact_url(url)))?;
+        .with_context(|| format!("无法打开数据库 {}", redact_url(url)))?
+        .with_audit_key(key);
     let report = store.verify_audit().await;
+    let witnessed = match (&report, &checkpoints) {
+        (Ok(_), Some(cps)) => Some(store.verify_checkpoints(cps).await),
+        _ => None,
+    };
     store.close().await;
     let report = match report {
         Ok(r) => r,
@@ -32,18 +54,18 @@ async fn verify(url: &str) -> anyhow::Result<()> {
     };
     println!("审计日志校验：{}", redact_url(url));
     print!("{}", describe(&report));
-    match &report.first_break {
-        None => Ok(()),
-        Some(b) => anyhow::bail!("审计链校验未通过：{}", summary(b)),
+    let witnessed = witnessed.transpose().context("无法按检查点核对审计链")?;
+    match (&witnessed, &checkpoint) {
+        (Some(w), Some(file)) => print!("{}", describe_checkpoints(w, file)),
+        _ => println!("未按检查点核对（没有检查点文件；可用 --checkpoint 指定）。"),
     }
-}
-
-/// The file of a `sqlite:` URL (`sqlite:PATH`, `sqlite://PATH`, with or without `?…`).
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?;
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    let path = rest.split('?').next().unwrap_or(rest);
-    (!path.is_empty() && path != ":memory:").then(|| path.into())
+    if let Some(b) = &report.first_break {
+        anyhow::bail!("审计链校验未通过：{}", summary(b));
+    }
+    if let Some(w) = witnessed.as_ref().filter(|w| !w.is_consistent()) {
+        anyhow::bail!("审计链与检查点不符：{} 个检查点未通过", w.issues.len());
+    }
+    Ok(())
 }
 
 /// The report as the command prints it.
@@ -92,6 +114,7 @@ fn summary(b: &Break) -> String {
         BreakKind::Unchained { count } => {
             format!("有 {count} 条日志记录不在链中（绕过系统直接写入）")
         }
+        BreakKind::WrongKey => "审计密钥与数据库不符，或审计链的密钥起点被改动".to_owned(),
     }
 }
 
@@ -109,6 +132,10 @@ fn explain(problem: &BreakKind) -> &'static str {
         }
         BreakKind::HeadMissing => "无法确认日志末尾是否完整；在恢复链头之前系统将拒绝写入。",
         BreakKind::Unchained { .. } => "这些记录没有链序号和哈希，不是经由系统写入的。",
+        BreakKind::WrongKey => {
+            "所给密钥不是此数据库审计链所用的密钥（请检查 --audit-key-file），\
+             或链头中记录的密钥起点（keyed_from）被改动。"
+        }
     }
 }
 
@@ -126,4 +153,49 @@ fn row_text(row: &LogRow) -> String {
         row.action,
         row.actor
     )
+}
+
+/// The checkpoint check as the command prints it.
+fn describe_checkpoints(report: &CheckpointReport, file: &std::path::Path) -> String {
+    let mut out = format!("检查点：{}，共 {} 个", file.display(), report.checked);
+    if let Some(seq) = report.latest {
+        out.push_str(&format!("，最新见证至第 {seq} 条"));
+    }
+    out.push_str("。\n");
+    if report.is_consistent() {
+        out.push_str("结果：审计链与全部检查点一致（见证之前的记录未被改写，链未被截短）。\n");
+        return out;
+    }
+    for issue in &report.issues {
+        let cp = &issue.checkpoint;
+        out.push_str(&format!(
+            "  检查点 {}（第 {} 条，{}）：{}\n",
+            issue.index + 1,
+            cp.seq,
+            cp.at,
+            checkpoint_problem(&issue.problem, cp.seq)
+        ));
+    }
+    out
+}
+
+fn checkpoint_problem(problem: &CheckpointProblem, seq: i64) -> String {
+    match problem {
+        CheckpointProblem::BadSignature => {
+            "签名无效：检查点被伪造或改动，或由另一密钥签发".to_owned()
+        }
+        CheckpointProblem::Rewritten { found: Some(_) } => {
+            format!("第 {seq} 条记录的哈希与见证时不同：该条或之前的记录被改写并重算")
+        }
+        CheckpointProblem::Rewritten { found: None } => {
+            format!("第 {seq} 条记录已不存在")
+        }
+        CheckpointProblem::Truncated { head_seq } => format!(
+            "审计链现只到第 {head_seq} 条，短于见证的第 {seq} 条：日志末尾被删除、链头被回退"
+        ),
+        CheckpointProblem::BoundaryMoved { found } => format!(
+            "审计链的密钥起点与见证时不同（现为 {}）",
+            found.map(|f| f.to_string()).unwrap_or_else(|| "无".into())
+        ),
+    }
 }

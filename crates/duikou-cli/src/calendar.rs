@@ -46,12 +46,12 @@ fn caveat<T>(a: &Answer<T>) -> String {
 }
 
 /// Stores a notice file in the database.
-pub async fn load(file: &std::path::Path, url: &str) -> anyhow::Result<()> {
+pub async fn load(file: &std::path::Path, db: &crate::cli::DatabaseArg) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("无法读取 {}", file.display()))?;
     let notices =
         WorkCalendar::from_csv(&text).with_context(|| format!("{} 格式有误", file.display()))?;
-    let store = crate::open(url).await?;
+    let store = crate::open(db).await?;
     let years = store
         .load_calendar(&duikou_core::Actor::system("cli"), &notices)
         .await

@@ -20,6 +20,16 @@ pub struct DatabaseArg {
     /// Database URL: `sqlite:PATH` (default: duikou.db next to the binary) or `postgres://…`.
     #[arg(long, env = "DUIKOU_DATABASE_URL")]
     pub database: Option<String>,
+    /// The audit chain's key (64 hex digits), kept apart from the database; created when
+    /// missing. Default: PATH.audit-key beside a SQLite file, else audit.key in
+    /// $XDG_DATA_HOME/duikou (~/.local/share/duikou).
+    #[arg(long, env = "DUIKOU_AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<std::path::PathBuf>,
+    /// Where each day's signed audit checkpoint is appended (one JSON line). Default:
+    /// PATH.audit-checkpoints beside a SQLite file, else audit-checkpoints beside the
+    /// default key.
+    #[arg(long, env = "DUIKOU_AUDIT_CHECKPOINT_FILE")]
+    pub audit_checkpoint_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -278,10 +288,15 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the hash chain of the audit log; report the first broken link, if any.
+    /// Check the hash chain of the audit log; report the first broken link, if any, and any
+    /// checkpoint the chain no longer agrees with.
     Verify {
         #[command(flatten)]
         db: DatabaseArg,
+        /// A file of checkpoints to check the chain against (default: the checkpoint file of
+        /// the database, when it exists; see --audit-checkpoint-file).
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
     },
 }
 

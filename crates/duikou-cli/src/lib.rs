@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod audit_files;
 pub mod calendar;
 pub mod cli;
 pub mod demo;
@@ -47,15 +48,31 @@ pub(crate) fn project_bar(len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// The store without migrating it (for commands that migrate with progress of their own).
-pub(crate) async fn connect(url: &str) -> anyhow::Result<Store> {
-    Store::connect(url)
-        .await
-        .with_context(|| format!("无法打开数据库 {}", redact_url(url)))
+/// The store without migrating it (for commands that migrate with progress of their own),
+/// with its audit key (created when missing) and checkpoint file.
+pub(crate) async fn connect(db: &DatabaseArg) -> anyhow::Result<Store> {
+    connect_url(&database_url(db), db).await
 }
 
-pub(crate) async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open(url)
+async fn connect_url(url: &str, db: &DatabaseArg) -> anyhow::Result<Store> {
+    let paths = audit_files::AuditPaths::resolve(url, db);
+    let key = audit_files::load_or_create_key(&paths.key)?;
+    Ok(Store::connect(url)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact_url(url)))?
+        .with_audit_key(key)
+        .with_checkpoint_sink(audit_files::file_sink(paths.checkpoints)))
+}
+
+/// The store, migrated and ready for writing.
+pub(crate) async fn open(db: &DatabaseArg) -> anyhow::Result<Store> {
+    open_url(&database_url(db), db).await
+}
+
+async fn open_url(url: &str, db: &DatabaseArg) -> anyhow::Result<Store> {
+    connect_url(url, db)
+        .await?
+        .ready()
         .await
         .with_context(|| format!("无法打开数据库 {}", redact_url(url)))
 }
@@ -69,7 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             sweep_interval,
             notify,
         } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let notifier = (!notify.no_notify)
                 .then(|| warn::notifier_config(&notify, listen))
                 .transpose()?;
@@ -85,7 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate { db } => {
             let url = database_url(&db);
-            let store = connect(&url).await?;
+            let store = connect(&db).await?;
             store.migrate_schema().await?;
             // An upgrade or a bulk load can leave the rollup unbuilt: count it here, with
             // progress, rather than silently at the next start.
@@ -101,7 +118,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             demo_password,
         } => run_demo(db, listen, demo_password).await,
         Command::Calendar(cli::CalendarCommand::Load { file, db }) => {
-            calendar::load(&file, &database_url(&db)).await
+            calendar::load(&file, &db).await
         }
         Command::Calendar(cmd) => calendar::run(cmd),
         Command::Template(cmd) => template(cmd).await,
@@ -113,7 +130,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Notify(cmd) => warn::notify(cmd).await,
         Command::Stats(cmd) => stats::run(cmd).await,
         Command::Gen { projects, seed, db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             gen::run(&store, projects, seed).await
         }
     }
@@ -124,8 +141,9 @@ async fn run_demo(
     listen: SocketAddr,
     password: Option<String>,
 ) -> anyhow::Result<()> {
-    // Keep the temporary folder alive for as long as the server runs.
-    let (url, _tmp) = match db.database {
+    // Keep the temporary folder alive for as long as the server runs (its audit key and
+    // checkpoints, beside the database by default, go with it).
+    let (url, _tmp) = match db.database.clone() {
         Some(url) => (url, None),
         None => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
@@ -133,7 +151,7 @@ async fn run_demo(
             (url, Some(dir))
         }
     };
-    let store = open(&url).await?;
+    let store = open_url(&url, &db).await?;
     if demo::is_loaded(&store).await? {
         println!("演示数据已存在，直接使用：{}", redact_url(&url));
     } else {
@@ -248,7 +266,7 @@ async fn template(cmd: cli::TemplateCommand) -> anyhow::Result<()> {
     use cli::TemplateCommand as T;
     match cmd {
         T::List { db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             for t in store.templates().await? {
                 println!(
                     "{}\tv{}\t{}个环节\t{}",
@@ -257,7 +275,7 @@ async fn template(cmd: cli::TemplateCommand) -> anyhow::Result<()> {
             }
         }
         T::Export { key, version, db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             println!("{}", store.template(&key, version).await?.to_json());
         }
         T::Import { file, db } => {
@@ -265,7 +283,7 @@ async fn template(cmd: cli::TemplateCommand) -> anyhow::Result<()> {
                 .with_context(|| format!("无法读取 {}", file.display()))?;
             let t = duikou_core::steps::Template::from_json(&text)
                 .with_context(|| format!("{} 不是有效的流程模板", file.display()))?;
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let saved = store
                 .save_template(&duikou_core::Actor::system("cli"), &t)
                 .await?;

@@ -6,17 +6,17 @@ use anyhow::bail;
 use duikou_store::{StatsQuery, StatsScope, Store};
 
 use crate::cli::StatsCommand;
-use crate::{connect, database_url, open, project_bar};
+use crate::{connect, open, project_bar};
 
 pub(crate) async fn run(cmd: StatsCommand) -> anyhow::Result<()> {
     match cmd {
         StatsCommand::Rebuild { db } => {
-            let store = connect(&database_url(&db)).await?;
+            let store = connect(&db).await?;
             store.migrate_schema().await?;
             rebuild(&store).await
         }
         StatsCommand::Check { as_of, db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let as_of = as_of.unwrap_or_else(|| store.today());
             let mut scopes = vec![(StatsScope::All, "全国".to_owned())];
             for p in store.partnerships().await? {

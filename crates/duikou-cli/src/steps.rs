@@ -53,7 +53,7 @@ pub async fn run(cmd: StepsCommand) -> anyhow::Result<()> {
             start,
             db,
         } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let cal = store.calendar().await?;
             let s = store
                 .instantiate_steps(
@@ -69,7 +69,7 @@ pub async fn run(cmd: StepsCommand) -> anyhow::Result<()> {
             print_table(&s);
         }
         StepsCommand::Show { project, json, db } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let cal = store.calendar().await?;
             let s = store.schedule(project, &cal, today).await?;
             if json {
@@ -83,7 +83,7 @@ pub async fn run(cmd: StepsCommand) -> anyhow::Result<()> {
                 .with_context(|| format!("无法读取 {}", file.display()))?;
             let state: StepState = serde_json::from_str(&text)
                 .with_context(|| format!("{} 不是有效的环节状态", file.display()))?;
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let cal = store.calendar().await?;
             let (s, _) = store
                 .update_step(&actor, project, None, &state, &cal, today)

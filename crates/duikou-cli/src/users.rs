@@ -51,7 +51,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             password,
             db,
         } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let new = NewUser {
                 display_name: name.unwrap_or_else(|| login.clone()),
                 login,
@@ -65,7 +65,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::List { db } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             for u in store.users().await? {
                 let grants: Vec<String> = u
                     .grants
@@ -82,17 +82,17 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::Disable { login, db } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             store.set_user_disabled(&actor, &login, true).await?;
             println!("已停用 {login}，其会话已失效、令牌不再可用");
         }
         UserCommand::Enable { login, db } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             store.set_user_disabled(&actor, &login, false).await?;
             println!("已启用 {login}");
         }
         UserCommand::ResetPassword { login, db } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let p = store.reset_password(&actor, &login).await?;
             println!("{login} 的新密码（下次登录须修改）：{p}");
         }
@@ -102,7 +102,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             scope,
             db,
         } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let g = grant_of(&store, &role, &scope).await?;
             store.grant(&actor, &login, &g).await?;
             println!("已授予 {login}：{} @ {scope}", g.role.label_zh());
@@ -113,7 +113,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             scope,
             db,
         } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let g = grant_of(&store, &role, &scope).await?;
             store.revoke(&actor, &login, &g).await?;
             println!("已撤销 {login}：{} @ {scope}", g.role.label_zh());
@@ -139,7 +139,7 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
             name,
             db,
         } => {
-            let store = crate::open(&crate::database_url(&db)).await?;
+            let store = crate::open(&db).await?;
             let u = store.user(&user).await?;
             let new = NewToken {
                 parent: None,

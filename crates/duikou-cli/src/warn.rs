@@ -9,12 +9,12 @@ use duikou_core::warnings::{Level, RuleId};
 use duikou_store::{Store, Tally, WarningFilter};
 
 use crate::cli::WarnCommand;
-use crate::{database_url, open, project_bar};
+use crate::{open, project_bar};
 
 pub(crate) async fn run(cmd: WarnCommand) -> anyhow::Result<()> {
     match cmd {
         WarnCommand::Sweep { full, as_of, db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let as_of = as_of.unwrap_or_else(|| store.today());
             let bar = project_bar(0);
             let started = Instant::now();
@@ -37,7 +37,7 @@ pub(crate) async fn run(cmd: WarnCommand) -> anyhow::Result<()> {
             limit,
             db,
         } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let filter = WarningFilter {
                 level: level
                     .as_deref()
@@ -67,7 +67,7 @@ pub(crate) async fn run(cmd: WarnCommand) -> anyhow::Result<()> {
             Ok(())
         }
         WarnCommand::Thresholds { org, year, db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let year = year.unwrap_or_else(|| store.today().year());
             let t = store.thresholds_for(org, year).await?;
             println!("{}", serde_json::to_string_pretty(&t)?);
@@ -153,14 +153,14 @@ pub(crate) async fn notify(cmd: crate::cli::NotifyCommand) -> anyhow::Result<()>
             notify,
             db,
         } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let listen = "127.0.0.1:8080".parse()?;
             let config = notifier_config(&notify, listen)?;
             let event = duikou_notify::send_test(&store, channel, &config).await?;
             println!("测试消息已发送到渠道 {channel}（事件编号 {event}）");
         }
         N::Status { db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let c = store.outbox_counts().await?;
             println!(
                 "待发送 {}（其中重试中 {}），已送达 {}，已停止重试 {}",
@@ -168,7 +168,7 @@ pub(crate) async fn notify(cmd: crate::cli::NotifyCommand) -> anyhow::Result<()>
             );
         }
         N::Retry { id, db } => {
-            let store = open(&database_url(&db)).await?;
+            let store = open(&db).await?;
             let n = store.outbox_retry(id).await?;
             println!("已重新排队 {n} 条通知");
         }

@@ -39,7 +39,7 @@ pub(crate) async fn calendar_in(tx: &mut Tx) -> Result<WorkCalendar, StoreError>
 impl Store {
     /// The working-day calendar: the shipped notices with the loaded ones merged over them.
     pub async fn calendar(&self) -> Result<WorkCalendar, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let c = calendar_in(&mut tx).await;
         tx.commit().await?;
         c

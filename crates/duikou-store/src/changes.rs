@@ -3,11 +3,13 @@
 //! or moved behind the application's back shows (`Store::verify_audit`, `duikou audit verify`).
 //!
 //! Each row has its place in the chain, `seq` (1, 2, 3 … without gaps), the hash of the row
-//! before it (`prev_hash`; [`GENESIS`] for the first) and its own `hash`: SHA-256 over a
-//! domain tag and the fields seq, prev_hash, kind, record_id, action, actor, user_id, at,
-//! before and after, each written as `0x00` when NULL or `0x01`, its length as a big-endian
-//! u64 and its UTF-8 bytes (integers as decimal text) — so that no two different rows encode
-//! alike, whatever their text holds. The one row of `audit_head` holds the last seq and hash.
+//! before it (`prev_hash`; [`GENESIS`] for the first) and its own `hash`: HMAC-SHA256 under the
+//! audit key (plain SHA-256 for rows before the chain's `keyed_from`, written before the
+//! upgrade; see `audit_key`) over a domain tag and the fields seq, prev_hash, kind, record_id,
+//! action, actor, user_id, at, before and after, each written as `0x00` when NULL or `0x01`,
+//! its length as a big-endian u64 and its UTF-8 bytes (integers as decimal text) — so that no
+//! two different rows encode alike, whatever their text holds. The one row of `audit_head`
+//! holds the last seq and hash, and the boundary `keyed_from` with its seal.
 //!
 //! Appending locks the head first (`UPDATE audit_head … RETURNING`): on PostgreSQL that is a row
 //! lock held to commit, so concurrent writers queue there and the chain never forks; on SQLite
@@ -15,18 +17,15 @@
 //! writes it last before committing, so the head is held only for that moment.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::audit_key::{AuditKey, Hasher};
 use crate::rows::{RowReader, Tx};
 use crate::{now_text, Page, Store, StoreError};
 
 /// The `prev_hash` of the first row: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Tags the encoding, so that a later change of it cannot be mistaken for this one.
-const DOMAIN: &[u8] = b"duikou-audit-v1";
 
 /// Rows read per query when walking or chaining the log.
 const BATCH: i64 = 1000;
@@ -113,6 +112,9 @@ pub enum BreakKind {
     HeadMissing,
     /// Rows without a place in the chain: written around the store. `id` of the first in `entry`.
     Unchained { count: i64 },
+    /// The boundary of the keyed part is not sealed with this key: the wrong key was given, or
+    /// the boundary (`keyed_from`) was changed.
+    WrongKey,
 }
 
 /// The fields a row's hash covers besides its link (seq, prev_hash).
@@ -127,38 +129,34 @@ struct Content<'a> {
     after: Option<&'a str>,
 }
 
-fn put(h: &mut Sha256, field: Option<&[u8]>) {
-    match field {
-        None => h.update([0u8]),
-        Some(bytes) => {
-            h.update([1u8]);
-            h.update((bytes.len() as u64).to_be_bytes());
-            h.update(bytes);
-        }
-    }
+/// The hash of a row at `seq` following `prev_hash`, as lowercase hex: keyed when `key` is
+/// given, plain SHA-256 (rows before the chain's `keyed_from`) otherwise.
+fn entry_hash(key: Option<&AuditKey>, seq: i64, prev_hash: &str, c: &Content<'_>) -> String {
+    let mut h = Hasher::for_row(key);
+    h.put_i64(Some(seq));
+    h.put_str(Some(prev_hash));
+    h.put_str(Some(c.kind));
+    h.put_str(Some(c.record_id));
+    h.put_str(Some(c.action));
+    h.put_str(Some(c.actor));
+    h.put_i64(c.user_id);
+    h.put_str(Some(c.at));
+    h.put_str(c.before);
+    h.put_str(c.after);
+    h.finish()
 }
 
-/// The hash of a row at `seq` following `prev_hash`, as lowercase hex.
-fn entry_hash(seq: i64, prev_hash: &str, c: &Content<'_>) -> String {
-    let mut h = Sha256::new();
-    put(&mut h, Some(DOMAIN));
-    put(&mut h, Some(seq.to_string().as_bytes()));
-    put(&mut h, Some(prev_hash.as_bytes()));
-    put(&mut h, Some(c.kind.as_bytes()));
-    put(&mut h, Some(c.record_id.as_bytes()));
-    put(&mut h, Some(c.action.as_bytes()));
-    put(&mut h, Some(c.actor.as_bytes()));
-    put(
-        &mut h,
-        c.user_id
-            .map(|u| u.to_string())
-            .as_deref()
-            .map(str::as_bytes),
-    );
-    put(&mut h, Some(c.at.as_bytes()));
-    put(&mut h, c.before.map(str::as_bytes));
-    put(&mut h, c.after.map(str::as_bytes));
-    format!("{:x}", h.finalize())
+/// How the rows of a chain are hashed: with `key` from `keyed_from` on, plainly before.
+#[derive(Clone, Copy)]
+pub(crate) struct Keying<'a> {
+    pub(crate) key: &'a AuditKey,
+    pub(crate) keyed_from: i64,
+}
+
+impl Keying<'_> {
+    fn key_at(&self, seq: i64) -> Option<&AuditKey> {
+        (seq >= self.keyed_from).then_some(self.key)
+    }
 }
 
 /// Writes one change-log row inside the caller's transaction, at the end of the chain. Call it
@@ -176,12 +174,17 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
     let after = after.map(|a| serde_json::to_string(a).unwrap_or_default());
     // Locks the head (PostgreSQL: this row until commit; SQLite: the write lock, which a
     // write transaction holds already) and reads it.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(head_missing)?;
+    let head = sqlx::query(
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, keyed_from",
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(head_missing)?;
     let mut seq: i64 = head.try_get("seq")?;
     let mut prev: String = head.try_get("hash")?;
+    let audit = tx.audit.clone();
+    // The head before this write: committed (the head is locked, and every write records last).
+    audit.witness_if_due(seq - 1, &prev, head.try_get("keyed_from")?);
     if seq == 1 {
         // The first entry ever: rows from before the chain (normally chained already by
         // `Store::migrate`) go first.
@@ -192,6 +195,7 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
     // The time is taken while holding the head, so that time order follows chain order.
     let at = now_text();
     let hash = entry_hash(
+        Some(&audit.key),
         seq,
         &prev,
         &Content {
@@ -238,7 +242,8 @@ fn head_missing() -> StoreError {
 }
 
 /// Gives the rows without a seq (those written before the chain existed) their places after
-/// `(seq, hash)`, in id order. Returns the new last seq and hash.
+/// `(seq, hash)`, in id order, keyed (this runs only on an empty chain, which is keyed from
+/// its first row). Returns the new last seq and hash.
 async fn chain_unchained(
     tx: &mut Tx,
     mut seq: i64,
@@ -256,7 +261,7 @@ async fn chain_unchained(
         for row in &rows {
             let r = Stored::read(row)?;
             seq += 1;
-            let h = entry_hash(seq, &hash, &r.content());
+            let h = entry_hash(Some(&tx.audit.key), seq, &hash, &r.content());
             sqlx::query("UPDATE change_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4")
                 .bind(seq)
                 .bind(&hash)
@@ -321,8 +326,8 @@ impl Stored {
     }
 
     /// Whether the row's hash matches its content placed at `seq` after `prev_hash`.
-    fn hashes_as(&self, seq: i64, prev_hash: &str, hash: Option<&str>) -> bool {
-        hash.is_some_and(|h| entry_hash(seq, prev_hash, &self.content()) == h)
+    fn hashes_as(&self, k: Keying<'_>, seq: i64, prev_hash: &str, hash: Option<&str>) -> bool {
+        hash.is_some_and(|h| entry_hash(k.key_at(seq), seq, prev_hash, &self.content()) == h)
     }
 
     fn log_row(&self) -> LogRow {
@@ -455,7 +460,7 @@ impl Store {
         Ok(u64::try_from(last).unwrap_or(0))
     }
 
-    async fn read_head(&self) -> Result<Option<ChainHead>, StoreError> {
+    pub(crate) async fn read_head(&self) -> Result<Option<ChainHead>, StoreError> {
         let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_optional(&self.pool)
             .await?;
@@ -488,6 +493,14 @@ impl Store {
             head: Some(head.clone()),
             first_break: None,
         };
+        let Some(keying) = self.sealed_keying().await? else {
+            report.first_break = Some(Break {
+                seq: None,
+                entry: None,
+                problem: BreakKind::WrongKey,
+            });
+            return Ok(report);
+        };
         // The last good row: its seq, hash and id.
         let mut last_seq = 0i64;
         let mut last_hash = GENESIS.to_owned();
@@ -511,7 +524,10 @@ impl Store {
                 }
                 fresh += 1;
                 report.checked += 1;
-                if let Some(b) = self.check(&r, last_seq, &last_hash, last_id).await? {
+                if let Some(b) = self
+                    .check(keying, &r, last_seq, &last_hash, last_id)
+                    .await?
+                {
                     report.first_break = Some(b);
                     break 'walk;
                 }
@@ -532,6 +548,7 @@ impl Store {
     /// Checks one row against the last good one; `None` when it follows it properly.
     async fn check(
         &self,
+        k: Keying<'_>,
         r: &Stored,
         last_seq: i64,
         last_hash: &str,
@@ -558,7 +575,8 @@ impl Store {
             // A seq seen already: a second row in one place.
             return Ok(broken(seq, BreakKind::OutOfOrder { belongs_at: None }));
         }
-        let own_hash = r.hashes_as(seq, r.prev_hash.as_deref().unwrap_or(""), r.hash.as_deref());
+        let own_link = r.prev_hash.as_deref().unwrap_or("");
+        let own_hash = r.hashes_as(k, seq, own_link, r.hash.as_deref());
         let linked = r.prev_hash.as_deref() == Some(last_hash);
         if own_hash && linked {
             if r.id > last_id {
@@ -568,7 +586,7 @@ impl Store {
             // moved between ids (appending gives ids in chain order).
             return Ok(broken(seq, BreakKind::OutOfOrder { belongs_at: None }));
         }
-        if let Some(home) = self.home_of(r).await? {
+        if let Some(home) = self.home_of(k, r).await? {
             return Ok(broken(
                 seq,
                 BreakKind::OutOfOrder {
@@ -586,7 +604,7 @@ impl Store {
     /// Where a broken row's content belongs among the rows after it: its own hash matches it
     /// at another seq (the seqs were swapped), or another row's hash matches its content in
     /// that row's place (the contents were swapped).
-    async fn home_of(&self, r: &Stored) -> Result<Option<i64>, StoreError> {
+    async fn home_of(&self, k: Keying<'_>, r: &Stored) -> Result<Option<i64>, StoreError> {
         let Some(seq) = r.seq else { return Ok(None) };
         let rows = sqlx::query(&format!(
             "SELECT {ROW_COLS} FROM change_log WHERE seq > $1 ORDER BY seq LIMIT {LOOK_AHEAD}"
@@ -599,8 +617,8 @@ impl Store {
             let Some(at) = other.seq else { continue };
             let own_link = r.prev_hash.as_deref().unwrap_or("");
             let their_link = other.prev_hash.as_deref().unwrap_or("");
-            if r.hashes_as(at, own_link, r.hash.as_deref())
-                || r.hashes_as(at, their_link, other.hash.as_deref())
+            if r.hashes_as(k, at, own_link, r.hash.as_deref())
+                || r.hashes_as(k, at, their_link, other.hash.as_deref())
             {
                 return Ok(Some(at));
             }
@@ -699,24 +717,30 @@ mod tests {
 
     #[test]
     fn fields_are_length_prefixed_so_moving_text_between_them_changes_the_hash() {
-        let a = entry_hash(1, GENESIS, &content(Some("ab"), Some("c")));
-        let b = entry_hash(1, GENESIS, &content(Some("a"), Some("bc")));
+        let a = entry_hash(None, 1, GENESIS, &content(Some("ab"), Some("c")));
+        let b = entry_hash(None, 1, GENESIS, &content(Some("a"), Some("bc")));
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
     }
 
     #[test]
     fn null_and_empty_text_hash_differently() {
-        let a = entry_hash(1, GENESIS, &content(None, Some("x")));
-        let b = entry_hash(1, GENESIS, &content(Some(""), Some("x")));
+        let a = entry_hash(None, 1, GENESIS, &content(None, Some("x")));
+        let b = entry_hash(None, 1, GENESIS, &content(Some(""), Some("x")));
         assert_ne!(a, b);
     }
 
     #[test]
     fn the_seq_and_the_link_are_covered() {
         let c = content(None, Some("x"));
-        assert_ne!(entry_hash(1, GENESIS, &c), entry_hash(2, GENESIS, &c));
-        let other = entry_hash(1, GENESIS, &c);
-        assert_ne!(entry_hash(2, GENESIS, &c), entry_hash(2, &other, &c));
+        assert_ne!(
+            entry_hash(None, 1, GENESIS, &c),
+            entry_hash(None, 2, GENESIS, &c)
+        );
+        let other = entry_hash(None, 1, GENESIS, &c);
+        assert_ne!(
+            entry_hash(None, 2, GENESIS, &c),
+            entry_hash(None, 2, &other, &c)
+        );
     }
 }

@@ -9,6 +9,8 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+mod audit_checkpoint;
+mod audit_key;
 mod bulk;
 mod calendar;
 mod changes;
@@ -43,6 +45,10 @@ use duikou_core::calendar::WorkCalendar;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use audit_checkpoint::{
+    Checkpoint, CheckpointIssue, CheckpointProblem, CheckpointReport, CheckpointSink,
+};
+pub use audit_key::{AuditKey, AUDIT_KEY_LEN};
 pub use bulk::{
     BulkLoader, BulkPartnership, BulkProblem, BulkProject, BulkRegion, BulkReport, BulkSchedule,
     BulkStageChange, BulkStep,
@@ -98,6 +104,8 @@ pub struct Store {
     /// Bumped after every committed write that can change who a token or session is or what
     /// it may do (see [`Store::accounts_epoch`]); shared by the clones of a store.
     accounts_epoch: Arc<AtomicU64>,
+    /// The audit key and where checkpoints go; shared by the clones of a store.
+    audit: Arc<audit_checkpoint::AuditSettings>,
 }
 
 /// The calendar and when it was read.
@@ -113,6 +121,8 @@ pub fn china_today() -> chrono::NaiveDate {
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The migration that keys the audit chain (its boundary is sealed after it).
+const KEYED_CHAIN_MIGRATION: i64 = 12;
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Store {
@@ -168,7 +178,27 @@ impl Store {
             calendar: Arc::new(Mutex::new(None)),
             evaluate_writes: true,
             accounts_epoch: Arc::new(AtomicU64::new(0)),
+            audit: Arc::new(audit_checkpoint::AuditSettings::new(
+                AuditKey::public(),
+                None,
+            )),
         })
+    }
+
+    /// The same store with the audit chain keyed by `key` (kept outside the database; without
+    /// one a store uses [`AuditKey::public`], which protects nothing). Give it before
+    /// [`Store::ready`]: migrating seals the chain's keyed part with it.
+    pub fn with_audit_key(mut self, key: AuditKey) -> Store {
+        let sink = self.audit.sink.clone();
+        self.audit = Arc::new(audit_checkpoint::AuditSettings::new(key, sink));
+        self
+    }
+
+    /// The same store handing each day's audit checkpoint to `sink` as well as to the log.
+    pub fn with_checkpoint_sink(mut self, sink: CheckpointSink) -> Store {
+        let key = self.audit.key.clone();
+        self.audit = Arc::new(audit_checkpoint::AuditSettings::new(key, Some(sink)));
+        self
     }
 
     /// The same store with another clock (tests; `demo` at a chosen date).
@@ -239,12 +269,16 @@ impl Store {
     /// Connects, brings the schema up to date and adds the step templates shipped with the
     /// binary that the database does not hold yet.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let store = Store::connect(url).await?;
-        store.migrate().await?;
-        store
-            .ensure_shipped_templates(&duikou_core::Actor::system("system"))
+        Store::connect(url).await?.ready().await
+    }
+
+    /// What [`Store::open`] does after connecting: for a store configured in between (its
+    /// audit key, its checkpoint sink).
+    pub async fn ready(self) -> Result<Store, StoreError> {
+        self.migrate().await?;
+        self.ensure_shipped_templates(&duikou_core::Actor::system("system"))
             .await?;
-        Ok(store)
+        Ok(self)
     }
 
     /// Applies the migrations this database has not seen yet, and builds the statistics rollup
@@ -274,10 +308,25 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
+        let unkeyed = !self.has_migration(KEYED_CHAIN_MIGRATION).await;
         migrator.run(&self.pool).await?;
+        if unkeyed {
+            // The key is not known to the migration: the boundary it set is sealed here.
+            self.seal_keyed_part().await?;
+        }
+        self.check_audit_key().await?;
         // Rows logged before the audit chain (migration 0004) join it once, in id order.
         self.chain_legacy_rows().await?;
         Ok(())
+    }
+
+    /// Whether the migration of this version has been applied (false before any migration).
+    async fn has_migration(&self, version: i64) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM _sqlx_migrations WHERE version = $1")
+            .bind(version)
+            .fetch_one(&self.pool)
+            .await
+            .is_ok_and(|n| n > 0)
     }
 
     pub fn backend(&self) -> Backend {
@@ -306,10 +355,16 @@ impl Store {
     /// "database is locked" when another writer got in between, without waiting out the busy
     /// timeout; an immediate one waits its turn. PostgreSQL locks rows and needs nothing more.
     pub(crate) async fn begin_write(&self) -> Result<rows::Tx, StoreError> {
-        Ok(match self.backend {
+        let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        Ok(rows::Tx::new(tx, self.audit.clone()))
+    }
+
+    /// A transaction (deferred on SQLite: it takes the write lock at its first write).
+    pub(crate) async fn begin(&self) -> Result<rows::Tx, StoreError> {
+        Ok(rows::Tx::new(self.pool.begin().await?, self.audit.clone()))
     }
 }
 

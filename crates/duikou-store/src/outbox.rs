@@ -278,7 +278,7 @@ impl Store {
     }
 
     pub async fn channel(&self, id: i64) -> Result<Channel, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let c = channel_in(&mut tx, id).await;
         tx.commit().await?;
         c

@@ -117,7 +117,7 @@ impl Store {
     }
 
     pub async fn partnership(&self, id: i64) -> Result<Partnership, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let p = get_in(&mut tx, id).await?;
         tx.commit().await?;
         p.ok_or_else(|| StoreError::not_found("partnership", id))

@@ -97,7 +97,7 @@ impl Store {
     }
 
     pub async fn problem(&self, project_id: i64, id: i64) -> Result<Problem, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let p = get_in(&mut tx, project_id, id).await;
         tx.commit().await?;
         p

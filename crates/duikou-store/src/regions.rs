@@ -89,7 +89,7 @@ impl Store {
     }
 
     pub async fn region(&self, code: &str) -> Result<Region, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let r = get_in(&mut tx, code).await?;
         tx.commit().await?;
         r.ok_or_else(|| StoreError::not_found("region", code))

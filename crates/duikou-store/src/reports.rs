@@ -105,7 +105,7 @@ impl Store {
     }
 
     pub async fn report(&self, project_id: i64, id: i64) -> Result<ProgressReport, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let r = get_in(&mut tx, project_id, id).await;
         tx.commit().await?;
         r

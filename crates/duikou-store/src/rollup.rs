@@ -469,7 +469,7 @@ impl Store {
         mut progress: impl FnMut(u64, u64),
     ) -> Result<RollupReport, StoreError> {
         let started = Instant::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if self.backend == Backend::Sqlite {
             // A rebuild writes ~10^6 rows: a page cache that holds them (reset below).
             sqlx::query("PRAGMA cache_size = -262144")

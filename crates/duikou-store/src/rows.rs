@@ -6,7 +6,42 @@ use sqlx::Row;
 
 use crate::StoreError;
 
-pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A transaction of the store, carrying the audit settings that the change log appends with.
+/// It dereferences to the connection, as a sqlx transaction does (`&mut **tx` executes).
+pub(crate) struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) audit: std::sync::Arc<crate::audit_checkpoint::AuditSettings>,
+}
+
+impl Tx {
+    pub(crate) fn new(
+        inner: sqlx::Transaction<'static, sqlx::Any>,
+        audit: std::sync::Arc<crate::audit_checkpoint::AuditSettings>,
+    ) -> Tx {
+        Tx { inner, audit }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
 
 pub(crate) fn corrupt(table: &'static str, col: &str, value: &str) -> StoreError {
     StoreError::Corrupt {

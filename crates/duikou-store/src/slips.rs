@@ -451,7 +451,7 @@ impl Store {
 
     /// One slip with its history.
     pub async fn slip(&self, id: i64) -> Result<(Slip, Vec<SlipEvent>), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let slip = get_in(&mut tx, id, self.today()).await?;
         let rows = sqlx::query(
             "SELECT id, action, status, actor, note, body, at FROM slip_events \

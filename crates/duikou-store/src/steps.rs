@@ -185,7 +185,7 @@ impl Store {
         &self,
         project_id: i64,
     ) -> Result<Option<(ProjectSteps, Template)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let r = load(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(r)

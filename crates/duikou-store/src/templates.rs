@@ -97,7 +97,7 @@ impl Store {
 
     /// The given version of a template, or its latest.
     pub async fn template(&self, key: &str, version: Option<i32>) -> Result<Template, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let t = get_in(&mut tx, key, version).await;
         tx.commit().await?;
         t

@@ -56,7 +56,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<(User, Session)>, StoreError> {
         let hash = sha256_hex(token);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query(
             "SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
         )

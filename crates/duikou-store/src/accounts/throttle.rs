@@ -168,7 +168,7 @@ impl Store {
         device: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<User, LoginError> {
-        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.begin().await?;
         let found = by_login_in(&mut tx, login).await?;
         tx.commit().await.map_err(StoreError::from)?;
         let known = match (&found, device) {

@@ -186,7 +186,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<TokenHolder>, StoreError> {
         let hash = sha256_hex(secret);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query(&format!(
             "SELECT user_id, {COLS} FROM api_tokens WHERE token_hash = $1"
         ))

@@ -192,21 +192,21 @@ impl Store {
     }
 
     pub async fn user(&self, login: &str) -> Result<User, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let u = require_login(&mut tx, login).await;
         tx.commit().await?;
         u
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<User, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let u = by_id_in(&mut tx, id).await?;
         tx.commit().await?;
         u.ok_or_else(|| StoreError::not_found("user", id))
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let rows = sqlx::query(&format!("SELECT {COLS} FROM users ORDER BY login"))
             .fetch_all(&mut *tx)
             .await?;

@@ -366,7 +366,7 @@ impl Store {
 
     /// One warning with its history.
     pub async fn warning(&self, id: i64) -> Result<(Warning, Vec<WarningEvent>), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let w = warning_in(&mut tx, id).await?;
         let events = events_in(&mut tx, id).await?;
         tx.commit().await?;

@@ -108,7 +108,7 @@ impl Store {
 
     /// Every stored threshold set, oldest first.
     pub async fn threshold_sets(&self) -> Result<Vec<ThresholdSet>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let sets = threshold_sets(&mut tx).await?;
         tx.commit().await?;
         Ok(sets)
@@ -179,7 +179,7 @@ impl Store {
     }
 
     pub async fn annual_plans(&self, project_id: i64) -> Result<Vec<AnnualPlan>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let plans = annual_plans_in(&mut tx, project_id).await?;
         tx.commit().await?;
         Ok(plans)

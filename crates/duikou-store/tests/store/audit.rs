@@ -14,7 +14,7 @@ const WRITERS: u32 = 8;
 
 /// Every kind of write the store logs: regions, partnerships, projects (create, update,
 /// transition, delete), reports and problems. Returns how many rows the log holds after.
-async fn busy(store: &Store) -> i64 {
+pub(crate) async fn busy(store: &Store) -> i64 {
     let world = seed(store).await;
     let p = lead(store, fields("审计项目", "210112")).await;
     let mut f = p.fields.clone();
@@ -74,7 +74,7 @@ async fn busy(store: &Store) -> i64 {
 }
 
 /// The last seq of the chain, as the log lists it.
-async fn head(store: &Store) -> i64 {
+pub(crate) async fn head(store: &Store) -> i64 {
     let page = store.audit_log(None, 1, 0).await.unwrap();
     page.items[0].seq.expect("a chained row")
 }
@@ -89,7 +89,7 @@ async fn id_at(store: &Store, seq: i64) -> i64 {
         .unwrap_or_else(|| panic!("no row at seq {seq}"))
 }
 
-fn assert_intact(report: &AuditReport, rows: i64) {
+pub(crate) fn assert_intact(report: &AuditReport, rows: i64) {
     assert!(
         report.is_intact(),
         "the chain should verify, got {:?}",
@@ -100,7 +100,12 @@ fn assert_intact(report: &AuditReport, rows: i64) {
 }
 
 /// Checks the first break: where, what, and which row shows it (`None`: no row, the end).
-fn assert_break(report: &AuditReport, seq: i64, problem: BreakKind, row_seq: Option<i64>) {
+pub(crate) fn assert_break(
+    report: &AuditReport,
+    seq: i64,
+    problem: BreakKind,
+    row_seq: Option<i64>,
+) {
     let b = report
         .first_break
         .as_ref()
@@ -537,7 +542,7 @@ async fn concurrent_writers_append_to_one_unbroken_chain() {
 
 /// An empty database next to the test's: a second SQLite file, or on PostgreSQL the test's
 /// schema emptied (the store that made it is closed first).
-async fn empty_database(db: &TestDb) -> String {
+pub(crate) async fn empty_database(db: &TestDb) -> String {
     match db.store.backend() {
         Backend::Sqlite => db.url.replace("/t.db", "/before-the-chain.db"),
         Backend::Postgres => {

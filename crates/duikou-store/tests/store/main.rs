@@ -15,6 +15,7 @@ mod fixtures;
 mod helpers;
 
 mod audit;
+mod audit_keyed;
 mod calendar;
 mod concurrency;
 mod history;
