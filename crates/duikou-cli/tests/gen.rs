@@ -129,7 +129,16 @@ async fn migrate_builds_an_unbuilt_rollup() {
     use clap::Parser;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("m.db").display());
-    let store = Store::open(&url).await.unwrap();
+    // The key the command finds beside the database (it refuses a chain of another key).
+    let key = duikou_store::AuditKey::generate();
+    std::fs::write(dir.path().join("m.db.audit-key"), key.to_hex()).unwrap();
+    let store = Store::connect(&url)
+        .await
+        .unwrap()
+        .with_audit_key(key)
+        .ready()
+        .await
+        .unwrap();
     generate(&store, 300, 3, false).await.unwrap();
     store.mark_stats_rollup_stale().await.unwrap();
     assert!(!store.stats_rollup_built().await.unwrap());
