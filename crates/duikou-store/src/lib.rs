@@ -122,7 +122,7 @@ pub fn china_today() -> chrono::NaiveDate {
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The migration that keys the audit chain (its boundary is sealed after it).
-const KEYED_CHAIN_MIGRATION: i64 = 12;
+const KEYED_CHAIN_MIGRATION: i64 = 13;
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Store {
