@@ -78,18 +78,8 @@ impl Store {
         store_hash(&mut tx, user.id, &hash, false).await?;
         let ended =
             end_credentials(&mut tx, user.id, change.keep_session, change.revoke_tokens).await?;
-        record(
-            &mut tx,
-            "user",
-            login,
-            "set_password",
-            actor,
-            None::<&()>,
-            Some(&ended),
-        )
-        .await?;
-        tx.commit().await?;
-        self.accounts_changed();
+        self.finish_password_write(tx, actor, login, "set_password", &ended)
+            .await?;
         Ok(ended)
     }
 
@@ -112,19 +102,36 @@ impl Store {
             .bind(login)
             .execute(&mut *tx)
             .await?;
+        self.finish_password_write(tx, actor, login, "reset_password", &ended)
+            .await?;
+        Ok(p)
+    }
+}
+
+impl Store {
+    /// Logs a password write with the credentials it ended, commits, and drops the identities
+    /// cached for the account.
+    async fn finish_password_write(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        login: &str,
+        action: &str,
+        ended: &Ended,
+    ) -> Result<(), StoreError> {
         record(
             &mut tx,
             "user",
             login,
-            "reset_password",
+            action,
             actor,
             None::<&()>,
-            Some(&ended),
+            Some(ended),
         )
         .await?;
         tx.commit().await?;
         self.accounts_changed();
-        Ok(p)
+        Ok(())
     }
 }
 

@@ -196,7 +196,9 @@ pub(crate) fn known<T>(r: ApiResult<T>, param: &str) -> ApiResult<T> {
 
 /// Creates a project, entered in the given stage (default `lead`) since the given date.
 #[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectBody,
-    responses((status = 201, body = Project), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = Project),
+        (status = 403, description = "a host region, owner org or partnership out of the caller's rights (code out_of_scope, each field named)", body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
     u: CurrentUser,
@@ -234,8 +236,11 @@ pub async fn read(
 
 /// Replaces a project's fields. Requires `If-Match`; the stage moves only by transitions.
 #[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", request_body = ProjectBody,
-    responses((status = 200, body = Project), (status = 412, body = crate::error::ErrorBody),
-        (status = 428, body = crate::error::ErrorBody)))]
+    params(("id" = i64, Path, description = "project id")),
+    responses((status = 200, body = Project),
+        (status = 403, description = "read-only for the caller, or moved to a host region, owner org or partnership out of their rights (out_of_scope)", body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 412, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody), (status = 428, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
     u: CurrentUser,

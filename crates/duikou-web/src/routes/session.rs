@@ -265,7 +265,8 @@ pub struct CreatedToken {
 /// the new one carries at most that token's grants (all of them by default) and expires no
 /// later than it (at the same time by default).
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = TokenBody,
-    responses((status = 201, body = CreatedToken), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = CreatedToken),
+        (status = 422, description = "a grant or expiry beyond the user's (or, made with a token, beyond that token's)", body = crate::error::ErrorBody)))]
 pub async fn create_token(
     State(s): State<AppState>,
     user: CurrentUser,

@@ -75,8 +75,11 @@ pub async fn states(
 /// with the ETag of `GET .../steps`.
 #[utoipa::path(put, path = "/api/v1/projects/{id}/steps/{key}", tag = "steps",
     request_body = StepState,
-    responses((status = 200, body = Schedule), (status = 412, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+    params(("id" = i64, Path, description = "project id"), ("key" = String, Path, description = "step key of the template")),
+    responses((status = 200, body = Schedule), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 412, body = crate::error::ErrorBody),
+        (status = 422, description = "a bad field, an unknown field, a date outside 2000-2100", body = crate::error::ErrorBody),
+        (status = 428, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
     u: CurrentUser,

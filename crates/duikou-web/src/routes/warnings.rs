@@ -201,7 +201,9 @@ pub struct SweepBody {
 
 /// Runs a sweep now and answers what it changed.
 #[utoipa::path(post, path = "/api/v1/warnings/sweep", tag = "warnings", request_body = SweepBody,
-    responses((status = 200, body = serde_json::Value), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "what it changed; as of a day other than today a dry run (dry_run: true) that wrote nothing", body = serde_json::Value),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 422, description = "as_of outside 2000-2100", body = crate::error::ErrorBody)))]
 pub async fn sweep(
     State(s): State<AppState>,
     u: CurrentUser,

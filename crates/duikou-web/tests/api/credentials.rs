@@ -1,7 +1,7 @@
 //! What a new password ends: the user's own change ends their other sessions (and their
 //! tokens when asked); an administrator's reset ends every session and token.
 
-use duikou_store::accounts::{NewToken, NewUser};
+use duikou_store::accounts::NewToken;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -9,17 +9,6 @@ use crate::helpers::*;
 
 const PASSWORD: &str = "Shenyang-2024";
 const NEW_PASSWORD: &str = "Hunnan-Park-77";
-
-async fn user(app: &TestApp, login: &str) {
-    let system = duikou_core::Actor::system("test");
-    let new = NewUser {
-        login: login.into(),
-        display_name: "测试".into(),
-        org_id: None,
-        password: Some(PASSWORD.into()),
-    };
-    app.store.create_user(&system, &new).await.unwrap();
-}
 
 /// A token of the user (created in the store).
 async fn token(app: &TestApp, login: &str) -> String {
@@ -79,7 +68,7 @@ async fn change_by_session(app: &TestApp, (cookie, csrf): &(String, String), bod
 #[tokio::test]
 async fn a_password_change_ends_the_other_sessions_and_keeps_tokens_unless_asked() {
     each_backend(|app| async move {
-        user(&app, "zhao").await;
+        add_user(&app, "zhao", PASSWORD).await;
         let (this, other) = (
             session(&app, "zhao", PASSWORD).await,
             session(&app, "zhao", PASSWORD).await,
@@ -117,7 +106,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_tokens_unless_asked
 #[tokio::test]
 async fn a_password_change_made_with_a_token_ends_every_session() {
     each_backend(|app| async move {
-        user(&app, "qian").await;
+        add_user(&app, "qian", PASSWORD).await;
         let s = session(&app, "qian", PASSWORD).await;
         let secret = token(&app, "qian").await;
         let body = json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD});
@@ -139,7 +128,7 @@ async fn a_password_change_made_with_a_token_ends_every_session() {
 #[tokio::test]
 async fn an_admin_password_reset_ends_every_session_and_token() {
     each_backend(|app| async move {
-        user(&app, "wuyi").await;
+        add_user(&app, "wuyi", PASSWORD).await;
         let s = session(&app, "wuyi", PASSWORD).await;
         let secret = token(&app, "wuyi").await;
         assert_eq!(me_by_token(&app, &secret).await, StatusCode::OK);

@@ -2,43 +2,18 @@
 //! with a token, who and when in a step's history, and writes "as of" another day.
 
 use duikou_core::auth::{Grant, Role, Scope};
-use duikou_store::accounts::{NewToken, NewUser};
+use duikou_store::accounts::NewToken;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-async fn with_token(
-    app: &TestApp,
-    token: &str,
-    m: Method,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let r = app
-        .client
-        .request(m, format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn a_token_mints_tokens_only_within_its_own_grants_and_expiry() {
     each_backend(|app| async move {
         let seed = app.seed().await;
+        add_user(&app, "two-hats", "Matrix-2024-x").await;
         let system = duikou_core::Actor::system("test");
-        let new = NewUser {
-            login: "two-hats".into(),
-            display_name: "两顶帽子".into(),
-            org_id: None,
-            password: Some("Matrix-2024-x".into()),
-        };
-        app.store.create_user(&system, &new).await.unwrap();
         let narrow = Grant {
             role: Role::Leader,
             scope: Scope::Partnership {
@@ -64,7 +39,7 @@ async fn a_token_mints_tokens_only_within_its_own_grants_and_expiry() {
             .create_token(&user, &restricted, chrono::Utc::now())
             .await
             .unwrap();
-        let mint = |body: Value| with_token(&app, &secret, Method::POST, "/api/v1/me/tokens", body);
+        let mint = |body: Value| send_as(&app, &secret, Method::POST, "/api/v1/me/tokens", body);
 
         let (s, b) = mint(json!({"name": "x"})).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");

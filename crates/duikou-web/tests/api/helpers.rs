@@ -304,3 +304,37 @@ pub async fn admin_token(store: &Store) -> String {
         .expect("token")
         .1
 }
+
+/// A user without grants, with `password` (created in the store).
+pub async fn add_user(app: &TestApp, login: &str, password: &str) {
+    let system = duikou_core::Actor::system("test");
+    let new = duikou_store::accounts::NewUser {
+        login: login.into(),
+        display_name: "测试".into(),
+        org_id: None,
+        password: Some(password.into()),
+    };
+    app.store.create_user(&system, &new).await.expect("user");
+}
+
+/// A request with another caller's bearer token; `If-Match: *` on PUT. Answers the status and
+/// the JSON body (null when there is none).
+pub async fn send_as(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let mut req = app
+        .client
+        .request(method.clone(), format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .json(&body);
+    if method == Method::PUT {
+        req = req.header("If-Match", "*");
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}

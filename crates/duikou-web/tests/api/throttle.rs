@@ -4,7 +4,7 @@
 //! device cookie rather than the address.
 
 use duikou_core::auth::{Grant, Role, Scope};
-use duikou_store::accounts::{NewUser, MAX_PAIR_FAILURES};
+use duikou_store::accounts::MAX_PAIR_FAILURES;
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 
@@ -12,17 +12,6 @@ use crate::helpers::*;
 
 const PASSWORD: &str = "Shenyang-2024";
 const WRONG: &str = "Wrong-pass-123";
-
-async fn user(app: &TestApp, login: &str) {
-    let system = duikou_core::Actor::system("test");
-    let new = NewUser {
-        login: login.into(),
-        display_name: "测试".into(),
-        org_id: None,
-        password: Some(PASSWORD.into()),
-    };
-    app.store.create_user(&system, &new).await.unwrap();
-}
 
 /// Logs in, sending `device` as the device cookie when given.
 async fn login(app: &TestApp, login: &str, password: &str, device: Option<&str>) -> Response {
@@ -73,7 +62,7 @@ async fn lock_out(app: &TestApp, login_name: &str, device: Option<&str>) {
 #[tokio::test]
 async fn wrong_passwords_elsewhere_do_not_lock_out_a_known_device() {
     each_backend(|app| async move {
-        user(&app, "zhou").await;
+        add_user(&app, "zhou", PASSWORD).await;
         let r = login(&app, "zhou", PASSWORD, None).await;
         assert_eq!(r.status(), StatusCode::OK);
         let known = device_of(&r);
@@ -112,7 +101,7 @@ async fn wrong_passwords_elsewhere_do_not_lock_out_a_known_device() {
 #[tokio::test]
 async fn an_admin_clears_a_lock() {
     each_backend(|app| async move {
-        user(&app, "zheng").await;
+        add_user(&app, "zheng", PASSWORD).await;
         lock_out(&app, "zheng", None).await;
         assert_eq!(
             login(&app, "zheng", PASSWORD, None).await.status(),
@@ -121,7 +110,7 @@ async fn an_admin_clears_a_lock() {
         let url = |login: &str| format!("{}/api/v1/users/{login}/lock", app.base);
         let r = app.client.delete(url("zheng")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-        user(&app, "feng").await;
+        add_user(&app, "feng", PASSWORD).await;
         let system = duikou_core::Actor::system("test");
         let editor = Grant {
             role: Role::Editor,

@@ -8,26 +8,6 @@ use serde_json::{json, Value};
 use crate::helpers::*;
 use crate::permissions::{token_of, world, World};
 
-async fn send(
-    app: &TestApp,
-    token: &str,
-    m: Method,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let mut req = app
-        .client
-        .request(m.clone(), format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .json(&body);
-    if m == Method::PUT {
-        req = req.header("If-Match", "*");
-    }
-    let r = req.send().await.unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
 fn named(body: &Value) -> Vec<String> {
     let mut fields: Vec<String> = body["error"]["details"]
         .as_array()
@@ -125,7 +105,7 @@ async fn a_new_project_is_placed_only_within_the_writers_scopes() {
         for (i, case) in CASES.iter().enumerate() {
             let t = token_of(&app, case.0).await;
             let body = body_of(&w, &ids, case, &format!("新项目{i}"));
-            let (s, b) = send(&app, &t, Method::POST, "/api/v1/projects", body).await;
+            let (s, b) = send_as(&app, &t, Method::POST, "/api/v1/projects", body).await;
             if case.4.is_empty() {
                 assert_eq!(s, StatusCode::CREATED, "case {i} {}: {b}", case.0);
             } else {
@@ -155,12 +135,12 @@ async fn a_project_is_moved_only_within_the_writers_scopes() {
             let t = token_of(&app, case.0).await;
             let body = body_of(&w, &ids, case, &format!("改{i}"));
             let path = format!("/api/v1/projects/{own}");
-            let (s, b) = send(&app, &t, Method::PUT, &path, body).await;
+            let (s, b) = send_as(&app, &t, Method::PUT, &path, body).await;
             if case.4.is_empty() {
                 assert_eq!(s, StatusCode::OK, "case {i} {}: {b}", case.0);
-                // Put it back where it was for the next case.
-                let back = app.store.project(own).await.unwrap();
-                assert_eq!(back.fields.host_region_code, case.1);
+                let moved = app.store.project(own).await.unwrap();
+                assert_eq!(moved.fields.host_region_code, case.1);
+                assert_eq!(moved.fields.owner_org_id, Some(w.orgs[case.2]));
             } else {
                 assert_eq!(s, StatusCode::FORBIDDEN, "case {i} {}: {b}", case.0);
                 assert_eq!(named(&b), case.4, "case {i} {}", case.0);
@@ -179,10 +159,10 @@ async fn a_refused_placement_leaves_the_partnerships_statistics_as_they_were() {
         let before = app.get(stats).await.1;
         let t = token_of(&app, "dl-editor").await;
         let body = body_of(&w, &ids, &CASES[1], "五百亿");
-        let (s, _) = send(&app, &t, Method::POST, "/api/v1/projects", body.clone()).await;
+        let (s, _) = send_as(&app, &t, Method::POST, "/api/v1/projects", body.clone()).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         let path = format!("/api/v1/projects/{}", w.dalian_project);
-        let (s, _) = send(&app, &t, Method::PUT, &path, body).await;
+        let (s, _) = send_as(&app, &t, Method::PUT, &path, body).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         let after = app.get(stats).await.1;
         assert_eq!(before["total"], after["total"]);
