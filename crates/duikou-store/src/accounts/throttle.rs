@@ -225,6 +225,23 @@ impl Store {
 
     /// Clears every login lock and failure count of an account (not those of addresses);
     /// recorded in the audit log. Returns how many counters were cleared.
+    /// Until when an account is locked for devices it does not know (the latest lock of its
+    /// counters), `None` when it is not.
+    pub async fn login_locked_until(
+        &self,
+        login: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let until: Option<String> = sqlx::query_scalar(
+            "SELECT MAX(locked_until) FROM login_throttle WHERE account = $1 AND locked_until > $2",
+        )
+        .bind(login)
+        .bind(time_text(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(until.and_then(|t| t.parse().ok()))
+    }
+
     pub async fn clear_login_lock(&self, actor: &Actor, login: &str) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         require_login(&mut tx, login).await?;

@@ -57,6 +57,8 @@ struct UserPage {
     one_time_password: Option<String>,
     flash: Option<&'static str>,
     is_self: bool,
+    /// Until when (Beijing time) the account is locked for unknown devices, when it is.
+    locked_until: Option<String>,
 }
 
 fn actor(s: &AppState, u: &PageUser) -> Actor {
@@ -317,6 +319,11 @@ async fn user_page_with(
 ) -> PageResult {
     let refs = Refs::load(s).await?;
     let user = s.store.user(login).await?;
+    let locked_until = s
+        .store
+        .login_locked_until(login, chrono::Utc::now())
+        .await?
+        .map(|t| (t + chrono::Duration::hours(8)).format("%H:%M").to_string());
     let title = format!("{} · {}", lang.t("admin.users"), user.login);
     let status_failed = failed.is_some();
     let r = html(&UserPage {
@@ -342,6 +349,7 @@ async fn user_page_with(
         one_time_password,
         flash,
         is_self: user.id == u.user.id,
+        locked_until,
     })?;
     Ok(if status_failed {
         (StatusCode::UNPROCESSABLE_ENTITY, r).into_response()

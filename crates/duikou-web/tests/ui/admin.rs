@@ -257,3 +257,39 @@ async fn an_admin_reads_the_templates_and_edits_the_calendar() {
     assert_eq!(r, StatusCode::SEE_OTHER);
     assert!(store.calendar().await.unwrap().is_working_day(day).value);
 }
+
+#[tokio::test]
+async fn the_user_page_shows_a_login_lock_and_its_button_clears_it() {
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let admin = app.login_as("admin").await;
+    let (_, page) = app.page(&admin, "/admin/users/editor").await;
+    assert!(!page.contains(r#"id="user-locked""#), "not locked yet");
+    assert!(!page.contains(r#"id="unlock-user""#), "nothing to clear");
+    let max = duikou_store::accounts::MAX_PAIR_FAILURES;
+    for _ in 0..max {
+        let wrong = store
+            .login(
+                "editor",
+                "Wrong-pass-123",
+                "198.51.100.7",
+                None,
+                chrono::Utc::now(),
+            )
+            .await;
+        assert!(wrong.is_err());
+    }
+    let (_, page) = app.page(&admin, "/admin/users/editor").await;
+    assert!(page.contains(r#"id="user-locked""#), "the lock is shown");
+    let token = csrf_of(&page);
+    let r = app
+        .post(
+            &admin,
+            "/admin/users/editor/unlock",
+            &[("csrf_token", token.as_str())],
+        )
+        .await;
+    assert!(r.is_success() || r.is_redirection(), "{r}");
+    let (_, page) = app.page(&admin, "/admin/users/editor").await;
+    assert!(!page.contains(r#"id="user-locked""#), "cleared");
+}
