@@ -8,6 +8,7 @@ mod forgery;
 mod helpers;
 mod permissions;
 mod projects;
+mod query_fuzz;
 mod reference;
 mod stats;
 mod steps;
