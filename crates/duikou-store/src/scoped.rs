@@ -235,6 +235,35 @@ impl Scoped<'_> {
         }
     }
 
+    /// Checks that a record of project `id` may be handed to org `org` (a problem's 责任单位);
+    /// keeping the org it already has is always allowed.
+    async fn may_assign(
+        &self,
+        id: i64,
+        org: Option<i64>,
+        before: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let Some(org_id) = org else { return Ok(()) };
+        if before == Some(org_id) || self.access.admin {
+            return Ok(());
+        }
+        let org_region = match self.store.org(org_id).await {
+            Ok(o) => self.store.region_path_or_empty(&o.region_code).await?,
+            // The write itself reports an org that does not exist as invalid input.
+            Err(StoreError::NotFound { .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let (project, _) = self.store.project_and_paths(id).await?;
+        let facts = self.store.placement_of(&project.fields).await?;
+        if self.access.may_assign(org_id, &org_region, &facts.as_ref()) {
+            Ok(())
+        } else {
+            Err(StoreError::OutOfScope(vec![Access::assignment_error(
+                "owner_org_id",
+            )]))
+        }
+    }
+
     pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
         let (project, paths) = self.store.project_and_paths(id).await?;
         if self.access.can_read(&paths.as_ref()) {
@@ -363,6 +392,7 @@ impl Scoped<'_> {
 
     pub async fn create_problem(&self, id: i64, f: &ProblemFields) -> Result<Problem, StoreError> {
         self.editable(id).await?;
+        self.may_assign(id, f.owner_org_id, None).await?;
         self.store.create_problem(&self.actor(), id, f).await
     }
 
@@ -374,6 +404,8 @@ impl Scoped<'_> {
         f: &ProblemFields,
     ) -> Result<Problem, StoreError> {
         self.editable(id).await?;
+        let before = self.store.problem(id, pid).await?.fields.owner_org_id;
+        self.may_assign(id, f.owner_org_id, before).await?;
         self.store
             .update_problem(&self.actor(), id, pid, v, f)
             .await

@@ -85,6 +85,37 @@ impl Access {
         })
     }
 
+    /// Whether the writer may hand a record of a project (a problem's 责任单位) to org
+    /// `org_id`, sitting in region `org_region_path`: an org they may make a project's owner,
+    /// or one the project already involves — its owner org, a partnership side's org, or an
+    /// org inside its host region or a side's region. Anything else would put the record in
+    /// the inbox of a unit that has nothing to do with the project.
+    pub fn may_assign(&self, org_id: i64, org_region_path: &str, project: &Placement<'_>) -> bool {
+        let as_owner = Placement {
+            owner_org_id: Some(org_id),
+            owner_region_path: org_region_path,
+            ..*project
+        };
+        let involved = |region: &str| !region.is_empty() && within(org_region_path, region);
+        self.admin
+            || self.may_own(&as_owner)
+            || project.owner_org_id == Some(org_id)
+            || involved(project.host_region_path)
+            || project
+                .partnership_sides
+                .iter()
+                .any(|side| side.org_id == Some(org_id) || involved(side.region_path))
+    }
+
+    /// The error for an org [`Access::may_assign`] refuses, under `field`.
+    pub fn assignment_error(field: &str) -> FieldError {
+        FieldError::new(
+            field,
+            "out_of_scope",
+            "无权交由该单位办理：须为本单位、本人可编辑地区内的单位，或项目所在地区、合作双方的单位",
+        )
+    }
+
     fn may_own(&self, p: &Placement<'_>) -> bool {
         self.edit.iter().any(|s| match s {
             ResolvedScope::All => true,
@@ -209,6 +240,47 @@ mod tests {
             fields(sy.placement_errors(&jingshen(HEPING, Some((27, HEPING))))),
             ["host_region_code", "owner_org_id"]
         );
+    }
+
+    #[test]
+    fn a_problem_goes_only_to_a_unit_the_writer_or_the_project_involves() {
+        let heping = editor(HEPING, 30);
+        // A project of 京沈 in 和平区, owned by org 27.
+        let project = jingshen(HEPING, Some((27, HEPING)));
+        assert!(
+            heping.may_assign(30, HEPING, &project),
+            "the writer's own unit"
+        );
+        assert!(
+            heping.may_assign(27, HEPING, &project),
+            "the project's owner"
+        );
+        assert!(
+            heping.may_assign(40, BEIJING, &project),
+            "a unit of the other side"
+        );
+        assert!(
+            !heping.may_assign(50, SHANGHAI, &project),
+            "a unit in Shanghai"
+        );
+        // A unit elsewhere in Shenyang is a side's too (the side is the city).
+        assert!(heping.may_assign(60, "/210000/210100/210112/", &project));
+        let other = jingshen(HEPING, None);
+        let lone = Placement {
+            partnership_path: "",
+            partnership_sides: [SideRef {
+                region_path: "",
+                org_id: None,
+            }; 2],
+            ..other
+        };
+        assert!(
+            !heping.may_assign(40, BEIJING, &lone),
+            "no side, no Beijing"
+        );
+        let admin =
+            Access::from_grants(Some(4), "a", None, &[(Role::Admin, ResolvedScope::Org(1))]);
+        assert!(admin.may_assign(50, SHANGHAI, &lone));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The scopes a write moves a record to: a project may be created in, or moved to, only a
 //! host region, owner org and partnership within the writer's rights — each refused one
-//! named — and a refused write changes no statistic.
+//! named — and a refused write changes no statistic. A problem goes only to a unit the writer
+//! or its project involves.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -175,6 +176,60 @@ async fn a_refused_placement_leaves_the_partnerships_statistics_as_they_were() {
                 .partnership_id,
             Some(ids.hulian)
         );
+    })
+    .await;
+}
+
+/// (login, project is Shenyang's, org index the problem is handed to, allowed)
+const PROBLEM_CASES: [(&str, bool, usize, bool); 6] = [
+    // The Shenyang editor: its own office and the partner side's, not Dalian's.
+    ("sy-editor", true, 0, true),
+    ("sy-editor", true, 2, true),
+    ("sy-editor", true, 1, false),
+    // The Dalian editor: not Shenyang's office, which has nothing to do with 沪连.
+    ("dl-editor", false, 1, true),
+    ("dl-editor", false, 2, true),
+    ("dl-editor", false, 0, false),
+];
+
+#[tokio::test]
+async fn a_problem_is_handed_only_to_a_unit_the_writer_or_the_project_involves() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        for (i, &(login, shenyang, org, allowed)) in PROBLEM_CASES.iter().enumerate() {
+            let t = token_of(&app, login).await;
+            let pid = if shenyang {
+                w.shenyang_project
+            } else {
+                w.dalian_project
+            };
+            let path = format!("/api/v1/projects/{pid}/problems");
+            let body = json!({"category": "land", "description": format!("问题{i}"),
+                              "owner_org_id": w.orgs[org], "due_date": "2024-09-01"});
+            let (s, b) = send_as(&app, &t, Method::POST, &path, body).await;
+            if allowed {
+                assert_eq!(s, StatusCode::CREATED, "case {i} {login}: {b}");
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "case {i} {login}: {b}");
+                assert_eq!(b["error"]["code"], "out_of_scope", "case {i}");
+                assert_eq!(named(&b), ["owner_org_id"], "case {i}");
+            }
+        }
+        // Moving a problem there is refused the same way, and leaves it where it was.
+        let t = token_of(&app, "sy-editor").await;
+        let path = format!("/api/v1/projects/{}/problems", w.shenyang_project);
+        let body = json!({"category": "land", "description": "待移交",
+                          "owner_org_id": w.orgs[0], "due_date": "2024-09-01"});
+        let (s, p) = send_as(&app, &t, Method::POST, &path, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let one = format!("{path}/{}", p["id"]);
+        let moved = json!({"category": "land", "description": "待移交",
+                           "owner_org_id": w.orgs[1], "due_date": "2024-09-01"});
+        let (s, b) = send_as(&app, &t, Method::PUT, &one, moved).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(named(&b), ["owner_org_id"]);
+        let (_, now) = app.get(&one).await;
+        assert_eq!(now["owner_org_id"], w.orgs[0]);
     })
     .await;
 }
