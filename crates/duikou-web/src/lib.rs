@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod auth_cache;
+pub mod decode;
 pub mod error;
 pub mod extract;
 mod openapi;

@@ -6,7 +6,7 @@ pub(crate) mod history;
 pub(crate) mod orgs;
 pub(crate) mod partnerships;
 pub(crate) mod problems;
-mod project_body;
+pub(crate) mod project_body;
 pub(crate) mod projects;
 pub(crate) mod regions;
 pub(crate) mod reports;
