@@ -83,6 +83,27 @@ pub fn page_of(
     Ok((limit, offset))
 }
 
+impl<T> From<duikou_store::Page<T>> for ListBody<T> {
+    fn from(p: duikou_store::Page<T>) -> Self {
+        Self {
+            items: p.items,
+            total: p.total,
+            limit: p.limit,
+            offset: p.offset,
+        }
+    }
+}
+
+/// The page of a list that takes nothing else: `limit` (1..=500, default 50) and `offset`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// 1..=500, default 50.
+    pub limit: Option<i64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<i64>,
+}
+
 /// An empty query string: lists without filters still refuse unknown parameters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
