@@ -24,6 +24,7 @@ pub mod stage;
 pub mod stats;
 pub mod steps;
 pub mod supervision;
+pub mod text;
 pub mod validate;
 pub mod warnings;
 

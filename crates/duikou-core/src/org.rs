@@ -72,7 +72,7 @@ pub struct OrgInput {
 impl OrgInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut errs = Errors::new();
-        crate::validate::name(&mut errs, "name", &self.name, 100);
+        crate::validate::name(&mut errs, "name", &self.name, crate::text::TextKind::Name);
         if let Err(e) = crate::region::RegionCode::parse(&self.region_code) {
             errs.push("region_code", "region_code", e.0[0].message.clone());
         }

@@ -101,7 +101,7 @@ impl PartnershipInput {
                 "标识只能由小写字母、数字和连字符组成，如 beijing-shenyang",
             );
         }
-        crate::validate::name(&mut errs, "name", &self.name, 100);
+        crate::validate::name(&mut errs, "name", &self.name, crate::text::TextKind::Name);
         for (field, side) in [("side_a", &self.side_a), ("side_b", &self.side_b)] {
             if side.region_code.is_none() && side.org_id.is_none() {
                 errs.push(field, "required", "合作一方须指定行政区划或单位");

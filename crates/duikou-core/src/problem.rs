@@ -68,8 +68,18 @@ pub struct ProblemFields {
 impl ProblemFields {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut errs = Errors::new();
-        crate::validate::name(&mut errs, "description", &self.description, 2000);
-        crate::validate::optional_text(&mut errs, "resolution", self.resolution.as_deref(), 2000);
+        crate::validate::name(
+            &mut errs,
+            "description",
+            &self.description,
+            crate::text::TextKind::Text,
+        );
+        crate::validate::optional_text(
+            &mut errs,
+            "resolution",
+            self.resolution.as_deref(),
+            crate::text::TextKind::Text,
+        );
         if self.status == ProblemStatus::Resolved
             && self
                 .resolution

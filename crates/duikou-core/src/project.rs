@@ -92,7 +92,7 @@ pub struct ProjectFields {
 impl ProjectFields {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut errs = Errors::new();
-        crate::validate::name(&mut errs, "name", &self.name, 200);
+        crate::validate::name(&mut errs, "name", &self.name, crate::text::TextKind::Title);
         if crate::region::RegionCode::parse(&self.host_region_code).is_err() {
             errs.push("host_region_code", "region_code", "落地地区代码应为6位数字");
         }
@@ -121,16 +121,26 @@ impl ProjectFields {
                 );
             }
         }
-        for (field, value, max) in [
-            ("investor", &self.investor, 200),
-            ("industry", &self.industry, 60),
-            ("leader", &self.leader, 100),
-            ("service_officer", &self.service_officer, 100),
-            ("task_force", &self.task_force, 200),
-            ("address", &self.address, 200),
-            ("note", &self.note, 2000),
+        use crate::text::TextKind;
+        for (field, value, kind) in [
+            ("investor", &self.investor, TextKind::Title),
+            ("industry", &self.industry, TextKind::Label),
+            ("leader", &self.leader, TextKind::Name),
+            ("service_officer", &self.service_officer, TextKind::Name),
+            ("task_force", &self.task_force, TextKind::Title),
+            ("address", &self.address, TextKind::Title),
+            ("note", &self.note, TextKind::Text),
         ] {
-            crate::validate::optional_text(&mut errs, field, value.as_deref(), max);
+            crate::validate::optional_text(&mut errs, field, value.as_deref(), kind);
+        }
+        for (key, value) in &self.external_ids {
+            crate::text::push(
+                &mut errs,
+                &format!("external_ids.{key}"),
+                value,
+                TextKind::Label,
+            );
+            crate::text::push(&mut errs, "external_ids", key, TextKind::Label);
         }
         if self.external_ids.len() > 20 {
             errs.push("external_ids", "too_many", "其他编号不能超过20个");

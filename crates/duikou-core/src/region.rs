@@ -104,7 +104,7 @@ impl RegionInput {
     pub fn validate(&self, parent: Option<&Region>) -> Result<(), ValidationError> {
         let mut errs = Errors::new();
         errs.check(RegionCode::parse(&self.code));
-        crate::validate::name(&mut errs, "name", &self.name, 60);
+        crate::validate::name(&mut errs, "name", &self.name, crate::text::TextKind::Label);
         let code = self.code.as_str();
         match (self.kind, parent) {
             (RegionKind::Province, None) => {

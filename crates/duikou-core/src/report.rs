@@ -130,7 +130,12 @@ impl ReportFields {
         ] {
             crate::validate::non_negative_money(&mut errs, field, value);
         }
-        crate::validate::optional_text(&mut errs, "note", self.note.as_deref(), 2000);
+        crate::validate::optional_text(
+            &mut errs,
+            "note",
+            self.note.as_deref(),
+            crate::text::TextKind::Text,
+        );
         errs.finish()
     }
 }

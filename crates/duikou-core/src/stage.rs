@@ -126,6 +126,10 @@ pub struct TransitionRequest<'a> {
 /// moving back, suspending and terminating need a reason; landing (or beyond) without having
 /// signed needs an administrator's override as well; leaving `terminated` needs an override.
 pub fn check_transition(req: &TransitionRequest<'_>) -> Result<TransitionKind, ValidationError> {
+    if let Some(r) = req.reason {
+        crate::text::check("reason", r, crate::text::TextKind::Text)
+            .map_err(|e| ValidationError(vec![e]))?;
+    }
     let has_reason = req.reason.map(|r| !r.trim().is_empty()).unwrap_or(false);
     let need_reason = |kind: TransitionKind, what: &str| {
         if has_reason {

@@ -209,14 +209,12 @@ fn refused(status: SlipStatus, what: &str) -> ValidationError {
     )
 }
 
-const MAX_TEXT: usize = 2000;
-
 fn text(e: &mut Errors, field: &str, value: &str, required: bool, label: &str) {
     if required && value.trim().is_empty() {
         e.push(field, "required", format!("请填写{label}"));
     }
-    if value.chars().count() > MAX_TEXT {
-        e.push(field, "too_long", format!("{label}不能超过{MAX_TEXT}字"));
+    if let Err(bad) = crate::text::check(field, value, crate::text::TextKind::Text) {
+        e.push(bad.field, bad.code, format!("{label}{}", bad.message));
     }
 }
 

@@ -1,24 +1,20 @@
-//! Small field checks shared by the inputs of every record.
+//! Small field checks shared by the inputs of every record. Text limits live in [`crate::text`].
 
 use crate::error::Errors;
+use crate::text::{self, TextKind};
 
-/// A required name: trimmed, not empty, at most `max` characters.
-pub fn name(errs: &mut Errors, field: &str, value: &str, max: usize) {
-    let t = value.trim();
-    if t.is_empty() {
+/// A required name: trimmed, not empty, within its kind's limit and free of NUL.
+pub fn name(errs: &mut Errors, field: &str, value: &str, kind: TextKind) {
+    if value.trim().is_empty() {
         errs.push(field, "required", "不能为空");
-    } else if t.chars().count() > max {
-        errs.push(field, "too_long", format!("不能超过{max}个字"));
+    } else {
+        text::push(errs, field, value.trim(), kind);
     }
 }
 
-/// An optional text of at most `max` characters.
-pub fn optional_text(errs: &mut Errors, field: &str, value: Option<&str>, max: usize) {
-    if let Some(v) = value {
-        if v.chars().count() > max {
-            errs.push(field, "too_long", format!("不能超过{max}个字"));
-        }
-    }
+/// An optional text within its kind's limit and free of NUL.
+pub fn optional_text(errs: &mut Errors, field: &str, value: Option<&str>, kind: TextKind) {
+    text::push_opt(errs, field, value, kind);
 }
 
 /// An amount of money that must not be negative.

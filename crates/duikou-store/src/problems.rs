@@ -103,6 +103,34 @@ impl Store {
         p
     }
 
+    /// One page of a project's problems, in the order of [`Self::problems`], with the total.
+    pub async fn problems_page(
+        &self,
+        project_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<crate::Page<Problem>, StoreError> {
+        let (limit, offset) = (limit.clamp(0, 1000), offset.max(0));
+        let total =
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM problems WHERE project_id = $1")
+                .bind(project_id)
+                .fetch_one(&self.pool)
+                .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM problems WHERE project_id = $1 ORDER BY id \
+             LIMIT {limit} OFFSET {offset}"
+        ))
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(crate::Page {
+            items: rows.iter().map(read).collect::<Result<_, _>>()?,
+            total,
+            limit,
+            offset,
+        })
+    }
+
     pub async fn problems(&self, project_id: i64) -> Result<Vec<Problem>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {COLS} FROM problems WHERE project_id = $1 ORDER BY id"

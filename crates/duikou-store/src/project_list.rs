@@ -411,7 +411,11 @@ impl Store {
             let p = w.int(m);
             w.push(format!("planned_investment >= {p}"));
         }
-        if let Some(n) = &f.name_contains {
+        if let Some(n) = f.name_contains.as_deref().filter(|n| n.contains('\0')) {
+            // No name holds a NUL (texts refuse it), and LIKE would stop reading at one.
+            let _ = n;
+            w.push("1 = 0".to_owned());
+        } else if let Some(n) = &f.name_contains {
             let p = w.text(like_literal(n));
             w.push(format!("LOWER(name) LIKE LOWER({p}) ESCAPE '\\'"));
         }

@@ -150,7 +150,12 @@ impl Store {
             }
         }
         let mut errs = duikou_core::error::Errors::new();
-        duikou_core::validate::name(&mut errs, "name", &input.name, 60);
+        duikou_core::validate::name(
+            &mut errs,
+            "name",
+            &input.name,
+            duikou_core::text::TextKind::Label,
+        );
         errs.finish()?;
         let done = sqlx::query(
             "UPDATE regions SET name = $1, updated_at = $2, version = version + 1 \

@@ -350,6 +350,16 @@ impl Scoped<'_> {
         self.store.reports(id).await
     }
 
+    pub async fn reports_page(
+        &self,
+        id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<crate::Page<ProgressReport>, StoreError> {
+        self.readable(id).await?;
+        self.store.reports_page(id, limit, offset).await
+    }
+
     pub async fn report(&self, id: i64, report_id: i64) -> Result<ProgressReport, StoreError> {
         self.readable(id).await?;
         self.store.report(id, report_id).await
@@ -383,6 +393,16 @@ impl Scoped<'_> {
     pub async fn problems(&self, id: i64) -> Result<Vec<Problem>, StoreError> {
         self.readable(id).await?;
         self.store.problems(id).await
+    }
+
+    pub async fn problems_page(
+        &self,
+        id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<crate::Page<Problem>, StoreError> {
+        self.readable(id).await?;
+        self.store.problems_page(id, limit, offset).await
     }
 
     pub async fn problem(&self, id: i64, pid: i64) -> Result<Problem, StoreError> {

@@ -304,13 +304,12 @@ impl Store {
                 "请填写督办事项",
             ));
         }
-        if requirement.chars().count() > 2000 {
-            return Err(StoreError::invalid(
-                "requirement",
-                "too_long",
-                "督办事项不能超过2000字",
-            ));
-        }
+        duikou_core::text::check(
+            "requirement",
+            requirement,
+            duikou_core::text::TextKind::Text,
+        )
+        .map_err(|e| StoreError::Invalid(duikou_core::ValidationError(vec![e])))?;
         let today = self.today();
         if new.reply_due < today {
             return Err(StoreError::invalid(

@@ -153,6 +153,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
+/// A signed-in administrator. Handlers of administrators' routes take it before their body,
+/// so a caller without the right hears 401 or 403 before anything about the body (422).
+pub struct Admin(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let u = CurrentUser::from_request_parts(parts, s).await?;
+        u.scoped(&s.store).require_admin()?;
+        Ok(Admin(u))
+    }
+}
+
 /// The device cookie the client sent, if any (see [`DEVICE_COOKIE`]).
 pub struct Device(pub Option<String>);
 

@@ -1,16 +1,127 @@
-//! Extractors that reject bad input with the field named: JSON bodies and query strings are
-//! decoded through `serde_path_to_error`, so "wrong type at `planned_investment`" or "unknown
-//! field `foo`" reaches the caller as a 422 detail with that field.
+//! Extractors that reject bad input with every bad field named: JSON bodies and query strings
+//! are decoded through `serde_path_to_error`, so "wrong type at `planned_investment`" and
+//! "unknown field `foo`" reach the caller together as 422 details, one per field.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
+use duikou_core::FieldError;
 use serde::de::DeserializeOwned;
 
+use crate::decode::decode;
+pub use crate::decode::Checked;
 use crate::error::ApiError;
 
-/// A JSON body, decoded with the path of the first bad field.
+/// A JSON body, decoded with every bad field named (see [`crate::decode`]).
 pub struct ApiJson<T>(pub T);
+
+/// The largest request body accepted (`DefaultBodyLimit`); larger ones are answered 413.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The answer to a body over [`BODY_LIMIT`].
+pub fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("请求体过大，不能超过{}MB", BODY_LIMIT / (1024 * 1024)),
+    )
+}
+
+/// Reads a body; one over the limit is answered 413, a broken or slow one 400.
+pub async fn body_bytes<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", "请求体读取失败")
+            }
+        })
+}
+
+impl<S: Send + Sync, T: DeserializeOwned + Checked> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.starts_with("application/json"))
+            .unwrap_or(false);
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求体须为 JSON（Content-Type: application/json）",
+            ));
+        }
+        let bytes = body_bytes(req, state).await?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("JSON 格式错误：{e}"),
+            )
+        })?;
+        decode(value).map(ApiJson).map_err(ApiError::invalid)
+    }
+}
+
+/// A query string, decoded with every bad parameter named.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or_default();
+        decode_query(q).map(ApiQuery).map_err(ApiError::invalid)
+    }
+}
+
+/// Decodes a query string, naming every bad parameter: a parameter at fault is recorded and
+/// dropped, and decoding tried again with the others.
+pub fn decode_query<T: DeserializeOwned>(q: &str) -> Result<T, Vec<FieldError>> {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut errors: Vec<FieldError> = Vec::new();
+    pairs.retain(|(k, v)| {
+        let bad = k.contains('\0') || v.contains('\0');
+        if bad && !errors.iter().any(|e| e.field == *k) {
+            errors.push(duikou_core::text::nul_error(&k.replace('\0', "")));
+        }
+        !bad
+    });
+    for _ in 0..64 {
+        let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) if errors.is_empty() => return Ok(v),
+            Ok(_) => return Err(errors),
+            Err(e) => {
+                let message = e.inner().to_string();
+                let field = field_of(&e.path().to_string(), &message);
+                let message = message.split(" at line ").next().unwrap_or("").to_owned();
+                if !errors.iter().any(|x| x.field == field) {
+                    errors.push(FieldError::new(field.clone(), "invalid", message));
+                }
+                let before = pairs.len();
+                pairs.retain(|(k, _)| *k != field);
+                if pairs.len() == before {
+                    // Nothing to drop (a missing parameter): stop here.
+                    return Err(errors);
+                }
+            }
+        }
+    }
+    Err(errors)
+}
 
 fn field_of(path: &str, message: &str) -> String {
     let path = if path == "." { "" } else { path };
@@ -29,66 +140,6 @@ fn field_of(path: &str, message: &str) -> String {
             }
         }
         _ => path.to_owned(),
-    }
-}
-
-fn bad_field<E: std::fmt::Display>(err: serde_path_to_error::Error<E>) -> ApiError {
-    let path = err.path().to_string();
-    let message = err.inner().to_string();
-    let field = field_of(&path, &message);
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .to_owned();
-    ApiError::field(&field, "invalid", message)
-}
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.starts_with("application/json"))
-            .unwrap_or(false);
-        if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "请求体须为 JSON（Content-Type: application/json）",
-            ));
-        }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.to_string()))?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize(de) {
-            Ok(v) => Ok(ApiJson(v)),
-            Err(e) if e.inner().is_syntax() || e.inner().is_eof() => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!("JSON 格式错误：{}", e.inner()),
-            )),
-            Err(e) => Err(bad_field(e)),
-        }
-    }
-}
-
-/// A query string, decoded with the name of the first bad parameter.
-pub struct ApiQuery<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let q = parts.uri.query().unwrap_or_default();
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
-        serde_path_to_error::deserialize(de)
-            .map(ApiQuery)
-            .map_err(bad_field)
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod auth_cache;
+pub mod decode;
 pub mod error;
 pub mod extract;
 mod openapi;
@@ -54,8 +55,69 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(ui::router())
         .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn(body_limit))
         .layer(axum::middleware::map_response(security_headers))
         .layer(TraceLayer::new_for_http())
+}
+
+/// How long a client may take to send its request headers.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a client may take to send its request body.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Bodies over the limit: one announced larger by `Content-Length` is refused at once (the
+/// connection closed, its body never read); one found larger while read, and axum's own answer
+/// to it, leave as 413 with a Chinese message (JSON under `/api/`, a page elsewhere).
+async fn body_limit(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue, StatusCode};
+    use axum::response::IntoResponse;
+    let api = req.uri().path().starts_with("/api/");
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let too_large = |close: bool| {
+        let mut r = if api {
+            extract::too_large().into_response()
+        } else {
+            let e = extract::too_large();
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                axum::response::Html(format!(
+                    "<!doctype html><html lang=\"zh-Hans\"><meta charset=\"utf-8\">\
+                     <title>请求过大</title><h1>请求过大</h1><p>{}</p>\
+                     <p><a href=\"javascript:history.back()\">返回</a></p></html>",
+                    e.message
+                )),
+            )
+                .into_response()
+        };
+        if close {
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        r
+    };
+    if announced.is_some_and(|n| n > extract::BODY_LIMIT as u64) {
+        return too_large(true);
+    }
+    let response = next.run(req).await;
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+        return too_large(true);
+    }
+    response
 }
 
 /// Serves the application on a bound listener until `shutdown` completes, then finishes the
@@ -65,10 +127,67 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let router = app(state);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    // Each connection holds a sender; when all are dropped every connection has finished.
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<()>(1);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Too many open files and the like: wait a little, go on.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service =
+            router
+                .clone()
+                .map_request(move |req: axum::http::Request<hyper::body::Incoming>| {
+                    let mut req = req.map(axum::body::Body::new);
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(addr));
+                    req
+                });
+        let mut stop = stop_rx.clone();
+        let done = done_tx.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT);
+            let hyper_service = hyper_util::service::TowerToHyperService::new(service);
+            let mut conn = std::pin::pin!(
+                builder.serve_connection_with_upgrades(TokioIo::new(stream), hyper_service)
+            );
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::trace!(error = %e, "connection ended with an error");
+                    }
+                }
+                _ = stop.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(done);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(());
+    drop(done_tx);
+    let _ = done_rx.recv().await;
+    Ok(())
 }
 
 /// Headers on every answer: no inline script, no sniffing, no framing, no referrer leaks;

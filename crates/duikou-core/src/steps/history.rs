@@ -30,6 +30,12 @@ pub(super) fn check_date_log(me: &str, old: &StepState, new: &StepState, errs: &
     let added = &new.date_changes[kept..];
     for (i, change) in added.iter().enumerate() {
         let at = format!("date_changes[{}]", kept + i);
+        crate::text::push(
+            errs,
+            &format!("{at}.reason"),
+            &change.reason,
+            crate::text::TextKind::Text,
+        );
         if change.reason.trim().is_empty() {
             errs.push(
                 format!("{at}.reason"),

@@ -59,6 +59,7 @@ pub fn validate_update(
         );
     }
     check_ranges(new_state, &mut errs);
+    check_texts(new_state, &mut errs);
     check.status(&mut errs);
     check.dates(&mut errs);
     check.dependencies(template, states, &mut errs);
@@ -378,6 +379,39 @@ fn finished_by(state: Option<&StepState>, when: NaiveDate) -> Result<(), Option<
         Some(s) => Err(s.actual_finish),
         None => Err(None),
     }
+}
+
+/// Every text of a step within its kind's limit (`crate::text`), free of NUL.
+fn check_texts(s: &StepState, errs: &mut Errors) {
+    use crate::text::{push, push_opt, TextKind};
+    push_opt(
+        errs,
+        "skip_reason",
+        s.skip_reason.as_deref(),
+        TextKind::Text,
+    );
+    if let Some(d) = &s.deficiency {
+        for (i, doc) in d.missing_documents.iter().enumerate() {
+            push(
+                errs,
+                &format!("deficiency.missing_documents[{i}]"),
+                doc,
+                TextKind::Title,
+            );
+        }
+    }
+    if let Some(c) = &s.commitment {
+        push(errs, "commitment.promised", &c.promised, TextKind::Text);
+    }
+    for (i, p) in s.suspensions.iter().enumerate() {
+        push(
+            errs,
+            &format!("suspensions[{i}].note"),
+            &p.note,
+            TextKind::Text,
+        );
+    }
+    // The reasons of date changes are checked as they are added (`check_date_log`).
 }
 
 /// Every date of a step inside the accepted range (`crate::dates`), each one out of it named.

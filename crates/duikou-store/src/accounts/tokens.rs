@@ -77,7 +77,12 @@ fn token_terms(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Grant>, Option<DateTime<Utc>>), StoreError> {
     let mut errs = duikou_core::error::Errors::new();
-    duikou_core::validate::name(&mut errs, "name", &new.name, 60);
+    duikou_core::validate::name(
+        &mut errs,
+        "name",
+        &new.name,
+        duikou_core::text::TextKind::Label,
+    );
     let held: Vec<Grant> = match &new.parent {
         Some(p) => p
             .grants

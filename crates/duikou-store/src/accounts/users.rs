@@ -143,7 +143,12 @@ impl Store {
     ) -> Result<(User, Option<String>), StoreError> {
         check_login(&new.login)?;
         let mut errs = duikou_core::error::Errors::new();
-        duikou_core::validate::name(&mut errs, "display_name", &new.display_name, 60);
+        duikou_core::validate::name(
+            &mut errs,
+            "display_name",
+            &new.display_name,
+            duikou_core::text::TextKind::Label,
+        );
         errs.finish()?;
         let (password, generated) = match &new.password {
             Some(p) => {

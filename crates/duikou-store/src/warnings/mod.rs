@@ -425,13 +425,8 @@ impl Store {
         if note.is_empty() {
             return Err(StoreError::invalid("note", "required", "请填写处理说明"));
         }
-        if note.chars().count() > 2000 {
-            return Err(StoreError::invalid(
-                "note",
-                "too_long",
-                "处理说明不能超过2000字",
-            ));
-        }
+        duikou_core::text::check("note", note, duikou_core::text::TextKind::Text)
+            .map_err(|e| StoreError::Invalid(duikou_core::ValidationError(vec![e])))?;
         let mut tx = self.begin_write().await?;
         let before = warning_in(&mut tx, id).await?;
         check_version("warning", id, before.version, expected_version)?;

@@ -6,7 +6,7 @@ pub(crate) mod history;
 pub(crate) mod orgs;
 pub(crate) mod partnerships;
 pub(crate) mod problems;
-mod project_body;
+pub(crate) mod project_body;
 pub(crate) mod projects;
 pub(crate) mod regions;
 pub(crate) mod reports;
@@ -81,6 +81,27 @@ pub fn page_of(
         return Err(ApiError::field("offset", "range", "offset 不能为负数"));
     }
     Ok((limit, offset))
+}
+
+impl<T> From<duikou_store::Page<T>> for ListBody<T> {
+    fn from(p: duikou_store::Page<T>) -> Self {
+        Self {
+            items: p.items,
+            total: p.total,
+            limit: p.limit,
+            offset: p.offset,
+        }
+    }
+}
+
+/// The page of a list that takes nothing else: `limit` (1..=500, default 50) and `offset`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// 1..=500, default 50.
+    pub limit: Option<i64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<i64>,
 }
 
 /// An empty query string: lists without filters still refuse unknown parameters.

@@ -9,7 +9,7 @@ use duikou_core::org::{Org, OrgInput};
 use serde::Deserialize;
 
 use super::ListBody;
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -43,10 +43,9 @@ pub async fn list(
     responses((status = 201, body = Org), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let o = s.store.create_org(&u.access.actor(), &input).await?;
     Ok((StatusCode::CREATED, etag(o.version), Json(o)))
 }
@@ -66,12 +65,11 @@ pub async fn read(
     responses((status = 200, body = Org), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     let o = s
         .store
@@ -84,11 +82,10 @@ pub async fn update(
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     s.store.delete_org(&u.access.actor(), id, expected).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use duikou_core::partnership::{Partnership, PartnershipInput};
 
 use super::{ListBody, NoParams};
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -45,10 +45,9 @@ pub async fn list(
     responses((status = 201, body = Partnership), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(input): ApiJson<PartnershipInput>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let p = s
         .store
         .create_partnership(&u.access.actor(), &input)
@@ -73,12 +72,11 @@ pub async fn read(
     responses((status = 200, body = Partnership), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(key): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<PartnershipInput>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     let id = resolve(&s, &key).await?.id;
     let p = s
@@ -92,11 +90,10 @@ pub async fn update(
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     let id = resolve(&s, &key).await?.id;
     s.store

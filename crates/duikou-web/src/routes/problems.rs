@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use duikou_core::problem::{Problem, ProblemFields};
 
-use super::{ListBody, NoParams};
+use super::ListBody;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
@@ -24,15 +24,22 @@ pub fn router() -> Router<AppState> {
 
 /// A project's problems, newest period first.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "problems",
+    params(super::PageParams),
     responses((status = 200, body = ListBody<Problem>)))]
 pub async fn list(
     State(s): State<AppState>,
     u: CurrentUser,
     Path(id): Path<i64>,
-    ApiQuery(_): ApiQuery<NoParams>,
+    ApiQuery(p): ApiQuery<super::PageParams>,
 ) -> ApiResult<Json<ListBody<Problem>>> {
+    let (limit, offset) = super::page_of(p.limit, p.offset)?;
     u.scoped(&s.store).project(id).await?;
-    Ok(Json(ListBody::all(u.scoped(&s.store).problems(id).await?)))
+    Ok(Json(
+        u.scoped(&s.store)
+            .problems_page(id, limit, offset)
+            .await?
+            .into(),
+    ))
 }
 
 /// Adds a problem (堵点) with its owner and due date.

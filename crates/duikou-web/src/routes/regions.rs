@@ -10,7 +10,7 @@ use duikou_store::RegionFilter;
 use serde::Deserialize;
 
 use super::ListBody;
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -55,10 +55,9 @@ pub async fn list(
     responses((status = 201, body = Region), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let r = s.store.create_region(&u.access.actor(), &input).await?;
     Ok((StatusCode::CREATED, etag(r.version), Json(r)))
 }
@@ -79,12 +78,11 @@ pub async fn read(
     responses((status = 200, body = Region), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(code): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     let r = s
         .store
@@ -98,11 +96,10 @@ pub async fn update(
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    u.scoped(&s.store).require_admin()?;
     let expected = if_match(&headers)?;
     s.store
         .delete_region(&u.access.actor(), &code, expected)

@@ -9,7 +9,7 @@ use duikou_core::steps::Template;
 use serde::Deserialize;
 
 use super::{ListBody, NoParams};
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
@@ -56,10 +56,9 @@ pub async fn read(
     responses((status = 201, body = Template), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(template): ApiJson<Template>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let saved = s.store.save_template(&u.access.actor(), &template).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }

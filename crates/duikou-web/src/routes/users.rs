@@ -10,7 +10,7 @@ use duikou_store::accounts::{NewUser, User};
 use serde::{Deserialize, Serialize};
 
 use super::ListBody;
-use crate::auth::CurrentUser;
+use crate::auth::Admin;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
 use crate::AppState;
@@ -27,18 +27,16 @@ pub fn router() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = serde_json::Value), (status = 403)))]
-pub async fn list(State(s): State<AppState>, u: CurrentUser) -> ApiResult<Json<ListBody<User>>> {
-    u.scoped(&s.store).require_admin()?;
+pub async fn list(State(s): State<AppState>, _: Admin) -> ApiResult<Json<ListBody<User>>> {
     Ok(Json(ListBody::all(s.store.users().await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{login}", tag = "accounts", responses((status = 200, body = serde_json::Value), (status = 403)))]
 pub async fn read(
     State(s): State<AppState>,
-    u: CurrentUser,
+    _: Admin,
     Path(login): Path<String>,
 ) -> ApiResult<Json<User>> {
-    u.scoped(&s.store).require_admin()?;
     Ok(Json(s.store.user(&login).await?))
 }
 
@@ -64,10 +62,9 @@ pub struct CreatedUser {
     responses((status = 201, body = CreatedUser), (status = 403), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(b): ApiJson<UserBody>,
 ) -> ApiResult<impl IntoResponse> {
-    u.scoped(&s.store).require_admin()?;
     let new = NewUser {
         login: b.login,
         display_name: b.display_name,
@@ -82,11 +79,10 @@ pub async fn create(
     responses((status = 200, body = serde_json::Value), (status = 403)))]
 pub async fn grant(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(login): Path<String>,
     ApiJson(g): ApiJson<Grant>,
 ) -> ApiResult<Json<User>> {
-    u.scoped(&s.store).require_admin()?;
     Ok(Json(s.store.grant(&u.access.actor(), &login, &g).await?))
 }
 
@@ -94,21 +90,19 @@ pub async fn grant(
     responses((status = 200, body = serde_json::Value), (status = 403)))]
 pub async fn revoke(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(login): Path<String>,
     ApiJson(g): ApiJson<Grant>,
 ) -> ApiResult<Json<User>> {
-    u.scoped(&s.store).require_admin()?;
     Ok(Json(s.store.revoke(&u.access.actor(), &login, &g).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{login}/disable", tag = "accounts", responses((status = 200, body = serde_json::Value), (status = 403)))]
 pub async fn disable(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(login): Path<String>,
 ) -> ApiResult<Json<User>> {
-    u.scoped(&s.store).require_admin()?;
     Ok(Json(
         s.store
             .set_user_disabled(&u.access.actor(), &login, true)
@@ -119,10 +113,9 @@ pub async fn disable(
 #[utoipa::path(post, path = "/api/v1/users/{login}/enable", tag = "accounts", responses((status = 200, body = serde_json::Value), (status = 403)))]
 pub async fn enable(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(login): Path<String>,
 ) -> ApiResult<Json<User>> {
-    u.scoped(&s.store).require_admin()?;
     Ok(Json(
         s.store
             .set_user_disabled(&u.access.actor(), &login, false)
@@ -144,10 +137,9 @@ pub struct ResetResult {
     responses((status = 200, body = ResetResult), (status = 403), (status = 404)))]
 pub async fn reset_password(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(login): Path<String>,
 ) -> ApiResult<Json<ResetResult>> {
-    u.scoped(&s.store).require_admin()?;
     let password = s.store.reset_password(&u.access.actor(), &login).await?;
     Ok(Json(ResetResult { password }))
 }
@@ -161,10 +153,9 @@ pub async fn reset_password(
         (status = 404, body = crate::error::ErrorBody)))]
 pub async fn clear_lock(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(login): Path<String>,
 ) -> ApiResult<StatusCode> {
-    u.scoped(&s.store).require_admin()?;
     s.store.clear_login_lock(&u.access.actor(), &login).await?;
     Ok(StatusCode::NO_CONTENT)
 }

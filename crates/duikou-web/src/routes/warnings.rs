@@ -14,7 +14,7 @@ use duikou_store::{StoreError, WarningFilter, WarningStatus};
 use serde::Deserialize;
 
 use super::{ListBody, NoParams};
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, optional_if_match, ApiJson, ApiQuery};
 use crate::AppState;
@@ -206,7 +206,7 @@ pub struct SweepBody {
         (status = 422, description = "as_of outside 2000-2100", body = crate::error::ErrorBody)))]
 pub async fn sweep(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(body): ApiJson<SweepBody>,
 ) -> ApiResult<impl IntoResponse> {
     let as_of = body.as_of.unwrap_or_else(|| s.today());
@@ -289,7 +289,7 @@ pub struct ThresholdsBody {
     responses((status = 201, body = serde_json::Value), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn save_thresholds(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(body): ApiJson<ThresholdsBody>,
 ) -> ApiResult<impl IntoResponse> {
     let set = u
@@ -304,7 +304,7 @@ pub async fn save_thresholds(
     responses((status = 200, body = serde_json::Value), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn channels(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiQuery(_): ApiQuery<NoParams>,
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(ListBody::all(u.scoped(&s.store).channels().await?)))
@@ -314,7 +314,7 @@ pub async fn channels(
     responses((status = 200, body = serde_json::Value), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn channel(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(id): Path<i64>,
 ) -> ApiResult<impl IntoResponse> {
     let c = u.scoped(&s.store).channel(id).await?;
@@ -325,7 +325,7 @@ pub async fn channel(
     responses((status = 201, body = serde_json::Value), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_channel(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     ApiJson(f): ApiJson<ChannelFields>,
 ) -> ApiResult<impl IntoResponse> {
     let c = u.scoped(&s.store).create_channel(&f).await?;
@@ -337,7 +337,7 @@ pub async fn create_channel(
     responses((status = 200, body = serde_json::Value), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update_channel(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
     ApiJson(f): ApiJson<ChannelFields>,
@@ -351,7 +351,7 @@ pub async fn update_channel(
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn delete_channel(
     State(s): State<AppState>,
-    u: CurrentUser,
+    Admin(u): Admin,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {

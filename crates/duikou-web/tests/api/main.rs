@@ -6,6 +6,7 @@ mod accounts;
 mod credentials;
 mod forgery;
 mod helpers;
+mod limits;
 mod permissions;
 mod projects;
 mod query_fuzz;

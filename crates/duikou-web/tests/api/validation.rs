@@ -239,3 +239,87 @@ async fn a_region_that_is_used_cannot_be_deleted() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_bad_field_is_named_not_only_the_first() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        let count = project_count(&app).await;
+        // A bad value that serde rejects and one the body's own check rejects.
+        let mut body = project_body(&seed, "两处错误");
+        body["planned_investment"] = json!(-1);
+        body["planned_start"] = json!("2024-02-30");
+        let (s, b) = app.post("/api/v1/projects", body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(b["error"]["code"], "validation_failed");
+        for f in ["planned_investment", "planned_start"] {
+            assert!(field_error(&b, f).is_some(), "{f}: {b}");
+        }
+        // Two unknown fields, a wrong type and a missing field at once.
+        let mut body = project_body(&seed, "四处错误");
+        body["colour"] = json!("red");
+        body["size"] = json!(3);
+        body["land_area_mu"] = json!("很大");
+        body.as_object_mut().unwrap().remove("host_region_code");
+        let (s, b) = app.post("/api/v1/projects", body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let details = b["error"]["details"].as_array().unwrap();
+        let mut fields: Vec<&str> = details
+            .iter()
+            .map(|d| d["field"].as_str().unwrap())
+            .collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            ["colour", "host_region_code", "land_area_mu", "size"],
+            "{b}"
+        );
+        assert_eq!(project_count(&app).await, count, "nothing written");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_slip_action_of_a_wrong_type_names_its_field() {
+    each_backend(|app| async move {
+        for (body, field) in [
+            (
+                json!({"action": "decide_extension", "approve": "yes"}),
+                "approve",
+            ),
+            (json!({"action": "close", "note": 5}), "note"),
+            (
+                json!({"action": "progress", "item": "one", "done_on": "2024-02-30"}),
+                "item",
+            ),
+        ] {
+            let (s, b) = app.post("/api/v1/slips/1/actions", body.clone()).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {b}");
+            assert!(field_error(&b, field).is_some(), "{body}: {b}");
+            assert!(field_error(&b, "").is_none(), "{body}: {b}");
+        }
+        // Both bad fields of a progress report.
+        let (_, b) = app
+            .post(
+                "/api/v1/slips/1/actions",
+                json!({"action": "progress", "item": "one", "done_on": "2024-02-30"}),
+            )
+            .await;
+        assert!(field_error(&b, "done_on").is_some(), "{b}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_bad_query_parameter_is_named() {
+    each_backend(|app| async move {
+        let (s, b) = app
+            .get("/api/v1/projects?colour=red&limit=abc&stage=nowhere&q=a%00")
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        for f in ["colour", "limit", "stage", "q"] {
+            assert!(field_error(&b, f).is_some(), "{f}: {b}");
+        }
+    })
+    .await;
+}
