@@ -1,6 +1,6 @@
 //! `/api/v1/projects/{id}/problems`: progress problems (问题清单).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -11,6 +11,7 @@ use super::{ListBody, NoParams};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -23,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A project's problems, newest period first.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "problems",
+#[utoipa::path(get, path = "/api/v1/projects/{id}/problems", tag = "problems", params(crate::openapi::Paging),
     responses((status = 200, body = ListBody<Problem>)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -60,7 +61,7 @@ pub async fn read(
     Ok((etag(r.version), Json(r)))
 }
 
-#[utoipa::path(put, path = "/api/v1/projects/{id}/problems/{problem_id}", tag = "problems",
+#[utoipa::path(put, path = "/api/v1/projects/{id}/problems/{problem_id}", tag = "problems", params(crate::openapi::IfMatch),
     request_body = ProblemFields,
     responses((status = 200, body = Problem), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
@@ -78,7 +79,7 @@ pub async fn update(
     Ok((etag(r.version), Json(r)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{id}/problems/{problem_id}", tag = "problems",
+#[utoipa::path(delete, path = "/api/v1/projects/{id}/problems/{problem_id}", tag = "problems", params(crate::openapi::IfMatch),
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,

@@ -6,6 +6,7 @@ mod accounts;
 mod credentials;
 mod forgery;
 mod helpers;
+mod openapi;
 mod permissions;
 mod projects;
 mod reference;
