@@ -61,6 +61,9 @@ pub enum Command {
         /// Give every demo user this password (default: a generated one, printed).
         #[arg(long, env = "DUIKOU_DEMO_PASSWORD")]
         demo_password: Option<String>,
+        /// Deliver no notifications (a demo whose channels must reach no other host).
+        #[arg(long, env = "DUIKOU_NO_NOTIFY")]
+        no_notify: bool,
     },
     /// Write a synthetic national data set (regions, partnerships, projects with history,
     /// reports, problems, steps), deterministic for a seed: for benchmarks and load tests.

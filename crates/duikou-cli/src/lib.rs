@@ -116,7 +116,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db,
             listen,
             demo_password,
-        } => run_demo(db, listen, demo_password).await,
+            no_notify,
+        } => run_demo(db, listen, demo_password, no_notify).await,
         Command::Calendar(cli::CalendarCommand::Load { file, db }) => {
             calendar::load(&file, &db).await
         }
@@ -140,6 +141,7 @@ async fn run_demo(
     db: DatabaseArg,
     listen: SocketAddr,
     password: Option<String>,
+    no_notify: bool,
 ) -> anyhow::Result<()> {
     // Keep the temporary folder alive for as long as the server runs (its audit key and
     // checkpoints, beside the database by default, go with it).
@@ -190,11 +192,11 @@ async fn run_demo(
             );
         }
     }
-    let notifier = duikou_notify::NotifierConfig {
+    let notifier = (!no_notify).then(|| duikou_notify::NotifierConfig {
         public_url: format!("http://{listen}"),
         ..duikou_notify::NotifierConfig::default()
-    };
-    serve(store, listen, Some(&url), false, 60, Some(notifier)).await
+    });
+    serve(store, listen, Some(&url), false, 60, notifier).await
 }
 
 async fn serve(

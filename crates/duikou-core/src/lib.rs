@@ -12,6 +12,8 @@ pub mod dates;
 pub mod error;
 pub mod money;
 pub mod notify;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod org;
 pub mod partnership;
 pub mod problem;

@@ -97,12 +97,39 @@ impl ProblemFields {
     }
 }
 
+/// A stored problem: its fields and its identity (a flat JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub id: i64,
     pub project_id: i64,
     #[serde(flatten)]
     pub fields: ProblemFields,
     pub version: i64,
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Problem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use crate::openapi::{flattened, int64};
+        flattened(
+            <ProblemFields as utoipa::PartialSchema>::schema(),
+            vec![
+                ("id", int64()),
+                ("project_id", int64()),
+                ("version", int64()),
+            ],
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Problem {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <ProblemFields as utoipa::ToSchema>::schemas(schemas);
+    }
 }

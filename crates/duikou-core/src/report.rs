@@ -140,8 +140,8 @@ impl ReportFields {
     }
 }
 
+/// A stored report: its fields and its identity (a flat JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressReport {
     pub id: i64,
     pub project_id: i64,
@@ -149,6 +149,34 @@ pub struct ProgressReport {
     pub fields: ReportFields,
     pub period_end: NaiveDate,
     pub version: i64,
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ProgressReport {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use crate::openapi::{date, flattened, int64};
+        flattened(
+            <ReportFields as utoipa::PartialSchema>::schema(),
+            vec![
+                ("id", int64()),
+                ("project_id", int64()),
+                ("period_end", date()),
+                ("version", int64()),
+            ],
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ProgressReport {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <ReportFields as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod decode;
 pub mod error;
 pub mod extract;
 mod openapi;
+pub mod path;
 mod routes;
 pub mod ui;
 
@@ -54,6 +55,7 @@ pub fn app(state: AppState) -> Router {
     routes::router()
         .merge(openapi::router())
         .merge(ui::router())
+        .fallback(not_found)
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(extract::BODY_LIMIT))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
@@ -118,6 +120,16 @@ async fn body_limit(
         return too_large(true);
     }
     response
+}
+
+/// An address no route serves: under `/api/` the API's 404 `ErrorBody`, elsewhere a bare 404.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::ApiError::not_found("接口").into_response()
+    } else {
+        axum::http::StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 /// Serves the application on a bound listener until `shutdown` completes, then finishes the

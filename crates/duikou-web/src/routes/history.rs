@@ -1,6 +1,6 @@
 //! `…/history`: every recorded change of a record — who, when, before and after.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use duikou_store::ChangeEntry;
@@ -8,6 +8,7 @@ use duikou_store::ChangeEntry;
 use super::ListBody;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

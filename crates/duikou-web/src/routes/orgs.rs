@@ -1,6 +1,6 @@
 //! `/api/v1/orgs`: 单位.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -12,6 +12,7 @@ use super::ListBody;
 use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -61,7 +62,7 @@ pub async fn read(
     Ok((etag(o.version), Json(o)))
 }
 
-#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", request_body = OrgInput,
+#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", params(crate::openapi::IfMatch), request_body = OrgInput,
     responses((status = 200, body = Org), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
@@ -78,7 +79,7 @@ pub async fn update(
     Ok((etag(o.version), Json(o)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/orgs/{id}", tag = "orgs",
+#[utoipa::path(delete, path = "/api/v1/orgs/{id}", tag = "orgs", params(crate::openapi::IfMatch),
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,

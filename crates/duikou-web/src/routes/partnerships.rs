@@ -1,6 +1,6 @@
 //! `/api/v1/partnerships`: 对口合作关系, addressed by id or slug.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -11,6 +11,7 @@ use super::{ListBody, NoParams};
 use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -67,7 +68,7 @@ pub async fn read(
     Ok((etag(p.version), Json(p)))
 }
 
-#[utoipa::path(put, path = "/api/v1/partnerships/{key}", tag = "partnerships",
+#[utoipa::path(put, path = "/api/v1/partnerships/{key}", tag = "partnerships", params(crate::openapi::IfMatch),
     request_body = PartnershipInput,
     responses((status = 200, body = Partnership), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
@@ -86,7 +87,7 @@ pub async fn update(
     Ok((etag(p.version), Json(p)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/partnerships/{key}", tag = "partnerships",
+#[utoipa::path(delete, path = "/api/v1/partnerships/{key}", tag = "partnerships", params(crate::openapi::IfMatch),
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,

@@ -1,7 +1,7 @@
 //! `/api/v1/projects`: the major-project library (重大项目推进库), its stage transitions and
 //! history.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -20,6 +20,7 @@ use super::{ListBody, NoParams};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -236,7 +237,7 @@ pub async fn read(
 
 /// Replaces a project's fields. Requires `If-Match`; the stage moves only by transitions.
 #[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", request_body = ProjectBody,
-    params(("id" = i64, Path, description = "project id")),
+    params(("id" = i64, Path, description = "project id"), crate::openapi::IfMatch),
     responses((status = 200, body = Project),
         (status = 403, description = "read-only for the caller, or moved to a host region, owner org or partnership out of their rights (out_of_scope)", body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 412, body = crate::error::ErrorBody),
@@ -268,7 +269,7 @@ pub async fn update(
     Ok((etag(p.version), Json(p)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects",
+#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", params(crate::openapi::IfMatch),
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,
@@ -302,7 +303,7 @@ pub struct TransitionResult {
 
 /// Moves a project to another stage under the stage rules. `If-Match` is optional here: the
 /// rules are checked against the stored stage in the same transaction.
-#[utoipa::path(post, path = "/api/v1/projects/{id}/transitions", tag = "projects",
+#[utoipa::path(post, path = "/api/v1/projects/{id}/transitions", tag = "projects", params(crate::openapi::IfMatchOptional),
     request_body = TransitionBody,
     responses((status = 201, body = TransitionResult), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn transition(

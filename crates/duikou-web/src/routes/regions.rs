@@ -1,6 +1,6 @@
 //! `/api/v1/regions`: 行政区划.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -13,6 +13,7 @@ use super::ListBody;
 use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -74,7 +75,7 @@ pub async fn read(
 }
 
 /// Renames a region (code, kind and parent are fixed). Requires `If-Match`.
-#[utoipa::path(put, path = "/api/v1/regions/{code}", tag = "regions", request_body = RegionInput,
+#[utoipa::path(put, path = "/api/v1/regions/{code}", tag = "regions", params(crate::openapi::IfMatch), request_body = RegionInput,
     responses((status = 200, body = Region), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
@@ -92,7 +93,7 @@ pub async fn update(
 }
 
 /// Deletes a region nothing refers to. Requires `If-Match`.
-#[utoipa::path(delete, path = "/api/v1/regions/{code}", tag = "regions",
+#[utoipa::path(delete, path = "/api/v1/regions/{code}", tag = "regions", params(crate::openapi::IfMatch),
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,

@@ -1,6 +1,6 @@
 //! `/api/v1/projects/{id}/reports`: progress reports (进展填报).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -11,6 +11,7 @@ use super::ListBody;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -67,7 +68,7 @@ pub async fn read(
     Ok((etag(r.version), Json(r)))
 }
 
-#[utoipa::path(put, path = "/api/v1/projects/{id}/reports/{report_id}", tag = "reports",
+#[utoipa::path(put, path = "/api/v1/projects/{id}/reports/{report_id}", tag = "reports", params(crate::openapi::IfMatch),
     request_body = ReportFields,
     responses((status = 200, body = ProgressReport), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update(
@@ -85,7 +86,7 @@ pub async fn update(
     Ok((etag(r.version), Json(r)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{id}/reports/{report_id}", tag = "reports",
+#[utoipa::path(delete, path = "/api/v1/projects/{id}/reports/{report_id}", tag = "reports", params(crate::openapi::IfMatch),
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn remove(
     State(s): State<AppState>,

@@ -1,6 +1,6 @@
 //! `/api/v1/session` (login, logout) and `/api/v1/me` (the current user, password, tokens).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -15,6 +15,7 @@ use crate::auth::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

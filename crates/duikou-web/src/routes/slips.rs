@@ -1,7 +1,7 @@
 //! `/api/v1/slips`: supervision slips (督办单) — list, open by hand, read with history, and
 //! the workflow's actions (reply, accept, return, progress, extension, close).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -14,6 +14,7 @@ use super::ListBody;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{etag, optional_if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -115,7 +116,7 @@ pub async fn read(
 /// "item": 0, "done_on": ...}`, `{"action": "request_extension", "new_due": ..., "reason":
 /// ...}`, `{"action": "decide_extension", "approve": true}`, `{"action": "close", "note": ...}`.
 /// If-Match is checked when given.
-#[utoipa::path(post, path = "/api/v1/slips/{id}/actions", tag = "warnings", request_body = SlipAction,
+#[utoipa::path(post, path = "/api/v1/slips/{id}/actions", tag = "warnings", params(crate::openapi::IfMatchOptional), request_body = SlipAction,
     responses((status = 200, body = serde_json::Value), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn act(
     State(s): State<AppState>,

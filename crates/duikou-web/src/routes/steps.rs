@@ -1,7 +1,7 @@
 //! `/api/v1/projects/{id}/steps` and `/schedule`: the steps of a project (项目管家) and the
 //! schedule a Gantt chart draws.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, put};
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{etag, if_match, ApiJson};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -75,7 +76,7 @@ pub async fn states(
 /// with the ETag of `GET .../steps`.
 #[utoipa::path(put, path = "/api/v1/projects/{id}/steps/{key}", tag = "steps",
     request_body = StepState,
-    params(("id" = i64, Path, description = "project id"), ("key" = String, Path, description = "step key of the template")),
+    params(("id" = i64, Path, description = "project id"), ("key" = String, Path, description = "step key of the template"), crate::openapi::IfMatch),
     responses((status = 200, body = Schedule), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 412, body = crate::error::ErrorBody),
         (status = 422, description = "a bad field, an unknown field, a date outside 2000-2100", body = crate::error::ErrorBody),

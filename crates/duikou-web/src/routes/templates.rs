@@ -1,6 +1,6 @@
 //! `/api/v1/templates`: step templates (流程模板), versioned; import and export as JSON.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -12,6 +12,7 @@ use super::{ListBody, NoParams};
 use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

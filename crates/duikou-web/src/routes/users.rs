@@ -1,6 +1,6 @@
 //! `/api/v1/users`: accounts and grants, for administrators.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
@@ -13,6 +13,7 @@ use super::ListBody;
 use crate::auth::Admin;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

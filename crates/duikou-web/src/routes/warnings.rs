@@ -2,7 +2,7 @@
 //! warning with its history, acknowledge, resolve, sweep), annual investment plans of a
 //! project, threshold sets, notification channels.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
@@ -17,6 +17,7 @@ use super::{ListBody, NoParams};
 use crate::auth::{Admin, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{etag, if_match, optional_if_match, ApiJson, ApiQuery};
+use crate::path::Path;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -150,7 +151,7 @@ pub struct NoteBody {
 }
 
 /// 确认: the owner answers for the warning (If-Match optional).
-#[utoipa::path(post, path = "/api/v1/warnings/{id}/acknowledge", tag = "warnings",
+#[utoipa::path(post, path = "/api/v1/warnings/{id}/acknowledge", tag = "warnings", params(crate::openapi::IfMatchOptional),
     request_body = NoteBody,
     responses((status = 200, body = serde_json::Value), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn acknowledge(
@@ -169,7 +170,7 @@ pub async fn acknowledge(
 }
 
 /// 解除: closes the warning by hand with a note (If-Match optional).
-#[utoipa::path(post, path = "/api/v1/warnings/{id}/resolve", tag = "warnings",
+#[utoipa::path(post, path = "/api/v1/warnings/{id}/resolve", tag = "warnings", params(crate::openapi::IfMatchOptional),
     request_body = NoteBody,
     responses((status = 200, body = serde_json::Value), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn resolve(
@@ -333,7 +334,7 @@ pub async fn create_channel(
 }
 
 /// Replaces a channel's settings; leave `secret` out to keep the stored one.
-#[utoipa::path(put, path = "/api/v1/channels/{id}", tag = "warnings", request_body = ChannelFields,
+#[utoipa::path(put, path = "/api/v1/channels/{id}", tag = "warnings", params(crate::openapi::IfMatch), request_body = ChannelFields,
     responses((status = 200, body = serde_json::Value), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn update_channel(
     State(s): State<AppState>,
@@ -347,7 +348,7 @@ pub async fn update_channel(
     Ok((etag(c.version), Json(c)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/channels/{id}", tag = "warnings",
+#[utoipa::path(delete, path = "/api/v1/channels/{id}", tag = "warnings", params(crate::openapi::IfMatch),
     responses((status = 204), (status = 412, body = crate::error::ErrorBody)))]
 pub async fn delete_channel(
     State(s): State<AppState>,

@@ -7,6 +7,7 @@ mod credentials;
 mod forgery;
 mod helpers;
 mod limits;
+mod openapi;
 mod permissions;
 mod projects;
 mod query_fuzz;
