@@ -11,6 +11,7 @@
 mod load;
 mod report;
 mod server;
+mod soak;
 mod sweep;
 
 use std::path::{Path, PathBuf};
@@ -81,6 +82,31 @@ enum Cmd {
         #[command(flatten)]
         opts: Opts,
     },
+    /// The server's resident memory under a long mixed load (lists of 500 rows, project
+    /// reads, statistics, writes) on a copy of the SQLite data set: RSS after one minute
+    /// against the end of the run, flat within 10 %. Beside it, in the same run, a server with
+    /// the memory settings of before the bounds (unless --no-baseline).
+    Soak {
+        #[arg(long, default_value_t = 100_000)]
+        projects: u64,
+        /// Minutes of load.
+        #[arg(long, default_value_t = 10)]
+        minutes: u64,
+        /// Seconds of load instead of minutes (short runs; the baseline is then half-way).
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// Seconds between two readings of the server's VmRSS.
+        #[arg(long, default_value_t = 5)]
+        sample_seconds: u64,
+        /// Concurrent clients per server.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Only this build's settings (no server with the settings of before beside it).
+        #[arg(long)]
+        no_baseline: bool,
+        #[command(flatten)]
+        opts: Opts,
+    },
     /// Only build (or find) the SQLite data set.
     Gen {
         #[arg(long)]
@@ -105,6 +131,24 @@ async fn main() -> std::process::ExitCode {
         Cmd::Quick(o) => run_suite(100_000, o).await,
         Cmd::Run { projects, opts } => run_suite(projects, opts).await,
         Cmd::Gen { projects, opts } => sqlite_dataset(&opts, projects).await.map(|_| ()),
+        Cmd::Soak {
+            projects,
+            minutes,
+            seconds,
+            sample_seconds,
+            connections,
+            no_baseline,
+            opts,
+        } => {
+            let secs = seconds.unwrap_or(minutes * 60);
+            let plan = SoakPlan {
+                secs,
+                sample_secs: sample_seconds.max(1),
+                connections: connections.max(1),
+                baseline: !no_baseline,
+            };
+            run_soak(projects, plan, opts).await
+        }
         Cmd::Sweep {
             projects,
             full_runs,
@@ -141,7 +185,7 @@ async fn main() -> std::process::ExitCode {
 async fn bench_token(url: &str) -> anyhow::Result<String> {
     use duikou_core::auth::{Grant, Role, Scope};
     use duikou_store::accounts::{NewToken, NewUser};
-    let store = Store::open(url).await?;
+    let store = open_keyed(url).await?;
     let user = match store.user("bench").await {
         Ok(u) => u,
         Err(_) => {
@@ -171,6 +215,23 @@ async fn bench_token(url: &str) -> anyhow::Result<String> {
     Ok(secret)
 }
 
+/// Opens a data set for writing with the audit key `duikou gen` left beside a SQLite file
+/// (`DB.audit-key`), as the server does; elsewhere with the store's default key.
+async fn open_keyed(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url).await?;
+    let key_file = url
+        .strip_prefix("sqlite:")
+        .map(|p| format!("{}.audit-key", p.split('?').next().unwrap_or(p)));
+    let store = match key_file.filter(|f| Path::new(f).exists()) {
+        Some(f) => {
+            let text = std::fs::read_to_string(&f)?;
+            store.with_audit_key(duikou_store::AuditKey::from_hex(&text)?)
+        }
+        None => store,
+    };
+    Ok(store.ready().await?)
+}
+
 /// A data set on disk or on a server: its URL and how long building it took (None: found).
 struct Dataset {
     url: String,
@@ -185,7 +246,7 @@ struct Dataset {
 /// rollup if it has none yet, happen here rather than in the server's start.
 async fn open_found(url: &str) -> anyhow::Result<f64> {
     let t = Instant::now();
-    let store = Store::open(url).await?;
+    let store = open_keyed(url).await?;
     store.close().await;
     Ok(t.elapsed().as_secs_f64())
 }
@@ -584,6 +645,163 @@ async fn run_sweep(projects: u64, full_runs: usize, o: Opts) -> anyhow::Result<(
         .out
         .clone()
         .unwrap_or_else(|| o.dir.join(format!("sweep-{projects}.md")));
+    std::fs::write(&out, &text)?;
+    eprintln!("report written to {}", out.display());
+    Ok(())
+}
+
+struct SoakPlan {
+    secs: u64,
+    sample_secs: u64,
+    connections: usize,
+    baseline: bool,
+}
+
+/// The bounded settings (the page cache is the server's default; glibc's arenas are the
+/// operator's setting, see docs/operations.md), each named so that the run shows them.
+const BOUNDED_LABEL: &str = "bounded";
+const BOUNDED_ENV: &[(&str, &str)] = &[
+    ("DUIKOU_SQLITE_CACHE_KIB", "4096"),
+    ("MALLOC_ARENA_MAX", "2"),
+];
+/// The settings of before the memory bounds, as environment for the server beside ours.
+const BEFORE_LABEL: &str = "before the bounds";
+const BEFORE_ENV: &[(&str, &str)] = &[("DUIKOU_SQLITE_CACHE_KIB", "16384")];
+
+async fn run_soak(projects: u64, plan: SoakPlan, o: Opts) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let ds = sqlite_dataset(&o, projects).await?;
+    let path = ds.sqlite_path.clone().context("a SQLite data set")?;
+    let token = bench_token(&ds.url).await?;
+    let mut configs: Vec<(&str, &[(&str, &str)])> = vec![(BOUNDED_LABEL, BOUNDED_ENV)];
+    if plan.baseline {
+        configs.push((BEFORE_LABEL, BEFORE_ENV));
+    }
+    let mut servers = Vec::new();
+    for (i, (label, env)) in configs.iter().enumerate() {
+        // A copy per server: the load writes, and other benchmarks read the data set.
+        let copy = o.dir.join(format!("soak{i}-n{projects}-s{}.db", o.seed));
+        sweep::copy_dataset(&path, &copy)?;
+        let url = format!("sqlite:{}", copy.display());
+        servers.push((*label, *env, Server::start_with(&url, &token, env).await?));
+    }
+    eprintln!(
+        "soak: {} server(s), {} clients each, {} s",
+        servers.len(),
+        plan.connections,
+        plan.secs
+    );
+    let t0 = Instant::now();
+    let deadline = t0 + Duration::from_secs(plan.secs);
+    let every = Duration::from_secs(plan.sample_secs);
+    let mut running = Vec::new();
+    for (_, _, server) in &servers {
+        running.push((
+            soak::start_load(server, projects, plan.connections, deadline),
+            soak::start_sampler(server.pid(), t0, every, deadline),
+        ));
+    }
+    let mut results = Vec::new();
+    for (load, sampler) in running {
+        results.push((load.await??, sampler.await?));
+    }
+    let elapsed = t0.elapsed().as_secs_f64();
+    let baseline_at = soak::baseline_time(plan.secs);
+    let mut section = Section::new(
+        &format!(
+            "Soak: server memory under mixed load ({projects} projects, SQLite, {:.0} min)",
+            plan.secs as f64 / 60.0
+        ),
+        &[
+            "settings",
+            &format!("RSS at {baseline_at:.0} s"),
+            "RSS at the end",
+            "growth",
+            "peak (VmHWM)",
+            "requests (req/s)",
+            "refused / errors",
+            "flat within 10 %",
+        ],
+    );
+    let mut ends = Vec::new();
+    for ((label, env, server), (counts, samples)) in servers.iter().zip(&results) {
+        let hwm = soak::vm_kib(server.pid(), "VmHWM:");
+        let requests = counts.requests.load(std::sync::atomic::Ordering::Relaxed);
+        let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+        let settings = if env.is_empty() {
+            format!("{label} (defaults)")
+        } else {
+            let vars: Vec<String> = env.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
+            format!("{label}: {}", vars.join(" "))
+        };
+        let mb = |kib: u64| format!("{:.0} MB", kib as f64 / 1024.0);
+        match soak::flatness(samples, baseline_at, 0.10) {
+            Some(f) => {
+                ends.push(f.end_kib);
+                section.note(&format!(
+                    "{label}: baseline read at {:.0} s, end at {:.0} s; largest sample {}.",
+                    f.baseline_at,
+                    f.end_at,
+                    mb(f.peak_kib)
+                ));
+                section.row(vec![
+                    settings,
+                    mb(f.baseline_kib),
+                    mb(f.end_kib),
+                    format!("{:+.1} %", f.growth * 100.0),
+                    mb(hwm),
+                    format!("{requests} ({:.0})", requests as f64 / elapsed),
+                    format!("{} / {}", get(&counts.refused), get(&counts.errors)),
+                    report::yes(f.flat).into(),
+                ]);
+            }
+            None => {
+                let mut row = vec![settings, "no sample at the baseline".into()];
+                row.resize(8, "–".into());
+                section.row(row);
+            }
+        }
+        section.note(&format!(
+            "{label}: VmRSS every minute (MB): {}. Mix: {} lists of 500 rows, {} reads, {} \
+             statistics, {} writes.",
+            soak::curve(samples, 60.0),
+            get(&counts.lists),
+            get(&counts.reads),
+            get(&counts.stats),
+            get(&counts.writes),
+        ));
+    }
+    if let [ours, before] = ends[..] {
+        section.note(&format!(
+            "Resident memory at the end, bounded / before the bounds: {:.2}.",
+            ours as f64 / before as f64
+        ));
+    }
+    section.note(&format!(
+        "Each server on its own copy of the data set, {} clients each, both at once on the \
+         same cores; VmRSS read every {} s. Mix per request: 40 % project lists of 500 rows \
+         (six filter/sort/offset shapes), 35 % project and report reads, 10 % statistics, \
+         15 % writes (progress reports of random periods, suspensions and resumptions). \
+         Refused: 4xx answers the mix provokes now and then (a period already reported, a \
+         terminated project); errors: 5xx or failed requests.",
+        plan.connections, plan.sample_secs
+    ));
+    for (_, _, server) in servers {
+        server.stop();
+    }
+    let mut report = Report::new(projects, o.seed, 0, plan.secs);
+    report.method(&format!(
+        "Soak: {} s of mixed load through the HTTP API (client on the same machine).",
+        plan.secs
+    ));
+    report.gen_row("SQLite", &ds);
+    report.push(section);
+    let text = report.markdown(started.elapsed());
+    println!("{text}");
+    let out = o
+        .out
+        .clone()
+        .unwrap_or_else(|| o.dir.join(format!("soak-{projects}.md")));
     std::fs::write(&out, &text)?;
     eprintln!("report written to {}", out.display());
     Ok(())

@@ -80,6 +80,8 @@ pub struct Report {
     load_secs: u64,
     datasets: Vec<String>,
     sections: Vec<Section>,
+    /// What the run measured, instead of the sequential-and-load line.
+    method: Option<String>,
 }
 
 impl Report {
@@ -91,7 +93,13 @@ impl Report {
             load_secs,
             datasets: Vec::new(),
             sections: Vec::new(),
+            method: None,
         }
+    }
+
+    /// Says what the run measured (the line after the machine's).
+    pub fn method(&mut self, text: &str) {
+        self.method = Some(text.to_owned());
     }
 
     pub fn push(&mut self, s: Section) {
@@ -182,16 +190,20 @@ impl Report {
             .and_then(|k| k.parse::<f64>().ok())
             .map(|k| k / 1024.0 / 1024.0)
             .unwrap_or(0.0);
+        let method = self.method.clone().unwrap_or_else(|| {
+            format!(
+                "Sequential figures: median and p95 over {} runs after one warm-up, one request at a time through the HTTP API \
+                 (client on the same machine). Load: {} s per endpoint.",
+                self.runs, self.load_secs
+            )
+        });
         m.push_str(&format!(
             "## Run at {} projects (seed {})\n\n- Machine: {cpu}, {cores} cores, {mem:.0} GiB; run at {} UTC, took {:.0} s.\n\
-             - Sequential figures: median and p95 over {} runs after one warm-up, one request at a time through the HTTP API \
-             (client on the same machine). Load: {} s per endpoint.\n",
+             - {method}\n",
             self.projects,
             self.seed,
             chrono::Utc::now().format("%Y-%m-%d %H:%M"),
             elapsed.as_secs_f64(),
-            self.runs,
-            self.load_secs,
         ));
         for d in &self.datasets {
             m.push_str(d);

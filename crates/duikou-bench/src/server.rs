@@ -17,6 +17,15 @@ pub struct Server {
 
 impl Server {
     pub async fn start(database: &str, token: &str) -> anyhow::Result<Server> {
+        Server::start_with(database, token, &[]).await
+    }
+
+    /// Starts the server with extra environment variables (its memory settings, say).
+    pub async fn start_with(
+        database: &str,
+        token: &str,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -24,6 +33,7 @@ impl Server {
             .args(["serve", "--database", database, "--listen"])
             .arg(format!("127.0.0.1:{port}"))
             .env("DUIKOU_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

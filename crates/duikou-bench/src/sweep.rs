@@ -23,9 +23,10 @@ fn p95(mut v: Vec<f64>) -> f64 {
     v.get(i.saturating_sub(1)).copied().unwrap_or(f64::NAN)
 }
 
-/// Copies a SQLite data set (the benchmark writes warnings into its copy).
+/// Copies a SQLite data set (the benchmark writes warnings into its copy), with the audit
+/// key beside it (a server refuses a database whose chain another key sealed).
 pub fn copy_dataset(from: &Path, to: &Path) -> anyhow::Result<()> {
-    for ext in ["", "-wal", "-shm"] {
+    for ext in ["", "-wal", "-shm", ".audit-key"] {
         let src = format!("{}{ext}", from.display());
         let dst = format!("{}{ext}", to.display());
         let _ = std::fs::remove_file(&dst);

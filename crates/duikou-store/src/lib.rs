@@ -120,6 +120,20 @@ pub fn china_today() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
+/// SQLite's page cache per pooled connection, in KiB (`DUIKOU_SQLITE_CACHE_KIB` overrides).
+/// It was 16 MiB: under lists of 500 rows each of the 8 connections filled its own, and with
+/// the allocator's fragmentation a server over 10^5 projects passed 260 MB and kept growing;
+/// at 4 MiB it levels off near 120 MB (about 95 MB with `MALLOC_ARENA_MAX=2`) at the same
+/// speed (docs/benchmarks.md, "Soak"). The operating system's file cache keeps the rest of
+/// the file close at hand for every connection at once.
+pub const SQLITE_CACHE_KIB: i64 = 4096;
+
+/// A whole number from the environment within `min..=max` (None when unset or out of range).
+fn env_number(name: &str, min: i64, max: i64) -> Option<i64> {
+    let v: i64 = std::env::var(name).ok()?.trim().parse().ok()?;
+    (min..=max).contains(&v).then_some(v)
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The migration that keys the audit chain (its boundary is sealed after it).
 const KEYED_CHAIN_MIGRATION: i64 = 13;
@@ -147,24 +161,26 @@ impl Store {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        let conns = env_number("DUIKOU_DB_CONNECTIONS", 1, 256).unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        }) as u32;
+        let cache_kib =
+            env_number("DUIKOU_SQLITE_CACHE_KIB", 64, 4 << 20).unwrap_or(SQLITE_CACHE_KIB);
         let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
+            .max_connections(conns)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // 16 MiB of pages per connection instead of SQLite's 2 MiB: the
-                        // upper levels of the large indexes and the rollup stay in memory
-                        // (8 connections: at most 128 MiB).
-                        conn.execute(
+                        // A bounded page cache per connection (default 4 MiB, 8 connections:
+                        // at most 32 MiB of pages); see `SQLITE_CACHE_KIB`.
+                        let sql = format!(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA cache_size = -16384;",
-                        )
-                        .await?;
+                             PRAGMA cache_size = -{cache_kib};"
+                        );
+                        conn.execute(sql.as_str()).await?;
                     }
                     Ok(())
                 })
