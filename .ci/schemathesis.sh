@@ -88,6 +88,8 @@ editor_token="$(token_of sh-editor)"
 start "$db" "$work/server.log"
 base="http://127.0.0.1:$port"
 
+# One worker: with two, the fuzzer's own generator shares a cache between threads and now and
+# then fails with an internal error that says nothing about the API.
 # The fuzzer must keep its own credentials: as the administrator it does not revoke tokens,
 # reset passwords or disable accounts (the editor's run reaches those routes and is refused).
 run() {
@@ -97,7 +99,7 @@ run() {
     --checks not_a_server_error,status_code_conformance,response_schema_conformance \
     --header "Authorization: Bearer $token" \
     --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME" \
-    --seed 20240601 --workers 2 --request-timeout 30 \
+    --seed 20240601 --workers 1 --request-timeout 30 \
     --exclude-path-regex "$exclude" \
     --suppress-health-check all --warnings off
 }

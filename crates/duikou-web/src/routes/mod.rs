@@ -66,6 +66,22 @@ impl<T> ListBody<T> {
     }
 }
 
+/// A list's filter that names a record which does not exist (or which the caller may not
+/// read) is bad input in the query: 422 naming the parameter, as for any bad parameter, not a
+/// 404 of the list's own address. `param` maps the missing record's kind to its parameter.
+pub fn filtered<T>(
+    r: Result<T, duikou_store::StoreError>,
+    param: impl Fn(&str) -> Option<&'static str>,
+) -> crate::error::ApiResult<T> {
+    r.map_err(|e| match &e {
+        duikou_store::StoreError::NotFound { kind, .. } => match param(kind) {
+            Some(field) => crate::error::ApiError::field(field, "not_found", e.to_string()),
+            None => e.into(),
+        },
+        _ => e.into(),
+    })
+}
+
 /// The `limit` (1..=500, default 50) and `offset` (≥ 0, default 0) of a list request.
 pub fn page_of(
     limit: Option<i64>,
@@ -96,6 +112,7 @@ impl<T> From<duikou_store::Page<T>> for ListBody<T> {
 
 /// The page of a list that takes nothing else: `limit` (1..=500, default 50) and `offset`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// 1..=500, default 50.
@@ -106,5 +123,6 @@ pub struct PageParams {
 
 /// An empty query string: lists without filters still refuse unknown parameters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}

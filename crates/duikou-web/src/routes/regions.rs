@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RegionParams {
     /// Direct children of this region.
@@ -48,7 +49,15 @@ pub async fn list(
         kind: p.kind,
         within: p.within,
     };
-    Ok(Json(ListBody::all(s.store.regions(&filter).await?)))
+    let named = if filter.within.is_some() {
+        "within"
+    } else {
+        "parent"
+    };
+    let regions = super::filtered(s.store.regions(&filter).await, |kind| {
+        (kind == "region").then_some(named)
+    })?;
+    Ok(Json(ListBody::all(regions)))
 }
 
 /// Creates a region under its parent.

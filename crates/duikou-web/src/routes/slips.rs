@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SlipParams {
     /// issued | replied | returned | accepted | closed
@@ -65,7 +66,15 @@ pub async fn list(
         owner_org_id: p.owner_org_id,
         warning_id: p.warning_id,
     };
-    let page = u.scoped(&s.store).slips(&filter, limit, offset).await?;
+    let page = super::filtered(
+        u.scoped(&s.store).slips(&filter, limit, offset).await,
+        |kind| match kind {
+            "project" => Some("project_id"),
+            "warning" => Some("warning_id"),
+            "org" => Some("owner_org_id"),
+            _ => None,
+        },
+    )?;
     Ok(Json(ListBody {
         items: page.items,
         total: page.total,

@@ -29,6 +29,7 @@ pub enum Side {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsParams {
     /// Partnership id or slug (with the partnerships nested under it).

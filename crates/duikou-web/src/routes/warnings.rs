@@ -47,6 +47,7 @@ fn bad(field: &str, message: String) -> StoreError {
 
 /// Filters of the inbox.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WarningParams {
     /// yellow | red
@@ -104,10 +105,12 @@ pub async fn list(
     ApiQuery(p): ApiQuery<WarningParams>,
 ) -> ApiResult<impl IntoResponse> {
     let (limit, offset) = super::page_of(p.limit, p.offset)?;
-    let page = u
-        .scoped(&s.store)
-        .warnings(&p.filter()?, limit, offset)
-        .await?;
+    let page = super::filtered(
+        u.scoped(&s.store)
+            .warnings(&p.filter()?, limit, offset)
+            .await,
+        warning_param,
+    )?;
     Ok(Json(ListBody {
         items: page.items,
         total: page.total,
@@ -124,7 +127,22 @@ pub async fn counts(
     u: CurrentUser,
     ApiQuery(p): ApiQuery<WarningParams>,
 ) -> ApiResult<impl IntoResponse> {
-    Ok(Json(u.scoped(&s.store).warning_counts(&p.filter()?).await?))
+    let counts = super::filtered(
+        u.scoped(&s.store).warning_counts(&p.filter()?).await,
+        warning_param,
+    )?;
+    Ok(Json(counts))
+}
+
+/// The parameter of the warning lists that names a record of `kind`.
+fn warning_param(kind: &str) -> Option<&'static str> {
+    match kind {
+        "region" => Some("region"),
+        "project" => Some("project_id"),
+        "partnership" => Some("partnership_id"),
+        "org" => Some("owner_org_id"),
+        _ => None,
+    }
 }
 
 /// One warning with its history (raised, escalated, acknowledged, resolved, cleared).

@@ -323,3 +323,24 @@ async fn every_bad_query_parameter_is_named() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_list_filter_naming_nothing_is_a_422_naming_the_parameter() {
+    each_backend(|app| async move {
+        app.seed().await;
+        for (path, field) in [
+            ("/api/v1/regions?within=", "within"),
+            ("/api/v1/warnings?region=999999", "region"),
+            ("/api/v1/warnings/counts?region=", "region"),
+            (
+                "/api/v1/slips?project_id=-9223372036854775808",
+                "project_id",
+            ),
+        ] {
+            let (s, b) = app.get(path).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {b}");
+            assert!(field_error(&b, field).is_some(), "{path}: {b}");
+        }
+    })
+    .await;
+}
