@@ -672,7 +672,6 @@ async fn run_soak(projects: u64, plan: SoakPlan, o: Opts) -> anyhow::Result<()> 
     let started = Instant::now();
     let ds = sqlite_dataset(&o, projects).await?;
     let path = ds.sqlite_path.clone().context("a SQLite data set")?;
-    let token = bench_token(&ds.url).await?;
     let mut configs: Vec<(&str, &[(&str, &str)])> = vec![(BOUNDED_LABEL, BOUNDED_ENV)];
     if plan.baseline {
         configs.push((BEFORE_LABEL, BEFORE_ENV));
@@ -683,6 +682,10 @@ async fn run_soak(projects: u64, plan: SoakPlan, o: Opts) -> anyhow::Result<()> 
         let copy = o.dir.join(format!("soak{i}-n{projects}-s{}.db", o.seed));
         sweep::copy_dataset(&path, &copy)?;
         let url = format!("sqlite:{}", copy.display());
+        // The token is made in the copy itself: one made in the data set just before the copy
+        // may still sit in its write-ahead log while the closing pool checkpoints it, and a
+        // copy taken then lacks it (a whole trial run was refused that way).
+        let token = bench_token(&url).await?;
         servers.push((*label, *env, Server::start_with(&url, &token, env).await?));
     }
     eprintln!(
