@@ -90,6 +90,43 @@ pub struct Page<T> {
     pub offset: i64,
 }
 
+impl Store {
+    /// One page of the rows of `table` that belong to project `project_id`, in `order`, with
+    /// their total: the sub-lists of a project (reports, problems) page alike.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn child_page<T>(
+        &self,
+        table: &str,
+        cols: &str,
+        order: &str,
+        project_id: i64,
+        limit: i64,
+        offset: i64,
+        read: fn(&sqlx::any::AnyRow) -> Result<T, StoreError>,
+    ) -> Result<Page<T>, StoreError> {
+        let (limit, offset) = (limit.clamp(0, 1000), offset.max(0));
+        let total = sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT COUNT(*) FROM {table} WHERE project_id = $1"
+        ))
+        .bind(project_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {cols} FROM {table} WHERE project_id = $1 ORDER BY {order} \
+             LIMIT {limit} OFFSET {offset}"
+        ))
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            items: rows.iter().map(read).collect::<Result<_, _>>()?,
+            total,
+            limit,
+            offset,
+        })
+    }
+}
+
 /// Today's date as the store sees it (the warnings engine evaluates writes as of it).
 pub type Today = Arc<dyn Fn() -> chrono::NaiveDate + Send + Sync>;
 

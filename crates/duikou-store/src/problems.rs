@@ -110,25 +110,8 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<crate::Page<Problem>, StoreError> {
-        let (limit, offset) = (limit.clamp(0, 1000), offset.max(0));
-        let total =
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM problems WHERE project_id = $1")
-                .bind(project_id)
-                .fetch_one(&self.pool)
-                .await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM problems WHERE project_id = $1 ORDER BY id \
-             LIMIT {limit} OFFSET {offset}"
-        ))
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(crate::Page {
-            items: rows.iter().map(read).collect::<Result<_, _>>()?,
-            total,
-            limit,
-            offset,
-        })
+        self.child_page("problems", COLS, "id", project_id, limit, offset, read)
+            .await
     }
 
     pub async fn problems(&self, project_id: i64) -> Result<Vec<Problem>, StoreError> {

@@ -119,26 +119,16 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<crate::Page<ProgressReport>, StoreError> {
-        let (limit, offset) = (limit.clamp(0, 1000), offset.max(0));
-        let total = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM progress_reports WHERE project_id = $1",
-        )
-        .bind(project_id)
-        .fetch_one(&self.pool)
-        .await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM progress_reports WHERE project_id = $1 ORDER BY period_end DESC, id DESC \
-             LIMIT {limit} OFFSET {offset}"
-        ))
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(crate::Page {
-            items: rows.iter().map(read).collect::<Result<_, _>>()?,
-            total,
+        self.child_page(
+            "progress_reports",
+            COLS,
+            "period_end DESC, id DESC",
+            project_id,
             limit,
             offset,
-        })
+            read,
+        )
+        .await
     }
 
     pub async fn reports(&self, project_id: i64) -> Result<Vec<ProgressReport>, StoreError> {
