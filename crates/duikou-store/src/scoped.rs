@@ -6,7 +6,7 @@
 //! what the user may read.
 
 use chrono::NaiveDate;
-use duikou_core::auth::{Access, Placement, RecordRef, SideRef};
+use duikou_core::auth::{Access, Placement, RecordRef, SideRef, Source};
 use duikou_core::calendar::WorkCalendar;
 use duikou_core::problem::{Problem, ProblemFields};
 use duikou_core::project::{Project, ProjectFields, StageChange};
@@ -110,21 +110,33 @@ impl Store {
         }
     }
 
+    /// The region path of org `id`, "" when there is none (or no such org: the write reports
+    /// that as invalid).
+    async fn org_region_or_empty(&self, id: Option<i64>) -> Result<String, StoreError> {
+        match id {
+            None => Ok(String::new()),
+            Some(id) => match self.org(id).await {
+                Ok(o) => self.region_path_or_empty(&o.region_code).await,
+                Err(StoreError::NotFound { .. }) => Ok(String::new()),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
     /// Where a project with these fields would sit, with what a placement decision needs of
     /// each scope it names (for creating or moving one).
     async fn placement_of(&self, f: &ProjectFields) -> Result<PlacementFacts, StoreError> {
-        let owner_region = match f.owner_org_id {
+        let source_region = match &f.source_region_code {
+            Some(c) => self.region_path_or_empty(c).await?,
             None => String::new(),
-            Some(id) => match self.org(id).await {
-                Ok(o) => self.region_path_or_empty(&o.region_code).await?,
-                Err(StoreError::NotFound { .. }) => String::new(),
-                Err(e) => return Err(e),
-            },
         };
         let mut facts = PlacementFacts {
             host: self.region_path_or_empty(&f.host_region_code).await?,
             owner_org_id: f.owner_org_id,
-            owner_region,
+            owner_region: self.org_region_or_empty(f.owner_org_id).await?,
+            source_region,
+            source_org_id: f.source_org_id,
+            source_org_region: self.org_region_or_empty(f.source_org_id).await?,
             ..PlacementFacts::default()
         };
         let partnership = match f.partnership_id {
@@ -167,6 +179,9 @@ struct PlacementFacts {
     owner_region: String,
     partnership: String,
     sides: [(String, Option<i64>); 2],
+    source_region: String,
+    source_org_id: Option<i64>,
+    source_org_region: String,
 }
 
 impl PlacementFacts {
@@ -178,6 +193,11 @@ impl PlacementFacts {
             owner_region_path: &self.owner_region,
             partnership_path: &self.partnership,
             partnership_sides: [side(a), side(b)],
+            source: Source {
+                region_path: &self.source_region,
+                org_id: self.source_org_id,
+                org_region_path: &self.source_org_region,
+            },
         }
     }
 }
@@ -224,9 +244,22 @@ impl Scoped<'_> {
     }
 
     /// Checks every scope a project with these fields would sit in (host region, owner org,
-    /// partnership) against the user's rights, naming each one out of them.
-    async fn may_place(&self, fields: &ProjectFields) -> Result<(), StoreError> {
-        let facts = self.store.placement_of(fields).await?;
+    /// partnership, source side) against the user's rights, naming each one out of them. A
+    /// source the project already has (`before`) is kept, not placed, and passes.
+    async fn may_place(
+        &self,
+        fields: &ProjectFields,
+        before: Option<&ProjectFields>,
+    ) -> Result<(), StoreError> {
+        let mut facts = self.store.placement_of(fields).await?;
+        if let Some(b) = before {
+            if b.source_region_code == fields.source_region_code {
+                facts.source_region.clear();
+            }
+            if b.source_org_id == fields.source_org_id {
+                facts.source_org_id = None;
+            }
+        }
         let errs = self.access.placement_errors(&facts.as_ref());
         if errs.is_empty() {
             Ok(())
@@ -300,7 +333,7 @@ impl Scoped<'_> {
     }
 
     pub async fn create_project(&self, new: &NewProject) -> Result<Project, StoreError> {
-        self.may_place(&new.fields).await?;
+        self.may_place(&new.fields, None).await?;
         self.store.create_project(&self.actor(), new).await
     }
 
@@ -311,7 +344,8 @@ impl Scoped<'_> {
         f: &ProjectFields,
     ) -> Result<Project, StoreError> {
         self.editable(id).await?;
-        self.may_place(f).await?;
+        let (before, _) = self.store.project_and_paths(id).await?;
+        self.may_place(f, Some(&before.fields)).await?;
         self.store
             .update_project(&self.actor(), id, version, f)
             .await

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::actor::Actor;
 
 mod placement;
-pub use placement::{Placement, SideRef};
+pub use placement::{Placement, SideRef, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

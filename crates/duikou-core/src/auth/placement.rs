@@ -11,8 +11,13 @@
 //! - **partnership** (合作关系): one of the writer's partnerships (any role), or one with a
 //!   side that overlaps a region or org the writer edits by.
 //!
-//! The source region (来源地) is not a scope of the writer's: it names where the investment
-//! comes from, which the sending side then reads but never edits.
+//! - **source side** (来源地, 来源单位): where the investment comes from. The sending side
+//!   reads the project and counts it in its statistics (but never edits it), so naming a
+//!   source puts the record in that side's books too: the source region must lie inside one
+//!   of the writer's editing regions or inside a side of the project's partnership; the
+//!   source org must be an org the writer edits by, an org inside one of their editing
+//!   regions, or a side's org or an org inside a side's region. A write that keeps the source
+//!   the record already has is not moving it and is allowed (see [`Placement::source`]).
 
 use super::{within, Access, ResolvedScope};
 use crate::FieldError;
@@ -35,6 +40,19 @@ pub struct Placement<'a> {
     pub owner_region_path: &'a str,
     pub partnership_path: &'a str,
     pub partnership_sides: [SideRef<'a>; 2],
+    /// Where the investment comes from. A field the write leaves as it was is given as
+    /// [`Source::default`] (nothing to check).
+    pub source: Source<'a>,
+}
+
+/// The source side of a placement (来源地, 来源单位).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Source<'a> {
+    /// The source region's path ("" for none).
+    pub region_path: &'a str,
+    pub org_id: Option<i64>,
+    /// The source org's region path.
+    pub org_region_path: &'a str,
 }
 
 /// Two region subtrees overlap when one holds the other.
@@ -71,7 +89,48 @@ impl Access {
                 "无权将项目列入该合作关系：须为本人所属的合作关系，或一方为本人可编辑的地区或单位",
             ));
         }
+        if !p.source.region_path.is_empty() && !self.may_source_region(p) {
+            errs.push(FieldError::new(
+                "source_region_code",
+                "out_of_scope",
+                "无权填写该来源地：须为本人可编辑的地区，或项目所属合作关系一方的地区",
+            ));
+        }
+        if p.source.org_id.is_some() && !self.may_source_org(p) {
+            errs.push(FieldError::new(
+                "source_org_id",
+                "out_of_scope",
+                "无权填写该来源单位：须为本单位、本人可编辑地区内的单位，或合作关系一方的单位",
+            ));
+        }
         errs
+    }
+
+    /// The source region lies in an editing region or in a side of the partnership.
+    fn may_source_region(&self, p: &Placement<'_>) -> bool {
+        let src = p.source.region_path;
+        self.edit.iter().any(|s| match s {
+            ResolvedScope::All => true,
+            ResolvedScope::RegionPath(r) => within(src, r),
+            ResolvedScope::Org(_) | ResolvedScope::PartnershipPath(_) => false,
+        }) || p
+            .partnership_sides
+            .iter()
+            .any(|side| !side.region_path.is_empty() && within(src, side.region_path))
+    }
+
+    /// The source org is the writer's, in an editing region, or a side's.
+    fn may_source_org(&self, p: &Placement<'_>) -> bool {
+        let (org, region) = (p.source.org_id, p.source.org_region_path);
+        let in_region = |r: &str| !r.is_empty() && !region.is_empty() && within(region, r);
+        self.edit.iter().any(|s| match s {
+            ResolvedScope::All => true,
+            ResolvedScope::RegionPath(r) => in_region(r),
+            ResolvedScope::Org(o) => org == Some(*o),
+            ResolvedScope::PartnershipPath(_) => false,
+        }) || p.partnership_sides.iter().any(|side| {
+            (side.org_id.is_some() && side.org_id == org) || in_region(side.region_path)
+        })
     }
 
     fn may_host(&self, p: &Placement<'_>) -> bool {
@@ -174,6 +233,22 @@ mod tests {
                     org_id: None,
                 },
             ],
+            source: Source::default(),
+        }
+    }
+
+    fn sourced<'a>(
+        p: Placement<'a>,
+        region: &'a str,
+        org: Option<(i64, &'a str)>,
+    ) -> Placement<'a> {
+        Placement {
+            source: Source {
+                region_path: region,
+                org_id: org.map(|o| o.0),
+                org_region_path: org.map_or("", |o| o.1),
+            },
+            ..p
         }
     }
 
@@ -319,5 +394,55 @@ mod tests {
             ..jingshen("/21/", None)
         };
         assert_eq!(fields(a.placement_errors(&p)), ["partnership_id"]);
+    }
+
+    #[test]
+    fn the_source_side_is_the_writers_or_a_side_of_the_partnership() {
+        const CHAOYANG: &str = "/110000/110105/";
+        let sh = editor(SHANGHAI, 30);
+        let heping = editor(HEPING, 27);
+        let own = |host| jingshen(host, Some((27, HEPING)));
+        // Sourced from Beijing, a side of 京沈: the Heping editor may say so.
+        assert!(heping
+            .placement_errors(&sourced(own(HEPING), CHAOYANG, Some((40, CHAOYANG))))
+            .is_empty());
+        // Shanghai is no side of 京沈, nor the Heping editor's.
+        assert_eq!(
+            fields(heping.placement_errors(&sourced(own(HEPING), SHANGHAI, Some((50, SHANGHAI))))),
+            ["source_region_code", "source_org_id"]
+        );
+        // The Shanghai editor's own project, in no partnership, cannot count in Beijing's
+        // books as sent from there.
+        let lone = Placement {
+            partnership_path: "",
+            partnership_sides: [SideRef {
+                region_path: "",
+                org_id: None,
+            }; 2],
+            ..jingshen(SHANGHAI, Some((30, SHANGHAI)))
+        };
+        assert!(sh.placement_errors(&lone).is_empty());
+        assert_eq!(
+            fields(sh.placement_errors(&sourced(lone, CHAOYANG, Some((40, CHAOYANG))))),
+            ["source_region_code", "source_org_id"]
+        );
+        // … but from its own region and its own org, yes.
+        assert!(sh
+            .placement_errors(&sourced(lone, SHANGHAI, Some((30, SHANGHAI))))
+            .is_empty());
+        let admin =
+            Access::from_grants(Some(4), "a", None, &[(Role::Admin, ResolvedScope::Org(1))]);
+        assert!(admin
+            .placement_errors(&sourced(lone, CHAOYANG, Some((40, CHAOYANG))))
+            .is_empty());
+    }
+
+    #[test]
+    fn an_org_of_a_side_is_a_source_even_outside_any_region() {
+        let heping = editor(HEPING, 27);
+        let mut p = sourced(jingshen(HEPING, Some((27, HEPING))), "", Some((41, "")));
+        assert_eq!(fields(heping.placement_errors(&p)), ["source_org_id"]);
+        p.partnership_sides[0].org_id = Some(41);
+        assert!(heping.placement_errors(&p).is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! The scopes a write moves a record to: a project may be created in, or moved to, only a
 //! host region, owner org and partnership within the writer's rights — each refused one
-//! named — and a refused write changes no statistic. A problem goes only to a unit the writer
-//! or its project involves.
+//! named — and a refused write changes no statistic. The source side (来源地, 来源单位) is the
+//! writer's or a side of the project's partnership, unless the write keeps what the project
+//! already had. A problem goes only to a unit the writer or its project involves.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -230,6 +231,134 @@ async fn a_problem_is_handed_only_to_a_unit_the_writer_or_the_project_involves()
         assert_eq!(named(&b), ["owner_org_id"]);
         let (_, now) = app.get(&one).await;
         assert_eq!(now["owner_org_id"], w.orgs[0]);
+    })
+    .await;
+}
+
+/// (login, the project is Shenyang's, source region, source org index, the fields refused)
+type SourceCase = (
+    &'static str,
+    bool,
+    Option<&'static str>,
+    Option<usize>,
+    &'static [&'static str],
+);
+
+/// In this world 沪连's sides are Beijing and Dalian, 京沈's Beijing and Shenyang.
+const SOURCE_CASES: [SourceCase; 10] = [
+    // From the partner side of 京沈 (朝阳区, the Beijing office): the Shenyang editor may say so.
+    ("sy-editor", true, Some("110105"), Some(2), &[]),
+    // From Dalian, which is neither Shenyang's nor a side of 京沈.
+    (
+        "sy-editor",
+        true,
+        Some("210211"),
+        Some(1),
+        &["source_org_id", "source_region_code"],
+    ),
+    ("sy-editor", true, Some("210112"), None, &[]),
+    // The Dalian editor: Beijing is a side of 沪连; Shenyang and its office are not.
+    ("dl-editor", false, Some("110105"), Some(2), &[]),
+    (
+        "dl-editor",
+        false,
+        Some("210112"),
+        None,
+        &["source_region_code"],
+    ),
+    ("dl-editor", false, None, Some(0), &["source_org_id"]),
+    // A coordinator by org: its own org, or the partner side's; not Dalian's.
+    ("sy-coordinator", true, None, Some(0), &[]),
+    ("sy-coordinator", true, None, Some(2), &[]),
+    ("sy-coordinator", true, None, Some(1), &["source_org_id"]),
+    (
+        "sy-coordinator",
+        true,
+        Some("210211"),
+        None,
+        &["source_region_code"],
+    ),
+];
+
+fn sourced(w: &World, ids: &Ids, case: &SourceCase, name: &str) -> Value {
+    let (_, shenyang, region, org, _) = *case;
+    let mut body = if shenyang {
+        project(name, "210112", w.orgs[0], ids.jingshen)
+    } else {
+        project(name, "210211", w.orgs[1], ids.hulian)
+    };
+    body["source_region_code"] = json!(region);
+    body["source_org_id"] = json!(org.map(|o| w.orgs[o]));
+    body
+}
+
+#[tokio::test]
+async fn the_source_side_is_placed_only_within_the_writers_scopes_or_the_partnerships_sides() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let ids = ids(&app).await;
+        let from_dalian = "/api/v1/stats/projects?region=210200&side=source";
+        let before = app.get(from_dalian).await.1;
+        for (i, case) in SOURCE_CASES.iter().enumerate() {
+            let t = token_of(&app, case.0).await;
+            // Created with that source …
+            let body = sourced(&w, &ids, case, &format!("来源{i}"));
+            let (s, b) = send_as(&app, &t, Method::POST, "/api/v1/projects", body).await;
+            let own = if case.1 {
+                w.shenyang_project
+            } else {
+                w.dalian_project
+            };
+            // … and an existing project given it.
+            let moved = sourced(&w, &ids, case, &format!("改来源{i}"));
+            let path = format!("/api/v1/projects/{own}");
+            let (ms, mb) = send_as(&app, &t, Method::PUT, &path, moved).await;
+            if case.4.is_empty() {
+                assert_eq!(s, StatusCode::CREATED, "case {i} {}: {b}", case.0);
+                assert_eq!(ms, StatusCode::OK, "case {i} {}: {mb}", case.0);
+                let now = app.store.project(own).await.unwrap().fields;
+                assert_eq!(now.source_region_code.as_deref(), case.2, "case {i}");
+                assert_eq!(now.source_org_id, case.3.map(|o| w.orgs[o]), "case {i}");
+            } else {
+                for (s, b) in [(s, &b), (ms, &mb)] {
+                    assert_eq!(s, StatusCode::FORBIDDEN, "case {i} {}: {b}", case.0);
+                    assert_eq!(b["error"]["code"], "out_of_scope", "case {i}");
+                    assert_eq!(named(b), case.4, "case {i} {}", case.0);
+                }
+            }
+        }
+        // No refused write counted a project as sent from Dalian.
+        let after = app.get(from_dalian).await.1;
+        assert_eq!(before["total"], after["total"], "{after}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_source_the_writer_could_not_set_may_be_kept_but_not_moved_to() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let ids = ids(&app).await;
+        // The administrator records the Dalian project as coming from Shenyang's office.
+        let mut body = project("大连项目", "210211", w.orgs[1], ids.hulian);
+        body["source_region_code"] = json!("210112");
+        body["source_org_id"] = json!(w.orgs[0]);
+        let path = format!("/api/v1/projects/{}", w.dalian_project);
+        let (s, b) = send_as(&app, &app.token, Method::PUT, &path, body.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        // The Dalian editor corrects the name and keeps that source …
+        let t = token_of(&app, "dl-editor").await;
+        body["name"] = json!("大连项目（更名）");
+        let (s, b) = send_as(&app, &t, Method::PUT, &path, body.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        // … but may not change it to another place out of reach.
+        body["source_region_code"] = json!("210100");
+        let (s, b) = send_as(&app, &t, Method::PUT, &path, body).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(named(&b), ["source_region_code"]);
+        let now = app.store.project(w.dalian_project).await.unwrap().fields;
+        assert_eq!(now.source_region_code.as_deref(), Some("210112"));
+        assert_eq!(now.name, "大连项目（更名）");
     })
     .await;
 }
