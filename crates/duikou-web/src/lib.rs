@@ -86,21 +86,16 @@ async fn body_limit(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    let lang = ui::i18n::request_lang(&req).0;
     let too_large = |close: bool| {
         let mut r = if api {
             extract::too_large().into_response()
         } else {
-            let e = extract::too_large();
-            (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                axum::response::Html(format!(
-                    "<!doctype html><html lang=\"zh-Hans\"><meta charset=\"utf-8\">\
-                     <title>请求过大</title><h1>请求过大</h1><p>{}</p>\
-                     <p><a href=\"javascript:history.back()\">返回</a></p></html>",
-                    e.message
-                )),
+            ui::page::render_error_page(
+                ui::page::PageError::new(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large")
+                    .into_response(),
+                lang,
             )
-                .into_response()
         };
         if close {
             r.headers_mut()

@@ -126,6 +126,19 @@ pub(crate) fn parse_catalog(text: &'static str) -> HashMap<&'static str, &'stati
 /// the cookie from it).
 /// Also renders the error pages handlers leave behind, in that language.
 pub async fn layer(mut req: Request, next: Next) -> Response {
+    let (lang, from_query) = request_lang(&req);
+    req.extensions_mut().insert(lang);
+    let response = next.run(req).await;
+    let mut response = super::page::render_error_page(response, lang);
+    if let Some(v) = from_query.and_then(|l| lang_cookie(l.code())) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The language of a request (`?lang=`, else the cookie, else zh-Hans), and the one
+/// `?lang=` names if it does.
+pub fn request_lang(req: &Request) -> (Lang, Option<Lang>) {
     let from_query = req.uri().query().and_then(|q| {
         form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "lang")
@@ -140,14 +153,7 @@ pub async fn layer(mut req: Request, next: Next) -> Response {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == LANG_COOKIE)
         .and_then(|(_, v)| Lang::parse(v));
-    let lang = from_query.or(from_cookie).unwrap_or_default();
-    req.extensions_mut().insert(lang);
-    let response = next.run(req).await;
-    let mut response = super::page::render_error_page(response, lang);
-    if let Some(v) = from_query.and_then(|l| lang_cookie(l.code())) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
+    (from_query.or(from_cookie).unwrap_or_default(), from_query)
 }
 
 /// The cookie that keeps a language (`None` for an unknown tag).

@@ -17,7 +17,7 @@ mod gantt;
 pub mod i18n;
 mod labels;
 mod money_chart;
-mod page;
+pub(crate) mod page;
 mod params;
 mod project;
 mod project_form;

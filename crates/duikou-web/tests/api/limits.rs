@@ -165,17 +165,25 @@ async fn a_body_over_the_limit_is_answered_413_in_chinese() {
         assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
         assert!(answer.contains("payload_too_large"), "{answer}");
 
-        // A form post of the pages gets a Chinese page.
-        let r = app
-            .client
-            .post(format!("{}/login", app.base))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(format!("login={big}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(r.text().await.unwrap().contains("请求体过大"));
+        // A form post of the pages gets the error page, in the reader's language.
+        for (cookie, text) in [("", "内容过大"), ("duikou_lang=zh-Hant", "內容過大")] {
+            let r = app
+                .client
+                .post(format!("{}/login", app.base))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookie)
+                .body(format!("login={big}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+            let page = r.text().await.unwrap();
+            assert!(page.contains(text), "{page}");
+            assert!(
+                page.contains("/assets/app.css"),
+                "the site's own look: {page}"
+            );
+        }
     })
     .await;
 }
@@ -209,6 +217,34 @@ async fn a_lying_content_length_does_not_hold_the_connection() {
     assert!(
         took < Duration::from_secs(5),
         "answered at once and closed: {took:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_that_stops_coming_is_cut_off() {
+    let app = TestApp::start("sqlite").await;
+    // 100 bytes announced, 7 sent, then nothing: the server gives up after its body timeout,
+    // answers, and closes.
+    let request = format!(
+        "POST /api/v1/regions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"a\":1}}",
+        app.token
+    );
+    let limit = duikou_web::BODY_TIMEOUT + Duration::from_secs(10);
+    let (answer, took) = raw(&app.base, request.as_bytes(), limit).await;
+    assert!(
+        took < limit,
+        "closed after the body timeout: {took:?} {answer}"
+    );
+    assert!(
+        took >= duikou_web::BODY_TIMEOUT - Duration::from_secs(1),
+        "not before it: {took:?} {answer}"
+    );
+    let status = answer.get(9..12).unwrap_or_default();
+    assert!(
+        status == "408" || status == "400",
+        "a client error, not a server one: {answer}"
     );
     app.stop().await;
 }
