@@ -5,12 +5,22 @@
 //! from it. Every date a request carries is read through [`sane`] or [`sane_opt`], so a date
 //! out of range is refused with its field named, before anything is computed from it.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 /// The first and last years accepted.
 pub const FIRST_YEAR: i32 = 2000;
 pub const LAST_YEAR: i32 = 2100;
+
+/// China's wall-clock time (UTC+8, no daylight saving) of a moment: offices work by it.
+pub fn china_time(t: DateTime<Utc>) -> NaiveDateTime {
+    (t + chrono::Duration::hours(8)).naive_utc()
+}
+
+/// The calendar date in China of a moment.
+pub fn china_date(t: DateTime<Utc>) -> NaiveDate {
+    china_time(t).date()
+}
 
 /// Whether a date is inside the accepted range.
 pub fn in_range(d: NaiveDate) -> bool {

@@ -34,6 +34,7 @@ mod steps;
 mod templates;
 mod transitions;
 mod warnings;
+mod write;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -154,7 +155,7 @@ const CALENDAR_TTL: Duration = Duration::from_secs(300);
 
 /// The calendar date in China now (UTC+8, no daylight saving).
 pub fn china_today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    duikou_core::dates::china_date(chrono::Utc::now())
 }
 
 /// SQLite's page cache per pooled connection, in KiB (`DUIKOU_SQLITE_CACHE_KIB` overrides).

@@ -1,12 +1,10 @@
 //! Organisations (单位).
 
-use duikou_core::org::{Org, OrgInput, OrgKind};
-use duikou_core::Actor;
-
-use crate::changes::record;
-use crate::error::{check_version, check_written, delete_error};
+use crate::error::delete_error;
 use crate::rows::{RowReader, Tx};
-use crate::{now_text, Store, StoreError};
+use crate::write::{Kind, Place, Stamp};
+use crate::{Store, StoreError};
+use duikou_core::org::{Org, OrgInput, OrgKind};
 
 const COLS: &str = "id, name, kind, region_code, parent_id, version";
 
@@ -46,12 +44,47 @@ async fn check_refs(tx: &mut Tx, input: &OrgInput) -> Result<(), StoreError> {
     Ok(())
 }
 
-impl Store {
-    pub async fn create_org(&self, actor: &Actor, input: &OrgInput) -> Result<Org, StoreError> {
-        let mut tx = self.begin_write().await?;
-        check_refs(&mut tx, input).await?;
-        let now = now_text();
-        let id: i64 = sqlx::query_scalar(
+impl Kind for Org {
+    const NAME: &'static str = "org";
+    type Parent = ();
+    type Key = i64;
+    type Fields = OrgInput;
+
+    fn place(_: ()) -> Place {
+        Place::Reference
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn get(tx: &mut Tx, _: (), id: &i64) -> Result<Option<Self>, StoreError> {
+        get_in(tx, *id).await
+    }
+
+    async fn check(
+        tx: &mut Tx,
+        _: (),
+        input: &OrgInput,
+        before: Option<&Self>,
+    ) -> Result<(), StoreError> {
+        check_refs(tx, input).await?;
+        if before.is_some_and(|b| input.parent_id == Some(b.id)) {
+            return Err(StoreError::invalid(
+                "parent_id",
+                "cycle",
+                "单位不能是自己的上级",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        input: &OrgInput,
+        stamp: &Stamp,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
             "INSERT INTO orgs (name, kind, region_code, parent_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
@@ -59,24 +92,45 @@ impl Store {
         .bind(input.kind.code())
         .bind(&input.region_code)
         .bind(input.parent_id)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let org = require(&mut tx, "id", id).await?;
-        record(
-            &mut tx,
-            "org",
-            &id.to_string(),
-            "create",
-            actor,
-            None::<&()>,
-            Some(&org),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(org)
+        .bind(&stamp.now)
+        .fetch_one(&mut **tx)
+        .await?)
     }
 
+    async fn update(
+        tx: &mut Tx,
+        before: &Self,
+        input: &OrgInput,
+        stamp: &Stamp,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE orgs SET name = $1, kind = $2, region_code = $3, parent_id = $4, \
+             updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
+        )
+        .bind(input.name.trim())
+        .bind(input.kind.code())
+        .bind(&input.region_code)
+        .bind(input.parent_id)
+        .bind(&stamp.now)
+        .bind(before.id)
+        .bind(before.version)
+        .execute(&mut **tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM orgs WHERE id = $1 AND version = $2")
+            .bind(before.id)
+            .bind(before.version)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| delete_error(e, "该单位"))?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl Store {
     pub async fn org(&self, id: i64) -> Result<Org, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLS} FROM orgs WHERE id = $1"))
             .bind(id)
@@ -106,86 +160,5 @@ impl Store {
             }
         };
         rows.iter().map(read).collect()
-    }
-
-    pub async fn update_org(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        input: &OrgInput,
-    ) -> Result<Org, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = get_in(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("org", id))?;
-        check_version("org", id, before.version, expected_version)?;
-        check_refs(&mut tx, input).await?;
-        if input.parent_id == Some(id) {
-            return Err(StoreError::invalid(
-                "parent_id",
-                "cycle",
-                "单位不能是自己的上级",
-            ));
-        }
-        let done = sqlx::query(
-            "UPDATE orgs SET name = $1, kind = $2, region_code = $3, parent_id = $4, \
-             updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
-        )
-        .bind(input.name.trim())
-        .bind(input.kind.code())
-        .bind(&input.region_code)
-        .bind(input.parent_id)
-        .bind(now_text())
-        .bind(id)
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await?;
-        check_written(done.rows_affected(), "org", id, before.version)?;
-        let after = require(&mut tx, "id", id).await?;
-        record(
-            &mut tx,
-            "org",
-            &id.to_string(),
-            "update",
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    pub async fn delete_org(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = get_in(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("org", id))?;
-        check_version("org", id, before.version, expected_version)?;
-        let done = sqlx::query("DELETE FROM orgs WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(before.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| delete_error(e, "该单位"))?;
-        check_written(done.rows_affected(), "org", id, before.version)?;
-        record(
-            &mut tx,
-            "org",
-            &id.to_string(),
-            "delete",
-            actor,
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 }

@@ -1,14 +1,12 @@
 //! Partnerships (对口合作关系).
 
+use crate::error::{delete_error, unique_to_field};
+use crate::rows::{RowReader, Tx};
+use crate::write::{Kind, Place, Stamp};
+use crate::{Store, StoreError};
 use duikou_core::partnership::{
     partnership_path, Partnership, PartnershipInput, PartnershipKind, Side,
 };
-use duikou_core::Actor;
-
-use crate::changes::record;
-use crate::error::{check_version, check_written, delete_error, unique_to_field};
-use crate::rows::{RowReader, Tx};
-use crate::{now_text, Store, StoreError};
 
 const COLS: &str = "id, slug, name, kind, parent_id, side_a_region, side_a_org, side_b_region, \
                     side_b_org, since, path, version";
@@ -68,15 +66,54 @@ async fn check_refs(
     }
 }
 
-impl Store {
-    pub async fn create_partnership(
-        &self,
-        actor: &Actor,
+const DUPLICATE: &str = "该标识已被其他合作关系使用";
+
+impl Kind for Partnership {
+    const NAME: &'static str = "partnership";
+    /// Grants by partnership resolve to its path.
+    const REACH: bool = true;
+    type Parent = ();
+    type Key = i64;
+    type Fields = PartnershipInput;
+
+    fn place(_: ()) -> Place {
+        Place::Reference
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn get(tx: &mut Tx, _: (), id: &i64) -> Result<Option<Self>, StoreError> {
+        get_in(tx, *id).await
+    }
+
+    /// The parent is fixed once created (project paths hang on it).
+    async fn check(
+        tx: &mut Tx,
+        _: (),
         input: &PartnershipInput,
-    ) -> Result<Partnership, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let parent = check_refs(&mut tx, input).await?;
-        let now = now_text();
+        before: Option<&Self>,
+    ) -> Result<(), StoreError> {
+        if before.is_some_and(|b| input.parent_id != b.parent_id) {
+            return Err(StoreError::invalid(
+                "parent_id",
+                "immutable",
+                "上级合作关系创建后不能修改",
+            ));
+        }
+        check_refs(tx, input).await.map(|_| ())
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        input: &PartnershipInput,
+        stamp: &Stamp,
+    ) -> Result<i64, StoreError> {
+        let parent = match input.parent_id {
+            Some(p) => Some(require(tx, "parent_id", p).await?),
+            None => None,
+        };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO partnerships (slug, name, kind, parent_id, side_a_region, side_a_org, \
              side_b_region, side_b_org, since, path, created_at, updated_at) \
@@ -91,31 +128,59 @@ impl Store {
         .bind(&input.side_b.region_code)
         .bind(input.side_b.org_id)
         .bind(crate::rows::opt_date_text(input.since))
-        .bind(&now)
-        .fetch_one(&mut *tx)
+        .bind(&stamp.now)
+        .fetch_one(&mut **tx)
         .await
-        .map_err(|e| unique_to_field(e, "slug", "该标识已被其他合作关系使用"))?;
+        .map_err(|e| unique_to_field(e, "slug", DUPLICATE))?;
         let path = partnership_path(parent.as_ref().map(|p| p.path.as_str()), id);
         sqlx::query("UPDATE partnerships SET path = $1 WHERE id = $2")
             .bind(&path)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        let p = require(&mut tx, "id", id).await?;
-        record(
-            &mut tx,
-            "partnership",
-            &id.to_string(),
-            "create",
-            actor,
-            None::<&()>,
-            Some(&p),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(p)
+        Ok(id)
     }
 
+    async fn update(
+        tx: &mut Tx,
+        before: &Self,
+        input: &PartnershipInput,
+        stamp: &Stamp,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE partnerships SET slug = $1, name = $2, kind = $3, side_a_region = $4, \
+             side_a_org = $5, side_b_region = $6, side_b_org = $7, since = $8, updated_at = $9, \
+             version = version + 1 WHERE id = $10 AND version = $11",
+        )
+        .bind(&input.slug)
+        .bind(input.name.trim())
+        .bind(input.kind.code())
+        .bind(&input.side_a.region_code)
+        .bind(input.side_a.org_id)
+        .bind(&input.side_b.region_code)
+        .bind(input.side_b.org_id)
+        .bind(crate::rows::opt_date_text(input.since))
+        .bind(&stamp.now)
+        .bind(before.id)
+        .bind(before.version)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| unique_to_field(e, "slug", DUPLICATE))?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM partnerships WHERE id = $1 AND version = $2")
+            .bind(before.id)
+            .bind(before.version)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| delete_error(e, "该合作关系"))?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl Store {
     pub async fn partnership(&self, id: i64) -> Result<Partnership, StoreError> {
         let mut tx = self.begin().await?;
         let p = get_in(&mut tx, id).await?;
@@ -140,94 +205,5 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(read).collect()
-    }
-
-    /// Updates a partnership. Its parent is fixed once created (project paths hang on it).
-    pub async fn update_partnership(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        input: &PartnershipInput,
-    ) -> Result<Partnership, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = get_in(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("partnership", id))?;
-        check_version("partnership", id, before.version, expected_version)?;
-        if input.parent_id != before.parent_id {
-            return Err(StoreError::invalid(
-                "parent_id",
-                "immutable",
-                "上级合作关系创建后不能修改",
-            ));
-        }
-        check_refs(&mut tx, input).await?;
-        let done = sqlx::query(
-            "UPDATE partnerships SET slug = $1, name = $2, kind = $3, side_a_region = $4, \
-             side_a_org = $5, side_b_region = $6, side_b_org = $7, since = $8, updated_at = $9, \
-             version = version + 1 WHERE id = $10 AND version = $11",
-        )
-        .bind(&input.slug)
-        .bind(input.name.trim())
-        .bind(input.kind.code())
-        .bind(&input.side_a.region_code)
-        .bind(input.side_a.org_id)
-        .bind(&input.side_b.region_code)
-        .bind(input.side_b.org_id)
-        .bind(crate::rows::opt_date_text(input.since))
-        .bind(now_text())
-        .bind(id)
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_to_field(e, "slug", "该标识已被其他合作关系使用"))?;
-        check_written(done.rows_affected(), "partnership", id, before.version)?;
-        let after = require(&mut tx, "id", id).await?;
-        record(
-            &mut tx,
-            "partnership",
-            &id.to_string(),
-            "update",
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    pub async fn delete_partnership(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = get_in(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("partnership", id))?;
-        check_version("partnership", id, before.version, expected_version)?;
-        let done = sqlx::query("DELETE FROM partnerships WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(before.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| delete_error(e, "该合作关系"))?;
-        check_written(done.rows_affected(), "partnership", id, before.version)?;
-        record(
-            &mut tx,
-            "partnership",
-            &id.to_string(),
-            "delete",
-            actor,
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await?;
-        self.accounts_changed();
-        Ok(())
     }
 }

@@ -1,12 +1,10 @@
 //! Regions (行政区划).
 
-use duikou_core::region::{region_path, Region, RegionInput, RegionKind};
-use duikou_core::Actor;
-
-use crate::changes::record;
-use crate::error::{check_version, check_written, delete_error, unique_to_field};
+use crate::error::{delete_error, unique_to_field};
 use crate::rows::{RowReader, Tx};
-use crate::{now_text, Store, StoreError};
+use crate::write::{Kind, Place, Stamp};
+use crate::{Store, StoreError};
+use duikou_core::region::{region_path, Region, RegionInput, RegionKind};
 
 const COLS: &str = "code, name, kind, parent_code, path, version";
 
@@ -46,48 +44,125 @@ pub struct RegionFilter {
     pub within: Option<String>,
 }
 
-impl Store {
-    pub async fn create_region(
-        &self,
-        actor: &Actor,
+const DUPLICATE: &str = "该行政区划代码已存在";
+
+impl Kind for Region {
+    const NAME: &'static str = "region";
+    /// Grants by region resolve to its path.
+    const REACH: bool = true;
+    type Parent = ();
+    type Key = String;
+    type Fields = RegionInput;
+
+    fn place(_: ()) -> Place {
+        Place::Reference
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn get(tx: &mut Tx, _: (), code: &String) -> Result<Option<Self>, StoreError> {
+        get_in(tx, code).await
+    }
+
+    /// A new region needs an existing parent of a higher level. Code, kind and parent are
+    /// fixed once created (paths of projects hang on them): a wrong one is deleted and
+    /// created again; a change renames it only.
+    async fn check(
+        tx: &mut Tx,
+        _: (),
         input: &RegionInput,
-    ) -> Result<Region, StoreError> {
-        let mut tx = self.begin_write().await?;
+        before: Option<&Self>,
+    ) -> Result<(), StoreError> {
+        let Some(before) = before else {
+            let parent = match &input.parent_code {
+                Some(p) => Some(require(tx, "parent_code", p).await?),
+                None => None,
+            };
+            return Ok(input.validate(parent.as_ref())?);
+        };
+        for (field, same) in [
+            ("code", input.code.trim() == before.code),
+            ("kind", input.kind == before.kind),
+            ("parent_code", input.parent_code == before.parent_code),
+        ] {
+            if !same {
+                return Err(StoreError::invalid(
+                    field,
+                    "immutable",
+                    "行政区划的代码、级别和上级创建后不能修改",
+                ));
+            }
+        }
+        let mut errs = duikou_core::error::Errors::new();
+        duikou_core::validate::name(
+            &mut errs,
+            "name",
+            &input.name,
+            duikou_core::text::TextKind::Label,
+        );
+        Ok(errs.finish()?)
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        input: &RegionInput,
+        stamp: &Stamp,
+    ) -> Result<String, StoreError> {
         let parent = match &input.parent_code {
-            Some(p) => Some(require(&mut tx, "parent_code", p).await?),
+            Some(p) => Some(require(tx, "parent_code", p).await?),
             None => None,
         };
-        input.validate(parent.as_ref())?;
-        let path = region_path(parent.as_ref().map(|p| p.path.as_str()), input.code.trim());
-        let now = now_text();
+        let code = input.code.trim();
+        let path = region_path(parent.as_ref().map(|p| p.path.as_str()), code);
         sqlx::query(
             "INSERT INTO regions (code, name, kind, parent_code, path, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6)",
         )
-        .bind(input.code.trim())
+        .bind(code)
         .bind(input.name.trim())
         .bind(input.kind.code())
         .bind(&input.parent_code)
         .bind(&path)
-        .bind(&now)
-        .execute(&mut *tx)
+        .bind(&stamp.now)
+        .execute(&mut **tx)
         .await
-        .map_err(|e| unique_to_field(e, "code", "该行政区划代码已存在"))?;
-        let region = require(&mut tx, "code", input.code.trim()).await?;
-        record(
-            &mut tx,
-            "region",
-            &region.code,
-            "create",
-            actor,
-            None::<&()>,
-            Some(&region),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(region)
+        .map_err(|e| unique_to_field(e, "code", DUPLICATE))?;
+        Ok(code.to_owned())
     }
 
+    async fn update(
+        tx: &mut Tx,
+        before: &Self,
+        input: &RegionInput,
+        stamp: &Stamp,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE regions SET name = $1, updated_at = $2, version = version + 1 \
+             WHERE code = $3 AND version = $4",
+        )
+        .bind(input.name.trim())
+        .bind(&stamp.now)
+        .bind(&before.code)
+        .bind(before.version)
+        .execute(&mut **tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM regions WHERE code = $1 AND version = $2")
+            .bind(&before.code)
+            .bind(before.version)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| delete_error(e, "该行政区划"))?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl Store {
     pub async fn region(&self, code: &str) -> Result<Region, StoreError> {
         let mut tx = self.begin().await?;
         let r = get_in(&mut tx, code).await?;
@@ -120,99 +195,5 @@ impl Store {
         }
         let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(read).collect()
-    }
-
-    /// Renames a region. Code, kind and parent are fixed once created (paths of projects hang
-    /// on them); a wrong one is deleted and created again.
-    pub async fn update_region(
-        &self,
-        actor: &Actor,
-        code: &str,
-        expected_version: Option<i64>,
-        input: &RegionInput,
-    ) -> Result<Region, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = get_in(&mut tx, code)
-            .await?
-            .ok_or_else(|| StoreError::not_found("region", code))?;
-        check_version("region", code, before.version, expected_version)?;
-        for (field, same) in [
-            ("code", input.code.trim() == before.code),
-            ("kind", input.kind == before.kind),
-            ("parent_code", input.parent_code == before.parent_code),
-        ] {
-            if !same {
-                return Err(StoreError::invalid(
-                    field,
-                    "immutable",
-                    "行政区划的代码、级别和上级创建后不能修改",
-                ));
-            }
-        }
-        let mut errs = duikou_core::error::Errors::new();
-        duikou_core::validate::name(
-            &mut errs,
-            "name",
-            &input.name,
-            duikou_core::text::TextKind::Label,
-        );
-        errs.finish()?;
-        let done = sqlx::query(
-            "UPDATE regions SET name = $1, updated_at = $2, version = version + 1 \
-             WHERE code = $3 AND version = $4",
-        )
-        .bind(input.name.trim())
-        .bind(now_text())
-        .bind(code)
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await?;
-        check_written(done.rows_affected(), "region", code, before.version)?;
-        let after = require(&mut tx, "code", code).await?;
-        record(
-            &mut tx,
-            "region",
-            code,
-            "update",
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    pub async fn delete_region(
-        &self,
-        actor: &Actor,
-        code: &str,
-        expected_version: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = get_in(&mut tx, code)
-            .await?
-            .ok_or_else(|| StoreError::not_found("region", code))?;
-        check_version("region", code, before.version, expected_version)?;
-        let done = sqlx::query("DELETE FROM regions WHERE code = $1 AND version = $2")
-            .bind(code)
-            .bind(before.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| delete_error(e, "该行政区划"))?;
-        check_written(done.rows_affected(), "region", code, before.version)?;
-        record(
-            &mut tx,
-            "region",
-            code,
-            "delete",
-            actor,
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await?;
-        self.accounts_changed();
-        Ok(())
     }
 }

@@ -5,8 +5,10 @@
 //! record they read but may not change answers `Forbidden`. Lists and statistics hold only
 //! what the user may read.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
-use duikou_core::auth::{Access, Placement, RecordRef, SideRef, Source};
+use duikou_core::auth::Access;
 use duikou_core::calendar::WorkCalendar;
 use duikou_core::problem::{Problem, ProblemFields};
 use duikou_core::project::{Project, ProjectFields, StageChange};
@@ -16,36 +18,22 @@ use duikou_core::steps::{Schedule, StepState};
 use duikou_core::Actor;
 
 use crate::rows::RowReader;
+use crate::write::{placement_in, project_place_in, PlacementFacts, ProjectPlace};
 use crate::{
     ChangeEntry, Channel, NewProject, NewSlip, Page, ProjectFilter, ProjectPage, ProjectSort,
     ProjectStart, ProjectSteps, Slip, SlipEvent, SlipFilter, StatsQuery, Store, StoreError, Tally,
     ThresholdSet, TransitionInput, Warning, WarningCounts, WarningEvent, WarningFilter,
 };
 use duikou_core::notify::ChannelFields;
+use duikou_core::org::{Org, OrgInput};
+use duikou_core::partnership::{Partnership, PartnershipInput};
+use duikou_core::region::{Region, RegionInput};
 use duikou_core::supervision::{Party, SlipAction};
 use duikou_core::warnings::{AnnualPlan, Thresholds};
 
 pub struct Scoped<'a> {
     store: &'a Store,
-    access: &'a Access,
-}
-
-struct Paths {
-    owner_org_id: Option<i64>,
-    host: String,
-    source: String,
-    partnership: String,
-}
-
-impl Paths {
-    fn as_ref(&self) -> RecordRef<'_> {
-        RecordRef {
-            owner_org_id: self.owner_org_id,
-            host_region_path: &self.host,
-            source_region_path: &self.source,
-            partnership_path: &self.partnership,
-        }
-    }
+    access: Cow<'a, Access>,
 }
 
 fn forbidden() -> StoreError {
@@ -57,31 +45,34 @@ impl Store {
     pub fn scoped<'a>(&'a self, access: &'a Access) -> Scoped<'a> {
         Scoped {
             store: self,
-            access,
+            access: Cow::Borrowed(access),
         }
     }
 
-    async fn project_paths(&self, id: i64) -> Result<Paths, StoreError> {
-        let row = sqlx::query(
-            "SELECT owner_org_id, host_region_path, source_region_path, partnership_path \
-             FROM projects WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::not_found("project", id))?;
-        let r = RowReader::new(&row, "projects");
-        Ok(Paths {
-            owner_org_id: r.opt_i64("owner_org_id")?,
-            host: r.text("host_region_path")?,
-            source: r.text("source_region_path")?,
-            partnership: r.text("partnership_path")?,
-        })
+    /// The store as the system (an operator, the demo, an import) sees it: every right,
+    /// through the same write path as a user's, with `name` in the change log.
+    pub fn as_system(&self, name: &str) -> Scoped<'_> {
+        self.with_access(Access::system(name))
+    }
+
+    /// The store as seen by the holder of `access`, owned (a test's or a tool's actor).
+    pub fn with_access(&self, access: Access) -> Scoped<'_> {
+        Scoped {
+            store: self,
+            access: Cow::Owned(access),
+        }
+    }
+
+    async fn project_paths(&self, id: i64) -> Result<ProjectPlace, StoreError> {
+        let mut tx = self.begin().await?;
+        let place = project_place_in(&mut tx, id).await;
+        tx.commit().await?;
+        place
     }
 
     /// A project and where it sits, in one read (a project page or API read checks access
     /// and answers from the same row).
-    async fn project_and_paths(&self, id: i64) -> Result<(Project, Paths), StoreError> {
+    async fn project_and_paths(&self, id: i64) -> Result<(Project, ProjectPlace), StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {}, host_region_path, source_region_path, partnership_path \
              FROM projects WHERE id = $1",
@@ -91,120 +82,21 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found("project", id))?;
-        let r = RowReader::new(&row, "projects");
-        let paths = Paths {
-            owner_org_id: r.opt_i64("owner_org_id")?,
-            host: r.text("host_region_path")?,
-            source: r.text("source_region_path")?,
-            partnership: r.text("partnership_path")?,
-        };
-        Ok((crate::projects::read(&row)?, paths))
+        let place = ProjectPlace::read(&RowReader::new(&row, "projects"))?;
+        Ok((crate::projects::read(&row)?, place))
     }
 
-    /// The path of a region, "" when it does not exist (the write reports that as invalid).
-    async fn region_path_or_empty(&self, code: &str) -> Result<String, StoreError> {
-        match self.region(code).await {
-            Ok(r) => Ok(r.path),
-            Err(StoreError::NotFound { .. }) => Ok(String::new()),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The region path of org `id`, "" when there is none (or no such org: the write reports
-    /// that as invalid).
-    async fn org_region_or_empty(&self, id: Option<i64>) -> Result<String, StoreError> {
-        match id {
-            None => Ok(String::new()),
-            Some(id) => match self.org(id).await {
-                Ok(o) => self.region_path_or_empty(&o.region_code).await,
-                Err(StoreError::NotFound { .. }) => Ok(String::new()),
-                Err(e) => Err(e),
-            },
-        }
-    }
-
-    /// Where a project with these fields would sit, with what a placement decision needs of
-    /// each scope it names (for creating or moving one).
+    /// Where a project with these fields would sit (for creating or moving one).
     async fn placement_of(&self, f: &ProjectFields) -> Result<PlacementFacts, StoreError> {
-        let source_region = match &f.source_region_code {
-            Some(c) => self.region_path_or_empty(c).await?,
-            None => String::new(),
-        };
-        let mut facts = PlacementFacts {
-            host: self.region_path_or_empty(&f.host_region_code).await?,
-            owner_org_id: f.owner_org_id,
-            owner_region: self.org_region_or_empty(f.owner_org_id).await?,
-            source_region,
-            source_org_id: f.source_org_id,
-            source_org_region: self.org_region_or_empty(f.source_org_id).await?,
-            ..PlacementFacts::default()
-        };
-        let partnership = match f.partnership_id {
-            None => return Ok(facts),
-            Some(id) => match self.partnership(id).await {
-                Ok(p) => p,
-                Err(StoreError::NotFound { .. }) => return Ok(facts),
-                Err(e) => return Err(e),
-            },
-        };
-        facts.partnership = partnership.path;
-        for (i, side) in [&partnership.side_a, &partnership.side_b]
-            .into_iter()
-            .enumerate()
-        {
-            let path = match &side.region_code {
-                Some(c) => self.region_path_or_empty(c).await?,
-                None => String::new(),
-            };
-            if let Some(slot) = facts.sides.get_mut(i) {
-                *slot = (path, side.org_id);
-            }
-        }
-        Ok(facts)
+        let mut tx = self.begin().await?;
+        let facts = placement_in(&mut tx, f).await;
+        tx.commit().await?;
+        facts
     }
 }
-
-fn side((path, org): &(String, Option<i64>)) -> SideRef<'_> {
-    SideRef {
-        region_path: path,
-        org_id: *org,
-    }
-}
-
-/// The owned facts behind a [`Placement`].
-#[derive(Default)]
-struct PlacementFacts {
-    host: String,
-    owner_org_id: Option<i64>,
-    owner_region: String,
-    partnership: String,
-    sides: [(String, Option<i64>); 2],
-    source_region: String,
-    source_org_id: Option<i64>,
-    source_org_region: String,
-}
-
-impl PlacementFacts {
-    fn as_ref(&self) -> Placement<'_> {
-        let [a, b] = &self.sides;
-        Placement {
-            host_region_path: &self.host,
-            owner_org_id: self.owner_org_id,
-            owner_region_path: &self.owner_region,
-            partnership_path: &self.partnership,
-            partnership_sides: [side(a), side(b)],
-            source: Source {
-                region_path: &self.source_region,
-                org_id: self.source_org_id,
-                org_region_path: &self.source_org_region,
-            },
-        }
-    }
-}
-
 impl Scoped<'_> {
     pub fn access(&self) -> &Access {
-        self.access
+        &self.access
     }
 
     pub fn actor(&self) -> Actor {
@@ -265,35 +157,6 @@ impl Scoped<'_> {
             Ok(())
         } else {
             Err(StoreError::OutOfScope(errs))
-        }
-    }
-
-    /// Checks that a record of project `id` may be handed to org `org` (a problem's 责任单位);
-    /// keeping the org it already has is always allowed.
-    async fn may_assign(
-        &self,
-        id: i64,
-        org: Option<i64>,
-        before: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let Some(org_id) = org else { return Ok(()) };
-        if before == Some(org_id) || self.access.admin {
-            return Ok(());
-        }
-        let org_region = match self.store.org(org_id).await {
-            Ok(o) => self.store.region_path_or_empty(&o.region_code).await?,
-            // The write itself reports an org that does not exist as invalid input.
-            Err(StoreError::NotFound { .. }) => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        let (project, _) = self.store.project_and_paths(id).await?;
-        let facts = self.store.placement_of(&project.fields).await?;
-        if self.access.may_assign(org_id, &org_region, &facts.as_ref()) {
-            Ok(())
-        } else {
-            Err(StoreError::OutOfScope(vec![Access::assignment_error(
-                "owner_org_id",
-            )]))
         }
     }
 
@@ -404,8 +267,7 @@ impl Scoped<'_> {
         id: i64,
         f: &ReportFields,
     ) -> Result<ProgressReport, StoreError> {
-        self.editable(id).await?;
-        self.store.create_report(&self.actor(), id, f).await
+        self.store.create(&self.access, id, f).await
     }
 
     pub async fn update_report(
@@ -415,13 +277,14 @@ impl Scoped<'_> {
         v: Option<i64>,
         f: &ReportFields,
     ) -> Result<ProgressReport, StoreError> {
-        self.editable(id).await?;
-        self.store.update_report(&self.actor(), id, rid, v, f).await
+        self.store.update(&self.access, id, rid, v, f).await
     }
 
     pub async fn delete_report(&self, id: i64, rid: i64, v: Option<i64>) -> Result<(), StoreError> {
-        self.editable(id).await?;
-        self.store.delete_report(&self.actor(), id, rid, v).await
+        self.store
+            .delete::<ProgressReport>(&self.access, id, rid, v)
+            .await
+            .map(drop)
     }
 
     pub async fn problems(&self, id: i64) -> Result<Vec<Problem>, StoreError> {
@@ -445,9 +308,7 @@ impl Scoped<'_> {
     }
 
     pub async fn create_problem(&self, id: i64, f: &ProblemFields) -> Result<Problem, StoreError> {
-        self.editable(id).await?;
-        self.may_assign(id, f.owner_org_id, None).await?;
-        self.store.create_problem(&self.actor(), id, f).await
+        self.store.create(&self.access, id, f).await
     }
 
     pub async fn update_problem(
@@ -457,12 +318,7 @@ impl Scoped<'_> {
         v: Option<i64>,
         f: &ProblemFields,
     ) -> Result<Problem, StoreError> {
-        self.editable(id).await?;
-        let before = self.store.problem(id, pid).await?.fields.owner_org_id;
-        self.may_assign(id, f.owner_org_id, before).await?;
-        self.store
-            .update_problem(&self.actor(), id, pid, v, f)
-            .await
+        self.store.update(&self.access, id, pid, v, f).await
     }
 
     pub async fn delete_problem(
@@ -471,8 +327,10 @@ impl Scoped<'_> {
         pid: i64,
         v: Option<i64>,
     ) -> Result<(), StoreError> {
-        self.editable(id).await?;
-        self.store.delete_problem(&self.actor(), id, pid, v).await
+        self.store
+            .delete::<Problem>(&self.access, id, pid, v)
+            .await
+            .map(drop)
     }
 
     /// 项目管家: open steps due by `until` and steps with a deficiency or commitment record,
@@ -726,5 +584,78 @@ impl Scoped<'_> {
         self.store
             .act_on_slip(&self.actor(), id, version, action)
             .await
+    }
+
+    pub async fn create_region(&self, input: &RegionInput) -> Result<Region, StoreError> {
+        self.store.create(&self.access, (), input).await
+    }
+
+    pub async fn update_region(
+        &self,
+        code: &str,
+        version: Option<i64>,
+        input: &RegionInput,
+    ) -> Result<Region, StoreError> {
+        self.store
+            .update(&self.access, (), code.to_owned(), version, input)
+            .await
+    }
+
+    pub async fn delete_region(&self, code: &str, version: Option<i64>) -> Result<(), StoreError> {
+        self.store
+            .delete::<Region>(&self.access, (), code.to_owned(), version)
+            .await
+            .map(drop)
+    }
+
+    pub async fn create_org(&self, input: &OrgInput) -> Result<Org, StoreError> {
+        self.store.create(&self.access, (), input).await
+    }
+
+    pub async fn update_org(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        input: &OrgInput,
+    ) -> Result<Org, StoreError> {
+        self.store
+            .update(&self.access, (), id, version, input)
+            .await
+    }
+
+    pub async fn delete_org(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
+        self.store
+            .delete::<Org>(&self.access, (), id, version)
+            .await
+            .map(drop)
+    }
+
+    pub async fn create_partnership(
+        &self,
+        input: &PartnershipInput,
+    ) -> Result<Partnership, StoreError> {
+        self.store.create(&self.access, (), input).await
+    }
+
+    pub async fn update_partnership(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        input: &PartnershipInput,
+    ) -> Result<Partnership, StoreError> {
+        self.store
+            .update(&self.access, (), id, version, input)
+            .await
+    }
+
+    pub async fn delete_partnership(
+        &self,
+        id: i64,
+        version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.store
+            .delete::<Partnership>(&self.access, (), id, version)
+            .await
+            .map(drop)
     }
 }

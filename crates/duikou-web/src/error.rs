@@ -64,36 +64,43 @@ impl From<ValidationError> for ApiError {
     }
 }
 
+/// The one mapping of store errors to HTTP, for the API and the pages alike: the status and
+/// the error's code (the API's `error.code`; the pages' catalogue key is `error.<code>`).
+pub fn store_status(e: &StoreError) -> (StatusCode, &'static str) {
+    match e {
+        StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+        StoreError::Stale { .. } => (StatusCode::PRECONDITION_FAILED, "stale"),
+        StoreError::InUse(_) => (StatusCode::CONFLICT, "in_use"),
+        StoreError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+        StoreError::OutOfScope(_) => (StatusCode::FORBIDDEN, "out_of_scope"),
+        StoreError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        StoreError::Config(_)
+        | StoreError::Database(_)
+        | StoreError::Migration(_)
+        | StoreError::Corrupt { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        let (status, code) = store_status(&e);
         match e {
-            StoreError::NotFound { .. } => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
-            }
-            StoreError::Stale { .. } => ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
-                "stale",
-                format!("{e}；请刷新后重试"),
-            ),
-            StoreError::InUse(m) => ApiError::new(StatusCode::CONFLICT, "in_use", m),
-            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            StoreError::Stale { .. } => ApiError::new(status, code, format!("{e}；请刷新后重试")),
+            StoreError::InUse(m) | StoreError::Forbidden(m) => ApiError::new(status, code, m),
             StoreError::OutOfScope(details) => ApiError {
-                status: StatusCode::FORBIDDEN,
-                code: "out_of_scope",
+                status,
+                code,
                 message: "无权将记录写入以下范围".to_owned(),
                 details,
             },
             StoreError::Invalid(v) => ApiError::invalid(v.0),
+            StoreError::NotFound { .. } => ApiError::new(status, code, e.to_string()),
             StoreError::Config(_)
             | StoreError::Database(_)
             | StoreError::Migration(_)
             | StoreError::Corrupt { .. } => {
                 tracing::error!(error = %e, "store failure");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "服务器内部错误，请稍后重试",
-                )
+                ApiError::new(status, code, "服务器内部错误，请稍后重试")
             }
         }
     }

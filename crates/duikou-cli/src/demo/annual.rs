@@ -71,8 +71,8 @@ pub async fn create(
         let expected = duikou_core::warnings::linear_expected_yuan(amount, months);
         let reached = expected / 100 * REACHED[i % REACHED.len()];
         store
+            .as_system(&actor.name)
             .create_report(
-                actor,
                 project.id,
                 &ReportFields {
                     period,

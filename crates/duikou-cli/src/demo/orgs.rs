@@ -124,7 +124,7 @@ pub async fn create(store: &Store, actor: &Actor) -> anyhow::Result<HashMap<&'st
             region_code: (*region).to_owned(),
             parent_id: parent.and_then(|p| ids.get(p).copied()),
         };
-        let org = store.create_org(actor, &input).await?;
+        let org = store.as_system(&actor.name).create_org(&input).await?;
         ids.insert(key, org.id);
     }
     Ok(ids)

@@ -221,7 +221,10 @@ pub async fn create(
             side_b: side(p.b),
             since: NaiveDate::from_ymd_opt(p.since.0, p.since.1, p.since.2),
         };
-        let created = store.create_partnership(actor, &input).await?;
+        let created = store
+            .as_system(&actor.name)
+            .create_partnership(&input)
+            .await?;
         ids.insert(p.slug, created.id);
     }
     Ok(ids)

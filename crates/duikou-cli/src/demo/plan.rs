@@ -304,7 +304,8 @@ pub async fn write(
         reports.sort_by_key(|r| r.period.end());
         for r in reports.into_iter().filter(|r| r.period.end() <= today) {
             store
-                .create_report(actor, *id, r)
+                .as_system(&actor.name)
+                .create_report(*id, r)
                 .await
                 .with_context(|| format!("{}：{}进展报告", plan.fields.name, r.period))?;
             out.reports += 1;
@@ -316,7 +317,7 @@ pub async fn write(
                 p.resolution = None;
                 p.resolved_on = None;
             }
-            store.create_problem(actor, *id, &p).await?;
+            store.as_system(&actor.name).create_problem(*id, &p).await?;
             out.problems += 1;
         }
     }

@@ -213,7 +213,7 @@ pub async fn create(store: &Store, actor: &Actor) -> anyhow::Result<usize> {
             kind: *kind,
             parent_code: parent.map(str::to_owned),
         };
-        store.create_region(actor, &input).await?;
+        store.as_system(&actor.name).create_region(&input).await?;
         created += 1;
     }
     Ok(created)

@@ -48,7 +48,9 @@ pub enum LoginError {
 
 fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> LoginError {
     LoginError::Locked {
-        until: (until + Duration::hours(8)).format("%H:%M").to_string(),
+        until: duikou_core::dates::china_time(until)
+            .format("%H:%M")
+            .to_string(),
         retry_after: (until - now).num_seconds().max(1),
     }
 }

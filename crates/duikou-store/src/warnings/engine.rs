@@ -36,7 +36,7 @@ fn in_list(start: usize, n: usize) -> String {
 
 /// The calendar date in China (UTC+8) of a stored timestamp.
 fn china_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + chrono::Duration::hours(8)).date_naive()
+    duikou_core::dates::china_date(t)
 }
 
 /// One project's facts as loaded (owned; the core borrows from it).

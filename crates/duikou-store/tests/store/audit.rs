@@ -34,27 +34,25 @@ pub(crate) async fn busy(store: &Store) -> i64 {
         .await
         .unwrap();
     let r = store
-        .create_report(&clerk(), p.id, &crate::reports::report("2018-06", 5))
+        .with_access(clerk_access())
+        .create_report(p.id, &crate::reports::report("2018-06", 5))
         .await
         .unwrap();
     store
-        .update_report(
-            &clerk(),
-            p.id,
-            r.id,
-            Some(1),
-            &crate::reports::report("2018-06", 6),
-        )
+        .with_access(clerk_access())
+        .update_report(p.id, r.id, Some(1), &crate::reports::report("2018-06", 6))
         .await
         .unwrap();
     let renamed = region_input("210112", "浑南新区", RegionKind::District, Some("210100"));
     store
-        .update_region(&clerk(), "210112", Some(1), &renamed)
+        .with_access(clerk_access())
+        .update_region("210112", Some(1), &renamed)
         .await
         .unwrap();
     let pf = partnership_input("shanghai-dalian", "沪连合作", None, "310000", "210200");
     store
-        .update_partnership(&admin(), world.hulian.id, Some(1), &pf)
+        .with_access(admin_access())
+        .update_partnership(world.hulian.id, Some(1), &pf)
         .await
         .unwrap();
     let gone = lead(store, fields("将删除", "210200")).await;
@@ -63,11 +61,13 @@ pub(crate) async fn busy(store: &Store) -> i64 {
         .await
         .unwrap();
     store
-        .delete_report(&clerk(), p.id, r.id, Some(2))
+        .with_access(clerk_access())
+        .delete_report(p.id, r.id, Some(2))
         .await
         .unwrap();
     store
-        .delete_region(&admin(), "210191", Some(1))
+        .with_access(admin_access())
+        .delete_region("210191", Some(1))
         .await
         .unwrap();
     head(store).await
@@ -420,10 +420,13 @@ async fn a_row_slipped_in_past_the_head_is_reported() {
             Some(rows + 1),
         );
         assert!(store
-            .create_region(
-                &clerk(),
-                &region_input("210300", "鞍山市", RegionKind::City, Some("210000"))
-            )
+            .with_access(clerk_access())
+            .create_region(&region_input(
+                "210300",
+                "鞍山市",
+                RegionKind::City,
+                Some("210000")
+            ))
             .await
             .is_err());
         store
@@ -453,7 +456,7 @@ async fn a_removed_head_is_reported_and_stops_further_writes() {
         let b = report.first_break.expect("a missing head");
         assert_eq!(b.problem, BreakKind::HeadMissing);
         let more = region_input("210300", "鞍山市", RegionKind::City, Some("210000"));
-        match store.create_region(&clerk(), &more).await {
+        match store.with_access(clerk_access()).create_region(&more).await {
             Err(StoreError::Corrupt { table, .. }) => assert_eq!(table, "audit_head"),
             other => panic!("a write without a chain head should fail, got {other:?}"),
         }
@@ -471,7 +474,8 @@ async fn a_break_past_the_first_batch_is_found_at_its_seq() {
             let name = format!("浑南区{i}");
             let input = region_input("210112", &name, RegionKind::District, Some("210100"));
             store
-                .update_region(&clerk(), "210112", Some(i + 1), &input)
+                .with_access(clerk_access())
+                .update_region("210112", Some(i + 1), &input)
                 .await
                 .unwrap();
         }
@@ -626,10 +630,13 @@ async fn a_log_from_before_the_chain_is_chained_when_the_store_opens() {
         assert_eq!(history[2].after.as_ref().unwrap()["name"], "辽宁省 ");
         // The chain goes on from there, and opening again changes nothing.
         store
-            .create_region(
-                &clerk(),
-                &region_input("210000", "辽宁省", RegionKind::Province, None),
-            )
+            .with_access(clerk_access())
+            .create_region(&region_input(
+                "210000",
+                "辽宁省",
+                RegionKind::Province,
+                None,
+            ))
             .await
             .unwrap();
         store.close().await;

@@ -103,7 +103,8 @@ fn witnessed(store: &Store) -> (Store, Arc<Mutex<Vec<Checkpoint>>>) {
 async fn rename_region(store: &Store, version: i64, name: &str) {
     let input = region_input("210112", name, RegionKind::District, Some("210100"));
     store
-        .update_region(&clerk(), "210112", Some(version), &input)
+        .with_access(clerk_access())
+        .update_region("210112", Some(version), &input)
         .await
         .unwrap();
 }

@@ -88,7 +88,8 @@ async fn concurrent_renames_from_the_same_version_let_exactly_one_through() {
                     let name = format!("浑南区{i}");
                     let input = region_input("210112", &name, RegionKind::District, Some("210100"));
                     store
-                        .update_region(&clerk(), "210112", Some(1), &input)
+                        .with_access(clerk_access())
+                        .update_region("210112", Some(1), &input)
                         .await
                 })
             })

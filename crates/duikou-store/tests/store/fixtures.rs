@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use duikou_core::auth::Access;
 use duikou_core::partnership::{Partnership, PartnershipInput, PartnershipKind, Side};
 use duikou_core::project::ProjectFields;
 use duikou_core::project_code::ProjectCode;
@@ -33,6 +34,20 @@ pub fn clerk() -> Actor {
 }
 
 /// An administrator, who may override the stage rules.
+/// The clerk's rights on the write path: every right, written down as the clerk (user 7).
+pub fn clerk_access() -> Access {
+    let mut a = Access::system("clerk");
+    a.user_id = Some(7);
+    a
+}
+
+/// The administrator's rights on the write path (user 1).
+pub fn admin_access() -> Access {
+    let mut a = Access::system("admin");
+    a.user_id = Some(1);
+    a
+}
+
 pub fn admin() -> Actor {
     Actor {
         user_id: Some(1),
@@ -64,7 +79,8 @@ pub async fn region(
     parent: Option<&str>,
 ) -> Region {
     store
-        .create_region(&clerk(), &region_input(code, name, kind, parent))
+        .with_access(clerk_access())
+        .create_region(&region_input(code, name, kind, parent))
         .await
         .unwrap_or_else(|e| panic!("create region {code}: {e}"))
 }
@@ -116,7 +132,8 @@ pub async fn seed(store: &Store) -> World {
     region(store, "210200", "大连市", City, Some("210000")).await;
     let p = |slug, name, parent, a, b| async move {
         store
-            .create_partnership(&clerk(), &partnership_input(slug, name, parent, a, b))
+            .with_access(clerk_access())
+            .create_partnership(&partnership_input(slug, name, parent, a, b))
             .await
             .unwrap_or_else(|e| panic!("create partnership {slug}: {e}"))
     };

@@ -196,7 +196,8 @@ async fn updated_since_finds_only_what_changed_after_the_moment() {
             .unwrap();
         // A report touches its project as well.
         store
-            .create_report(&clerk(), lib.id('f'), &crate::reports::report("2018-06", 1))
+            .with_access(clerk_access())
+            .create_report(lib.id('f'), &crate::reports::report("2018-06", 1))
             .await
             .unwrap();
         let since = ProjectFilter {

@@ -21,23 +21,27 @@ async fn an_org_needs_a_known_region_and_parent() {
     on_each_backend(|store: Store| async move {
         seed(&store).await;
         let office = store
-            .create_org(&clerk(), &org_input("沈阳市对口合作办", "210100", None))
+            .with_access(clerk_access())
+            .create_org(&org_input("沈阳市对口合作办", "210100", None))
             .await
             .unwrap();
         let unit = store
-            .create_org(&clerk(), &org_input("综合处", "210100", Some(office.id)))
+            .with_access(clerk_access())
+            .create_org(&org_input("综合处", "210100", Some(office.id)))
             .await
             .unwrap();
         assert_eq!(unit.parent_id, Some(office.id));
         assert_field(
             store
-                .create_org(&clerk(), &org_input("某办", "229900", None))
+                .with_access(clerk_access())
+                .create_org(&org_input("某办", "229900", None))
                 .await,
             "region_code",
         );
         assert_field(
             store
-                .create_org(&clerk(), &org_input("某处", "210100", Some(9999)))
+                .with_access(clerk_access())
+                .create_org(&org_input("某处", "210100", Some(9999)))
                 .await,
             "parent_id",
         );
@@ -52,12 +56,13 @@ async fn an_org_cannot_be_its_own_parent_and_a_parent_in_use_stays() {
     on_each_backend(|store: Store| async move {
         seed(&store).await;
         let office = store
-            .create_org(&clerk(), &org_input("合作办", "210100", None))
+            .with_access(clerk_access())
+            .create_org(&org_input("合作办", "210100", None))
             .await
             .unwrap();
         let cycle = store
+            .with_access(clerk_access())
             .update_org(
-                &clerk(),
                 office.id,
                 Some(1),
                 &org_input("合作办", "210100", Some(office.id)),
@@ -65,14 +70,18 @@ async fn an_org_cannot_be_its_own_parent_and_a_parent_in_use_stays() {
             .await;
         assert_field(cycle, "parent_id");
         store
-            .create_org(&clerk(), &org_input("综合处", "210100", Some(office.id)))
+            .with_access(clerk_access())
+            .create_org(&org_input("综合处", "210100", Some(office.id)))
             .await
             .unwrap();
-        let in_use = store.delete_org(&clerk(), office.id, None).await;
+        let in_use = store
+            .with_access(clerk_access())
+            .delete_org(office.id, None)
+            .await;
         assert!(matches!(in_use, Err(StoreError::InUse(_))), "{in_use:?}");
         let renamed = store
+            .with_access(clerk_access())
             .update_org(
-                &clerk(),
                 office.id,
                 Some(1),
                 &org_input("沈阳市合作办", "210100", None),
@@ -92,14 +101,21 @@ async fn a_duplicate_slug_is_a_field_error_naming_slug() {
     on_each_backend(|store: Store| async move {
         let world = seed(&store).await;
         let again = partnership_input("beijing-shenyang", "京沈又一次", None, "110000", "210100");
-        let e = assert_field(store.create_partnership(&clerk(), &again).await, "slug");
+        let e = assert_field(
+            store
+                .with_access(clerk_access())
+                .create_partnership(&again)
+                .await,
+            "slug",
+        );
         assert_eq!(e.code, "duplicate");
         // Taking another partnership's slug on update is refused the same way.
         let mut hulian = partnership_input("shanghai-dalian", "沪连", None, "310000", "210200");
         hulian.slug = "beijing-shenyang".into();
         let e = assert_field(
             store
-                .update_partnership(&clerk(), world.hulian.id, None, &hulian)
+                .with_access(clerk_access())
+                .update_partnership(world.hulian.id, None, &hulian)
                 .await,
             "slug",
         );
@@ -135,7 +151,10 @@ async fn a_partnership_checks_its_sides_and_keeps_its_parent() {
         let world = seed(&store).await;
         let mut input = partnership_input("x-y", "某合作", None, "110000", "219999");
         assert_field(
-            store.create_partnership(&clerk(), &input).await,
+            store
+                .with_access(clerk_access())
+                .create_partnership(&input)
+                .await,
             "side_b.region_code",
         );
         input.side_b = Side {
@@ -143,7 +162,10 @@ async fn a_partnership_checks_its_sides_and_keeps_its_parent() {
             org_id: Some(4242),
         };
         assert_field(
-            store.create_partnership(&clerk(), &input).await,
+            store
+                .with_access(clerk_access())
+                .create_partnership(&input)
+                .await,
             "side_b.org_id",
         );
         let mut moved = partnership_input(
@@ -155,7 +177,8 @@ async fn a_partnership_checks_its_sides_and_keeps_its_parent() {
         );
         let e = assert_field(
             store
-                .update_partnership(&clerk(), world.chaoyang_hunnan.id, Some(1), &moved)
+                .with_access(clerk_access())
+                .update_partnership(world.chaoyang_hunnan.id, Some(1), &moved)
                 .await,
             "parent_id",
         );
@@ -163,7 +186,8 @@ async fn a_partnership_checks_its_sides_and_keeps_its_parent() {
         moved.parent_id = Some(world.jingshen.id);
         moved.name = "朝阳—浑南".into();
         let renamed = store
-            .update_partnership(&clerk(), world.chaoyang_hunnan.id, Some(1), &moved)
+            .with_access(clerk_access())
+            .update_partnership(world.chaoyang_hunnan.id, Some(1), &moved)
             .await
             .unwrap();
         assert_eq!((renamed.name.as_str(), renamed.version), ("朝阳—浑南", 2));
@@ -177,18 +201,21 @@ async fn a_partnership_with_children_or_projects_cannot_be_deleted() {
     on_each_backend(|store: Store| async move {
         let world = seed(&store).await;
         let in_use = store
-            .delete_partnership(&clerk(), world.jingshen.id, None)
+            .with_access(clerk_access())
+            .delete_partnership(world.jingshen.id, None)
             .await;
         assert!(matches!(in_use, Err(StoreError::InUse(_))), "{in_use:?}");
         let mut f = fields("大连项目", "210200");
         f.partnership_id = Some(world.hulian.id);
         lead(&store, f).await;
         let in_use = store
-            .delete_partnership(&clerk(), world.hulian.id, None)
+            .with_access(clerk_access())
+            .delete_partnership(world.hulian.id, None)
             .await;
         assert!(matches!(in_use, Err(StoreError::InUse(_))), "{in_use:?}");
         store
-            .delete_partnership(&clerk(), world.chaoyang_hunnan.id, Some(1))
+            .with_access(clerk_access())
+            .delete_partnership(world.chaoyang_hunnan.id, Some(1))
             .await
             .unwrap();
         assert_eq!(store.partnerships().await.unwrap().len(), 2);

@@ -25,23 +25,18 @@ async fn a_problem_is_raised_worked_and_resolved() {
         seed(&store).await;
         let p = lead(&store, fields("项目", "210112")).await;
         let bureau = store
-            .create_org(
-                &clerk(),
-                &OrgInput {
-                    name: "浑南区自然资源局".into(),
-                    kind: OrgKind::Department,
-                    region_code: "210112".into(),
-                    parent_id: None,
-                },
-            )
+            .with_access(clerk_access())
+            .create_org(&OrgInput {
+                name: "浑南区自然资源局".into(),
+                kind: OrgKind::Department,
+                region_code: "210112".into(),
+                parent_id: None,
+            })
             .await
             .unwrap();
         let raised = store
-            .create_problem(
-                &clerk(),
-                p.id,
-                &open_problem("用地指标未落实", Some(bureau.id)),
-            )
+            .with_access(clerk_access())
+            .create_problem(p.id, &open_problem("用地指标未落实", Some(bureau.id)))
             .await
             .unwrap();
         assert_eq!(
@@ -53,7 +48,8 @@ async fn a_problem_is_raised_worked_and_resolved() {
         resolved.status = ProblemStatus::Resolved;
         let e = assert_field(
             store
-                .update_problem(&clerk(), p.id, raised.id, Some(1), &resolved)
+                .with_access(clerk_access())
+                .update_problem(p.id, raised.id, Some(1), &resolved)
                 .await,
             "resolution",
         );
@@ -61,12 +57,14 @@ async fn a_problem_is_raised_worked_and_resolved() {
         resolved.resolution = Some("已调剂指标".into());
         resolved.resolved_on = Some(d(2018, 8, 15));
         let done = store
-            .update_problem(&clerk(), p.id, raised.id, Some(1), &resolved)
+            .with_access(clerk_access())
+            .update_problem(p.id, raised.id, Some(1), &resolved)
             .await
             .unwrap();
         assert_eq!((done.fields.clone(), done.version), (resolved.clone(), 2));
         let stale = store
-            .update_problem(&clerk(), p.id, raised.id, Some(1), &resolved)
+            .with_access(clerk_access())
+            .update_problem(p.id, raised.id, Some(1), &resolved)
             .await;
         assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
         assert_eq!(store.problems(p.id).await.unwrap(), [done]);
@@ -80,12 +78,14 @@ async fn a_problem_with_an_unknown_owner_is_refused() {
         seed(&store).await;
         let p = lead(&store, fields("项目", "210112")).await;
         let result = store
-            .create_problem(&clerk(), p.id, &open_problem("征收未完成", Some(999)))
+            .with_access(clerk_access())
+            .create_problem(p.id, &open_problem("征收未完成", Some(999)))
             .await;
         assert_field(result, "owner_org_id");
         assert_field(
             store
-                .create_problem(&clerk(), p.id, &open_problem("  ", None))
+                .with_access(clerk_access())
+                .create_problem(p.id, &open_problem("  ", None))
                 .await,
             "description",
         );
@@ -100,15 +100,18 @@ async fn a_problem_is_deleted_and_goes_with_its_project() {
         seed(&store).await;
         let p = lead(&store, fields("项目", "210112")).await;
         let a = store
-            .create_problem(&clerk(), p.id, &open_problem("规划调整", None))
+            .with_access(clerk_access())
+            .create_problem(p.id, &open_problem("规划调整", None))
             .await
             .unwrap();
         let b = store
-            .create_problem(&clerk(), p.id, &open_problem("资金缺口", None))
+            .with_access(clerk_access())
+            .create_problem(p.id, &open_problem("资金缺口", None))
             .await
             .unwrap();
         store
-            .delete_problem(&clerk(), p.id, a.id, Some(1))
+            .with_access(clerk_access())
+            .delete_problem(p.id, a.id, Some(1))
             .await
             .unwrap();
         let gone = store.problem(p.id, a.id).await;

@@ -213,7 +213,8 @@ async fn a_deleted_project_is_gone_with_its_history_rows_and_reports() {
         seed(&store).await;
         let p = lead(&store, fields("将删除", "210191")).await;
         store
-            .create_report(&clerk(), p.id, &crate::reports::report("2018-06", 10))
+            .with_access(clerk_access())
+            .create_report(p.id, &crate::reports::report("2018-06", 10))
             .await
             .unwrap();
         store.delete_project(&clerk(), p.id, None).await.unwrap();
@@ -236,7 +237,11 @@ async fn a_deleted_project_is_gone_with_its_history_rows_and_reports() {
             "{again:?}"
         );
         // Nothing points at its host zone any more: the zone may go now.
-        store.delete_region(&clerk(), "210191", None).await.unwrap();
+        store
+            .with_access(clerk_access())
+            .delete_region("210191", None)
+            .await
+            .unwrap();
     })
     .await;
 }

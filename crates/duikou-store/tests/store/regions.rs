@@ -25,10 +25,8 @@ async fn a_region_is_created_under_its_parent_with_a_path() {
 async fn an_unknown_parent_is_a_field_error_naming_parent_code() {
     on_each_backend(|store: Store| async move {
         let result = store
-            .create_region(
-                &clerk(),
-                &region_input("210100", "沈阳市", City, Some("210000")),
-            )
+            .with_access(clerk_access())
+            .create_region(&region_input("210100", "沈阳市", City, Some("210000")))
             .await;
         assert_field(result, "parent_code");
         assert!(store
@@ -45,17 +43,27 @@ async fn a_code_that_does_not_fit_its_parent_is_refused() {
     on_each_backend(|store: Store| async move {
         region(&store, "210000", "辽宁省", Province, None).await;
         let city_of_jilin = region_input("220100", "长春市", City, Some("210000"));
-        assert_field(store.create_region(&clerk(), &city_of_jilin).await, "code");
+        assert_field(
+            store
+                .with_access(clerk_access())
+                .create_region(&city_of_jilin)
+                .await,
+            "code",
+        );
         let province_under_province = region_input("220000", "吉林省", Province, Some("210000"));
         assert_field(
             store
-                .create_region(&clerk(), &province_under_province)
+                .with_access(clerk_access())
+                .create_region(&province_under_province)
                 .await,
             "parent_code",
         );
         let orphan_city = region_input("220100", "长春市", City, None);
         assert_field(
-            store.create_region(&clerk(), &orphan_city).await,
+            store
+                .with_access(clerk_access())
+                .create_region(&orphan_city)
+                .await,
             "parent_code",
         );
     })
@@ -67,7 +75,13 @@ async fn a_duplicate_region_code_is_a_field_error_naming_code() {
     on_each_backend(|store: Store| async move {
         region(&store, "210000", "辽宁省", Province, None).await;
         let again = region_input("210000", "辽宁", Province, None);
-        let e = assert_field(store.create_region(&clerk(), &again).await, "code");
+        let e = assert_field(
+            store
+                .with_access(clerk_access())
+                .create_region(&again)
+                .await,
+            "code",
+        );
         assert_eq!(e.code, "duplicate");
         assert_eq!(store.region("210000").await.unwrap().name, "辽宁省");
     })
@@ -124,8 +138,8 @@ async fn a_rename_checks_the_version_and_a_stale_one_changes_nothing() {
     on_each_backend(|store: Store| async move {
         let sy = region(&store, "210000", "辽宁", Province, None).await;
         let renamed = store
+            .with_access(clerk_access())
             .update_region(
-                &clerk(),
                 "210000",
                 Some(sy.version),
                 &region_input("210000", "辽宁省", Province, None),
@@ -135,8 +149,8 @@ async fn a_rename_checks_the_version_and_a_stale_one_changes_nothing() {
         assert_eq!(renamed.name, "辽宁省");
         assert_eq!(renamed.version, 2);
         let stale = store
+            .with_access(clerk_access())
             .update_region(
-                &clerk(),
                 "210000",
                 Some(sy.version),
                 &region_input("210000", "Liaoning", Province, None),
@@ -157,14 +171,18 @@ async fn a_regions_parent_kind_and_code_cannot_change() {
         seed(&store).await;
         let moved = region_input("210112", "浑南区", District, Some("210000"));
         let e = assert_field(
-            store.update_region(&clerk(), "210112", None, &moved).await,
+            store
+                .with_access(clerk_access())
+                .update_region("210112", None, &moved)
+                .await,
             "parent_code",
         );
         assert_eq!(e.code, "immutable");
         let rekinded = region_input("210112", "浑南区", Zone, Some("210100"));
         assert_field(
             store
-                .update_region(&clerk(), "210112", None, &rekinded)
+                .with_access(clerk_access())
+                .update_region("210112", None, &rekinded)
                 .await,
             "kind",
         );
@@ -180,10 +198,16 @@ async fn a_region_still_referenced_cannot_be_deleted() {
     on_each_backend(|store: Store| async move {
         seed(&store).await;
         // A child region, a partnership side and a project all hold on to 沈阳.
-        let in_use = store.delete_region(&clerk(), "210100", None).await;
+        let in_use = store
+            .with_access(clerk_access())
+            .delete_region("210100", None)
+            .await;
         assert!(matches!(in_use, Err(StoreError::InUse(_))), "{in_use:?}");
         lead(&store, fields("浑南项目", "210112")).await;
-        let in_use = store.delete_region(&clerk(), "210112", None).await;
+        let in_use = store
+            .with_access(clerk_access())
+            .delete_region("210112", None)
+            .await;
         assert!(matches!(in_use, Err(StoreError::InUse(_))), "{in_use:?}");
         assert!(store.region("210112").await.is_ok());
     })
@@ -194,10 +218,14 @@ async fn a_region_still_referenced_cannot_be_deleted() {
 async fn an_unreferenced_region_is_deleted_under_a_version_check() {
     on_each_backend(|store: Store| async move {
         seed(&store).await;
-        let stale = store.delete_region(&clerk(), "210191", Some(9)).await;
+        let stale = store
+            .with_access(clerk_access())
+            .delete_region("210191", Some(9))
+            .await;
         assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
         store
-            .delete_region(&clerk(), "210191", Some(1))
+            .with_access(clerk_access())
+            .delete_region("210191", Some(1))
             .await
             .unwrap();
         let gone = store.region("210191").await;

@@ -30,7 +30,11 @@ async fn a_report_reads_back_with_its_period_end() {
             note: Some("一期厂房封顶".into()),
             ..report("2018-Q2", 5_000_000)
         };
-        let r = store.create_report(&clerk(), p.id, &fields).await.unwrap();
+        let r = store
+            .with_access(clerk_access())
+            .create_report(p.id, &fields)
+            .await
+            .unwrap();
         assert_eq!(r.fields, fields);
         assert_eq!(r.period_end, d(2018, 6, 30));
         assert_eq!((r.project_id, r.version), (p.id, 1));
@@ -45,22 +49,26 @@ async fn a_second_report_for_the_same_period_is_a_field_error_naming_period() {
         seed(&store).await;
         let p = lead(&store, fields("项目", "210112")).await;
         store
-            .create_report(&clerk(), p.id, &report("2018-06", 100))
+            .with_access(clerk_access())
+            .create_report(p.id, &report("2018-06", 100))
             .await
             .unwrap();
         let again = store
-            .create_report(&clerk(), p.id, &report("2018-06", 200))
+            .with_access(clerk_access())
+            .create_report(p.id, &report("2018-06", 200))
             .await;
         let e = assert_field(again, "period");
         assert_eq!(e.code, "duplicate");
         // Another project may report the same period; so may this one for another period.
         let q = lead(&store, fields("另一项目", "210112")).await;
         store
-            .create_report(&clerk(), q.id, &report("2018-06", 300))
+            .with_access(clerk_access())
+            .create_report(q.id, &report("2018-06", 300))
             .await
             .unwrap();
         store
-            .create_report(&clerk(), p.id, &report("2018-07", 400))
+            .with_access(clerk_access())
+            .create_report(p.id, &report("2018-07", 400))
             .await
             .unwrap();
         let periods: Vec<String> = store
@@ -81,11 +89,13 @@ async fn a_report_is_updated_under_a_version_check() {
         seed(&store).await;
         let p = lead(&store, fields("项目", "210112")).await;
         let r = store
-            .create_report(&clerk(), p.id, &report("2018-06", 100))
+            .with_access(clerk_access())
+            .create_report(p.id, &report("2018-06", 100))
             .await
             .unwrap();
         let updated = store
-            .update_report(&clerk(), p.id, r.id, Some(1), &report("2018-06", 150))
+            .with_access(clerk_access())
+            .update_report(p.id, r.id, Some(1), &report("2018-06", 150))
             .await
             .unwrap();
         assert_eq!(
@@ -93,20 +103,24 @@ async fn a_report_is_updated_under_a_version_check() {
             (yuan(150), 2)
         );
         let stale = store
-            .update_report(&clerk(), p.id, r.id, Some(1), &report("2018-06", 999))
+            .with_access(clerk_access())
+            .update_report(p.id, r.id, Some(1), &report("2018-06", 999))
             .await;
         assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
         let negative = store
-            .update_report(&clerk(), p.id, r.id, Some(2), &report("2018-06", -1))
+            .with_access(clerk_access())
+            .update_report(p.id, r.id, Some(2), &report("2018-06", -1))
             .await;
         assert_field(negative, "invested_to_date");
         // Moving it onto a period already reported is refused like a duplicate.
         store
-            .create_report(&clerk(), p.id, &report("2018-07", 200))
+            .with_access(clerk_access())
+            .create_report(p.id, &report("2018-07", 200))
             .await
             .unwrap();
         let clash = store
-            .update_report(&clerk(), p.id, r.id, Some(2), &report("2018-07", 150))
+            .with_access(clerk_access())
+            .update_report(p.id, r.id, Some(2), &report("2018-07", 150))
             .await;
         assert_field(clash, "period");
         assert_eq!(store.report(p.id, r.id).await.unwrap(), updated);
@@ -121,7 +135,8 @@ async fn a_report_is_deleted_and_belongs_to_its_own_project_only() {
         let p = lead(&store, fields("项目", "210112")).await;
         let other = lead(&store, fields("别的项目", "210112")).await;
         let r = store
-            .create_report(&clerk(), p.id, &report("2018", 100))
+            .with_access(clerk_access())
+            .create_report(p.id, &report("2018", 100))
             .await
             .unwrap();
         let wrong_project = store.report(other.id, r.id).await;
@@ -129,19 +144,24 @@ async fn a_report_is_deleted_and_belongs_to_its_own_project_only() {
             matches!(wrong_project, Err(StoreError::NotFound { .. })),
             "{wrong_project:?}"
         );
-        let wrong_delete = store.delete_report(&clerk(), other.id, r.id, None).await;
+        let wrong_delete = store
+            .with_access(clerk_access())
+            .delete_report(other.id, r.id, None)
+            .await;
         assert!(
             matches!(wrong_delete, Err(StoreError::NotFound { .. })),
             "{wrong_delete:?}"
         );
         store
-            .delete_report(&clerk(), p.id, r.id, Some(1))
+            .with_access(clerk_access())
+            .delete_report(p.id, r.id, Some(1))
             .await
             .unwrap();
         assert!(store.reports(p.id).await.unwrap().is_empty());
         // The period is free again.
         store
-            .create_report(&clerk(), p.id, &report("2018", 100))
+            .with_access(clerk_access())
+            .create_report(p.id, &report("2018", 100))
             .await
             .unwrap();
     })
@@ -152,7 +172,8 @@ async fn a_report_is_deleted_and_belongs_to_its_own_project_only() {
 async fn a_report_for_a_missing_project_is_not_found() {
     on_each_backend(|store: Store| async move {
         let missing = store
-            .create_report(&clerk(), 4040, &report("2018-06", 1))
+            .with_access(clerk_access())
+            .create_report(4040, &report("2018-06", 1))
             .await;
         assert!(
             matches!(

@@ -62,7 +62,11 @@ pub async fn step(
 }
 
 pub async fn file(store: &Store, p: &Project, r: ReportFields) {
-    store.create_report(&clerk(), p.id, &r).await.unwrap();
+    store
+        .with_access(clerk_access())
+        .create_report(p.id, &r)
+        .await
+        .unwrap();
 }
 
 pub async fn scenario(store: &Store) -> Scenario {

@@ -79,7 +79,8 @@ async fn a_problem_warning_is_raised_by_the_write_escalated_by_the_sweep_and_cle
         let p = lead(&store, fields("沈北物流园", "210112")).await;
         let due = today + Days::new(2);
         let prob = store
-            .create_problem(&clerk(), p.id, &problem("用地指标未落实", due))
+            .with_access(clerk_access())
+            .create_problem(p.id, &problem("用地指标未落实", due))
             .await
             .unwrap();
         // Raised inside the write itself: due in two days is yellow.
@@ -110,7 +111,8 @@ async fn a_problem_warning_is_raised_by_the_write_escalated_by_the_sweep_and_cle
         done.resolution = Some("指标已调剂".into());
         done.resolved_on = Some(due + Days::new(1));
         store
-            .update_problem(&clerk(), p.id, prob.id, Some(prob.version), &done)
+            .with_access(clerk_access())
+            .update_problem(p.id, prob.id, Some(prob.version), &done)
             .await
             .unwrap();
         assert!(active(&store).await.is_empty());
@@ -134,7 +136,8 @@ async fn acknowledged_and_resolved_warnings_keep_their_place_until_they_escalate
         let p = lead(&store, fields("项目", "210112")).await;
         let due = today + Days::new(3);
         store
-            .create_problem(&clerk(), p.id, &problem("环评批复滞后", due))
+            .with_access(clerk_access())
+            .create_problem(p.id, &problem("环评批复滞后", due))
             .await
             .unwrap();
         let w = store
@@ -203,8 +206,8 @@ async fn troubled_world(store: &Store, start: NaiveDate) -> Vec<i64> {
             .await
             .unwrap();
         store
+            .with_access(clerk_access())
             .create_problem(
-                &clerk(),
                 p.id,
                 &problem("配套道路未建成", start + Days::new(10 + days)),
             )
@@ -337,8 +340,8 @@ async fn writes_re_evaluate_at_once() {
             .unwrap();
         if chrono::Datelike::year(&period_end) == year {
             store
+                .with_access(clerk_access())
                 .create_report(
-                    &clerk(),
                     p.id,
                     &ReportFields {
                         period: duikou_core::report::Period::parse(&format!(
@@ -372,15 +375,13 @@ async fn thresholds_are_chosen_per_org_and_year_and_named_in_the_warning() {
         let today = real_today();
         let (store, _clock) = clocked(store, today);
         let org = store
-            .create_org(
-                &clerk(),
-                &OrgInput {
-                    name: "浑南区项目办".into(),
-                    kind: OrgKind::Department,
-                    region_code: "210112".into(),
-                    parent_id: None,
-                },
-            )
+            .with_access(clerk_access())
+            .create_org(&OrgInput {
+                name: "浑南区项目办".into(),
+                kind: OrgKind::Department,
+                region_code: "210112".into(),
+                parent_id: None,
+            })
             .await
             .unwrap();
         let mut f = fields("项目", "210112");
@@ -391,7 +392,8 @@ async fn thresholds_are_chosen_per_org_and_year_and_named_in_the_warning() {
             .unwrap();
         let due = today + Days::new(6);
         store
-            .create_problem(&clerk(), p.id, &problem("水电接入", due))
+            .with_access(clerk_access())
+            .create_problem(p.id, &problem("水电接入", due))
             .await
             .unwrap();
         assert!(
@@ -490,7 +492,8 @@ async fn raising_queues_one_notification_per_channel_that_wants_it() {
         let p = lead(&store, fields("项目", "210112")).await;
         let due = today + Days::new(1);
         store
-            .create_problem(&clerk(), p.id, &problem("资金未到位", due))
+            .with_access(clerk_access())
+            .create_problem(p.id, &problem("资金未到位", due))
             .await
             .unwrap();
         let now = chrono::Utc::now();
@@ -585,7 +588,8 @@ async fn a_red_warning_opens_a_slip_that_runs_to_its_closing() {
         let p = lead(&store, fields("项目", "210112")).await;
         let due = today + Days::new(2);
         store
-            .create_problem(&clerk(), p.id, &problem("拆迁未完成", due))
+            .with_access(clerk_access())
+            .create_problem(p.id, &problem("拆迁未完成", due))
             .await
             .unwrap();
         let none = store

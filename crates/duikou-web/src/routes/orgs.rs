@@ -48,7 +48,7 @@ pub async fn create(
     Admin(u): Admin,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let o = s.store.create_org(&u.access.actor(), &input).await?;
+    let o = u.scoped(&s.store).create_org(&input).await?;
     Ok((StatusCode::CREATED, etag(o.version), Json(o)))
 }
 
@@ -73,10 +73,7 @@ pub async fn update(
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<impl IntoResponse> {
     let expected = if_match(&headers)?;
-    let o = s
-        .store
-        .update_org(&u.access.actor(), id, expected, &input)
-        .await?;
+    let o = u.scoped(&s.store).update_org(id, expected, &input).await?;
     Ok((etag(o.version), Json(o)))
 }
 
@@ -89,6 +86,6 @@ pub async fn remove(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let expected = if_match(&headers)?;
-    s.store.delete_org(&u.access.actor(), id, expected).await?;
+    u.scoped(&s.store).delete_org(id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }

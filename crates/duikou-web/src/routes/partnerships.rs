@@ -49,10 +49,7 @@ pub async fn create(
     Admin(u): Admin,
     ApiJson(input): ApiJson<PartnershipInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let p = s
-        .store
-        .create_partnership(&u.access.actor(), &input)
-        .await?;
+    let p = u.scoped(&s.store).create_partnership(&input).await?;
     Ok((StatusCode::CREATED, etag(p.version), Json(p)))
 }
 
@@ -80,9 +77,9 @@ pub async fn update(
 ) -> ApiResult<impl IntoResponse> {
     let expected = if_match(&headers)?;
     let id = resolve(&s, &key).await?.id;
-    let p = s
-        .store
-        .update_partnership(&u.access.actor(), id, expected, &input)
+    let p = u
+        .scoped(&s.store)
+        .update_partnership(id, expected, &input)
         .await?;
     Ok((etag(p.version), Json(p)))
 }
@@ -97,8 +94,6 @@ pub async fn remove(
 ) -> ApiResult<StatusCode> {
     let expected = if_match(&headers)?;
     let id = resolve(&s, &key).await?.id;
-    s.store
-        .delete_partnership(&u.access.actor(), id, expected)
-        .await?;
+    u.scoped(&s.store).delete_partnership(id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }

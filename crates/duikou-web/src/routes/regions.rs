@@ -68,7 +68,7 @@ pub async fn create(
     Admin(u): Admin,
     ApiJson(input): ApiJson<RegionInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let r = s.store.create_region(&u.access.actor(), &input).await?;
+    let r = u.scoped(&s.store).create_region(&input).await?;
     Ok((StatusCode::CREATED, etag(r.version), Json(r)))
 }
 
@@ -94,9 +94,9 @@ pub async fn update(
     ApiJson(input): ApiJson<RegionInput>,
 ) -> ApiResult<impl IntoResponse> {
     let expected = if_match(&headers)?;
-    let r = s
-        .store
-        .update_region(&u.access.actor(), &code, expected, &input)
+    let r = u
+        .scoped(&s.store)
+        .update_region(&code, expected, &input)
         .await?;
     Ok((etag(r.version), Json(r)))
 }
@@ -111,8 +111,6 @@ pub async fn remove(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let expected = if_match(&headers)?;
-    s.store
-        .delete_region(&u.access.actor(), &code, expected)
-        .await?;
+    u.scoped(&s.store).delete_region(&code, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -323,7 +323,11 @@ async fn user_page_with(
         .store
         .login_locked_until(login, chrono::Utc::now())
         .await?
-        .map(|t| (t + chrono::Duration::hours(8)).format("%H:%M").to_string());
+        .map(|t| {
+            duikou_core::dates::china_time(t)
+                .format("%H:%M")
+                .to_string()
+        });
     let title = format!("{} · {}", lang.t("admin.users"), user.login);
     let status_failed = failed.is_some();
     let r = html(&UserPage {

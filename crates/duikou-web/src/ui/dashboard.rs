@@ -394,7 +394,7 @@ pub async fn screen(State(s): State<AppState>, u: PageUser, lang: Lang, uri: Uri
     )
     .await;
     page.screen = true;
-    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let now = duikou_core::dates::china_time(chrono::Utc::now());
     html(&ScreenPage {
         page,
         f,

@@ -50,7 +50,7 @@ pub fn date_opt(d: Option<NaiveDate>) -> String {
 
 /// A moment in a table, in China's time (UTC+8): 2024-03-08 14:05.
 pub fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
+    duikou_core::dates::china_time(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }

@@ -172,39 +172,33 @@ impl PageError {
 }
 
 impl From<StoreError> for PageError {
+    /// The status is the API's ([`crate::error::store_status`]); the message the catalogue's.
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound { .. } => PageError::not_found(),
-            StoreError::Forbidden(m) => PageError {
-                status: StatusCode::FORBIDDEN,
-                key: "error.forbidden",
-                detail: Some(m),
-            },
-            e @ StoreError::OutOfScope(_) => PageError {
-                status: StatusCode::FORBIDDEN,
-                key: "error.forbidden",
-                detail: Some(e.to_string()),
-            },
-            StoreError::Stale { .. } => PageError::new(StatusCode::CONFLICT, "error.stale"),
-            StoreError::InUse(m) => PageError {
-                status: StatusCode::CONFLICT,
-                key: "error.in_use",
-                detail: Some(m),
-            },
-            StoreError::Invalid(v) => PageError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                key: "error.invalid",
-                detail: Some(
+        let (status, _) = crate::error::store_status(&e);
+        let (key, detail) = match e {
+            StoreError::NotFound { .. } => ("error.not_found", None),
+            StoreError::Forbidden(m) => ("error.forbidden", Some(m)),
+            e @ StoreError::OutOfScope(_) => ("error.forbidden", Some(e.to_string())),
+            StoreError::Stale { .. } => ("error.stale", None),
+            StoreError::InUse(m) => ("error.in_use", Some(m)),
+            StoreError::Invalid(v) => (
+                "error.invalid",
+                Some(
                     v.0.iter()
                         .map(|f| f.message.clone())
                         .collect::<Vec<_>>()
                         .join("；"),
                 ),
-            },
+            ),
             other => {
                 tracing::error!(error = %other, "store failure on a page");
-                PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+                ("error.internal", None)
             }
+        };
+        PageError {
+            status,
+            key,
+            detail,
         }
     }
 }

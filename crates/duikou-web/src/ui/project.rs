@@ -457,9 +457,7 @@ fn history_row(lang: Lang, h: &duikou_store::ChangeEntry) -> HistoryRow {
         None => lang.message(duikou_store::kind_zh(&h.kind)),
     };
     HistoryRow {
-        at: (h.at + chrono::Duration::hours(8))
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+        at: super::fmt::time(h.at),
         actor: h.actor.clone(),
         action,
         what,

@@ -33,12 +33,8 @@ struct TokensPage {
 }
 
 fn when(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| {
-        (t + chrono::Duration::hours(8))
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    })
-    .unwrap_or_else(|| "—".to_owned())
+    t.map(super::fmt::time)
+        .unwrap_or_else(|| "—".to_owned())
 }
 
 fn row(lang: Lang, t: &ApiToken, now: DateTime<Utc>) -> TokenRow {

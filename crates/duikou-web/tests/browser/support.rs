@@ -127,39 +127,39 @@ pub async fn seed(store: &Store) -> Seed {
             kind,
             parent_code: parent.map(str::to_owned),
         };
-        store.create_region(&system, &input).await.expect("region");
+        store
+            .as_system(&system.name)
+            .create_region(&input)
+            .await
+            .expect("region");
     }
     let p = store
-        .create_partnership(
-            &system,
-            &PartnershipInput {
-                slug: "beijing-shenyang".into(),
-                name: "京沈对口合作".into(),
-                kind: PartnershipKind::ALL[0],
-                parent_id: None,
-                side_a: Side {
-                    region_code: Some("110000".into()),
-                    org_id: None,
-                },
-                side_b: Side {
-                    region_code: Some("210100".into()),
-                    org_id: None,
-                },
-                since: None,
+        .as_system(&system.name)
+        .create_partnership(&PartnershipInput {
+            slug: "beijing-shenyang".into(),
+            name: "京沈对口合作".into(),
+            kind: PartnershipKind::ALL[0],
+            parent_id: None,
+            side_a: Side {
+                region_code: Some("110000".into()),
+                org_id: None,
             },
-        )
+            side_b: Side {
+                region_code: Some("210100".into()),
+                org_id: None,
+            },
+            since: None,
+        })
         .await
         .expect("partnership");
     let org = store
-        .create_org(
-            &system,
-            &OrgInput {
-                name: "浑南区发展和改革局".into(),
-                kind: OrgKind::Department,
-                region_code: "210112".into(),
-                parent_id: None,
-            },
-        )
+        .as_system(&system.name)
+        .create_org(&OrgInput {
+            name: "浑南区发展和改革局".into(),
+            kind: OrgKind::Department,
+            region_code: "210112".into(),
+            parent_id: None,
+        })
         .await
         .expect("org");
     for (login, name, role, scope, org_id) in [

@@ -312,7 +312,11 @@ async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_proj
         kind: duikou_core::region::RegionKind::Province,
         parent_code: None,
     };
-    store.create_region(&system, &beijing).await.unwrap();
+    store
+        .as_system(&system.name)
+        .create_region(&beijing)
+        .await
+        .unwrap();
     let new = duikou_store::accounts::NewUser {
         login: "beijing".into(),
         display_name: "北京填报".into(),

@@ -29,18 +29,20 @@ pub(super) async fn troubled(store: &Store) -> i64 {
             kind,
             parent_code: parent.map(str::to_owned),
         };
-        store.create_region(&system, &input).await.unwrap();
+        store
+            .as_system(&system.name)
+            .create_region(&input)
+            .await
+            .unwrap();
     }
     let org = store
-        .create_org(
-            &system,
-            &OrgInput {
-                name: "浑南区发展和改革局".into(),
-                kind: OrgKind::Department,
-                region_code: "210112".into(),
-                parent_id: None,
-            },
-        )
+        .as_system(&system.name)
+        .create_org(&OrgInput {
+            name: "浑南区发展和改革局".into(),
+            kind: OrgKind::Department,
+            region_code: "210112".into(),
+            parent_id: None,
+        })
         .await
         .unwrap();
     for (login, role, scope) in [
