@@ -49,9 +49,13 @@ impl Kind for Org {
     type Parent = ();
     type Key = i64;
     type Fields = OrgInput;
+    type New = OrgInput;
 
-    fn place(_: ()) -> Place {
+    fn place(_: (), _: Option<&Self::Key>) -> Place {
         Place::Reference
+    }
+    fn fields_of(new: &OrgInput) -> &OrgInput {
+        new
     }
     fn version(&self) -> i64 {
         self.version

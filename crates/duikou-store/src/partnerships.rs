@@ -75,9 +75,13 @@ impl Kind for Partnership {
     type Parent = ();
     type Key = i64;
     type Fields = PartnershipInput;
+    type New = PartnershipInput;
 
-    fn place(_: ()) -> Place {
+    fn place(_: (), _: Option<&Self::Key>) -> Place {
         Place::Reference
+    }
+    fn fields_of(new: &PartnershipInput) -> &PartnershipInput {
+        new
     }
     fn version(&self) -> i64 {
         self.version

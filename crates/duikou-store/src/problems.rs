@@ -33,9 +33,13 @@ impl Kind for Problem {
     type Parent = i64;
     type Key = i64;
     type Fields = ProblemFields;
+    type New = ProblemFields;
 
-    fn place(project_id: i64) -> Place {
+    fn place(project_id: i64, _: Option<&i64>) -> Place {
         Place::Project(project_id)
+    }
+    fn fields_of(new: &ProblemFields) -> &ProblemFields {
+        new
     }
     fn version(&self) -> i64 {
         self.version

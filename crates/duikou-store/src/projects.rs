@@ -1,15 +1,16 @@
 //! Projects of the major-project library: create, read, update, delete (the list: `project_list`).
 
 use chrono::NaiveDate;
+use duikou_core::auth::Access;
 use duikou_core::money::Currency;
 use duikou_core::project::{Category, Project, ProjectFields};
 use duikou_core::project_code::ProjectCode;
 use duikou_core::{Actor, Stage};
 
-use crate::changes::record;
-use crate::error::{check_version, check_written, unique_to_field};
+use crate::error::unique_to_field;
 use crate::rollup::Upkeep;
 use crate::rows::{date_text, opt_date_text, RowReader, Tx};
+use crate::write::{placement_in, Kind, Place, Stamp};
 use crate::{now_text, Store, StoreError};
 
 pub(crate) const COLS: &str = "id, code, external_ids, name, partnership_id, source_region_code, \
@@ -130,33 +131,117 @@ pub struct NewProject {
     pub stage_since: NaiveDate,
 }
 
-impl Store {
-    pub async fn create_project(
-        &self,
-        actor: &Actor,
-        new: &NewProject,
-    ) -> Result<Project, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let project = insert_project(&mut tx, actor, new).await?;
-        record(
-            &mut tx,
-            "project",
-            &project.id.to_string(),
-            "create",
-            actor,
-            None::<&()>,
-            Some(&project),
-        )
-        .await?;
-        Upkeep::created().after(&mut tx, &[project.id]).await?;
-        self.reevaluate_in(&mut tx, &[project.id], &actor.name)
-            .await?;
-        tx.commit().await?;
-        Ok(project)
+const DUPLICATE_CODE: &str = "该项目代码已被其他项目使用";
+
+impl Kind for Project {
+    const NAME: &'static str = "project";
+    const ROLLUP: bool = true;
+    type Parent = ();
+    type Key = i64;
+    type Fields = ProjectFields;
+    type New = NewProject;
+
+    /// A project is its own place; a new one makes it ([`Kind::may`] decides where).
+    fn place(_: (), id: Option<&i64>) -> Place {
+        id.map_or(Place::New, |id| Place::Project(*id))
+    }
+    fn fields_of(new: &NewProject) -> &ProjectFields {
+        &new.fields
+    }
+    fn version(&self) -> i64 {
+        self.version
     }
 
+    async fn get(tx: &mut Tx, _: (), id: &i64) -> Result<Option<Self>, StoreError> {
+        get_in(tx, *id).await
+    }
+
+    async fn check(
+        tx: &mut Tx,
+        _: (),
+        fields: &ProjectFields,
+        _before: Option<&Self>,
+    ) -> Result<(), StoreError> {
+        resolve(tx, fields).await.map(drop)
+    }
+
+    /// Every scope the project would sit in (host region, owner org, partnership, source
+    /// side) must be the writer's ([`Access::placement_errors`]); a source the project
+    /// already has is kept, not placed, and passes.
+    async fn may(
+        tx: &mut Tx,
+        access: &Access,
+        _: (),
+        fields: &ProjectFields,
+        before: Option<&Self>,
+    ) -> Result<(), StoreError> {
+        let mut facts = placement_in(tx, fields).await?;
+        if let Some(b) = before {
+            if b.fields.source_region_code == fields.source_region_code {
+                facts.source_region.clear();
+            }
+            if b.fields.source_org_id == fields.source_org_id {
+                facts.source_org_id = None;
+            }
+        }
+        let errs = access.placement_errors(&facts.as_ref());
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::OutOfScope(errs))
+        }
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        new: &NewProject,
+        stamp: &Stamp,
+    ) -> Result<i64, StoreError> {
+        Ok(insert_project(tx, &stamp.actor, new).await?.id)
+    }
+
+    /// Replaces a project's fields. Its stage moves only by transitions.
+    async fn update(
+        tx: &mut Tx,
+        before: &Self,
+        fields: &ProjectFields,
+        stamp: &Stamp,
+    ) -> Result<u64, StoreError> {
+        let paths = resolve(tx, fields).await?;
+        let sql = "UPDATE projects SET code = $1, external_ids = $2, name = $3, \
+            partnership_id = $4, partnership_path = $5, source_region_code = $6, \
+            source_region_path = $7, source_org_id = $8, investor = $9, host_region_code = $10, \
+            host_region_path = $11, owner_org_id = $12, category = $13, industry = $14, \
+            planned_start = $15, planned_production = $16, currency = $17, \
+            planned_investment = $18, agreement_amount = $19, leader = $20, \
+            service_officer = $21, task_force = $22, land_area_mu = $23, address = $24, \
+            note = $25, generated = $26, updated_at = $27, updated_by = $28, \
+            version = version + 1 WHERE id = $29 AND version = $30";
+        let done = bind_fields(sqlx::query(sql), fields, &paths)
+            .bind(stamp.now.clone())
+            .bind(stamp.actor.name.clone())
+            .bind(before.id)
+            .bind(before.version)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| unique_to_field(e, "code", DUPLICATE_CODE))?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM projects WHERE id = $1 AND version = $2")
+            .bind(before.id)
+            .bind(before.version)
+            .execute(&mut **tx)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl Store {
     /// Creates many projects in one transaction (demo and generators): all or nothing.
-    pub async fn create_projects(
+    pub(crate) async fn create_projects(
         &self,
         actor: &Actor,
         news: &[NewProject],
@@ -180,91 +265,6 @@ impl Store {
             .map(read)
             .transpose()?
             .ok_or_else(|| StoreError::not_found("project", id))
-    }
-
-    /// Replaces a project's fields. Its stage moves only by transitions.
-    pub async fn update_project(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        fields: &ProjectFields,
-    ) -> Result<Project, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let upkeep = Upkeep::before(&mut tx, self.backend, &[id]).await?;
-        let before = require(&mut tx, id).await?;
-        check_version("project", id, before.version, expected_version)?;
-        let paths = resolve(&mut tx, fields).await?;
-        let sql = "UPDATE projects SET code = $1, external_ids = $2, name = $3, \
-            partnership_id = $4, partnership_path = $5, source_region_code = $6, \
-            source_region_path = $7, source_org_id = $8, investor = $9, host_region_code = $10, \
-            host_region_path = $11, owner_org_id = $12, category = $13, industry = $14, \
-            planned_start = $15, planned_production = $16, currency = $17, \
-            planned_investment = $18, agreement_amount = $19, leader = $20, \
-            service_officer = $21, task_force = $22, land_area_mu = $23, address = $24, \
-            note = $25, generated = $26, updated_at = $27, updated_by = $28, \
-            version = version + 1 WHERE id = $29 AND version = $30";
-        let done = bind_fields(sqlx::query(sql), fields, &paths)
-            .bind(now_text())
-            .bind(&actor.name)
-            .bind(id)
-            .bind(before.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| unique_to_field(e, "code", "该项目代码已被其他项目使用"))?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Stale {
-                kind: "project",
-                id: id.to_string(),
-                current: before.version + 1,
-            });
-        }
-        let after = require(&mut tx, id).await?;
-        record(
-            &mut tx,
-            "project",
-            &id.to_string(),
-            "update",
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        upkeep.after(&mut tx, &[]).await?;
-        self.reevaluate_in(&mut tx, &[id], &actor.name).await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    pub async fn delete_project(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let upkeep = Upkeep::before(&mut tx, self.backend, &[id]).await?;
-        let before = require(&mut tx, id).await?;
-        check_version("project", id, before.version, expected_version)?;
-        let done = sqlx::query("DELETE FROM projects WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(before.version)
-            .execute(&mut *tx)
-            .await?;
-        check_written(done.rows_affected(), "project", id, before.version)?;
-        record(
-            &mut tx,
-            "project",
-            &id.to_string(),
-            "delete",
-            actor,
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        upkeep.after(&mut tx, &[]).await?;
-        tx.commit().await?;
-        Ok(())
     }
 }
 
@@ -329,7 +329,7 @@ async fn insert_project(
         .bind(held.code())
         .fetch_one(&mut **tx)
         .await
-        .map_err(|e| unique_to_field(e, "code", "该项目代码已被其他项目使用"))
+        .map_err(|e| unique_to_field(e, "code", DUPLICATE_CODE))
         .and_then(|row| Ok(sqlx::Row::try_get(&row, 0)?))?;
     sqlx::query(
         "INSERT INTO stage_changes (project_id, from_stage, to_stage, kind, effective_date, \

@@ -53,9 +53,13 @@ impl Kind for Region {
     type Parent = ();
     type Key = String;
     type Fields = RegionInput;
+    type New = RegionInput;
 
-    fn place(_: ()) -> Place {
+    fn place(_: (), _: Option<&Self::Key>) -> Place {
         Place::Reference
+    }
+    fn fields_of(new: &RegionInput) -> &RegionInput {
+        new
     }
     fn version(&self) -> i64 {
         self.version

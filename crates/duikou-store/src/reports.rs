@@ -46,9 +46,13 @@ impl Kind for ProgressReport {
     type Parent = i64;
     type Key = i64;
     type Fields = ReportFields;
+    type New = ReportFields;
 
-    fn place(project_id: i64) -> Place {
+    fn place(project_id: i64, _: Option<&i64>) -> Place {
         Place::Project(project_id)
+    }
+    fn fields_of(new: &ReportFields) -> &ReportFields {
+        new
     }
     fn version(&self) -> i64 {
         self.version

@@ -18,7 +18,7 @@ use duikou_core::steps::{Schedule, StepState};
 use duikou_core::Actor;
 
 use crate::rows::RowReader;
-use crate::write::{placement_in, project_place_in, PlacementFacts, ProjectPlace};
+use crate::write::{project_place_in, ProjectPlace};
 use crate::{
     ChangeEntry, Channel, NewProject, NewSlip, Page, ProjectFilter, ProjectPage, ProjectSort,
     ProjectStart, ProjectSteps, Slip, SlipEvent, SlipFilter, StatsQuery, Store, StoreError, Tally,
@@ -85,15 +85,8 @@ impl Store {
         let place = ProjectPlace::read(&RowReader::new(&row, "projects"))?;
         Ok((crate::projects::read(&row)?, place))
     }
-
-    /// Where a project with these fields would sit (for creating or moving one).
-    async fn placement_of(&self, f: &ProjectFields) -> Result<PlacementFacts, StoreError> {
-        let mut tx = self.begin().await?;
-        let facts = placement_in(&mut tx, f).await;
-        tx.commit().await?;
-        facts
-    }
 }
+
 impl Scoped<'_> {
     pub fn access(&self) -> &Access {
         &self.access
@@ -135,31 +128,6 @@ impl Scoped<'_> {
         }
     }
 
-    /// Checks every scope a project with these fields would sit in (host region, owner org,
-    /// partnership, source side) against the user's rights, naming each one out of them. A
-    /// source the project already has (`before`) is kept, not placed, and passes.
-    async fn may_place(
-        &self,
-        fields: &ProjectFields,
-        before: Option<&ProjectFields>,
-    ) -> Result<(), StoreError> {
-        let mut facts = self.store.placement_of(fields).await?;
-        if let Some(b) = before {
-            if b.source_region_code == fields.source_region_code {
-                facts.source_region.clear();
-            }
-            if b.source_org_id == fields.source_org_id {
-                facts.source_org_id = None;
-            }
-        }
-        let errs = self.access.placement_errors(&facts.as_ref());
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(StoreError::OutOfScope(errs))
-        }
-    }
-
     pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
         let (project, paths) = self.store.project_and_paths(id).await?;
         if self.access.can_read(&paths.as_ref()) {
@@ -196,8 +164,14 @@ impl Scoped<'_> {
     }
 
     pub async fn create_project(&self, new: &NewProject) -> Result<Project, StoreError> {
-        self.may_place(&new.fields, None).await?;
-        self.store.create_project(&self.actor(), new).await
+        self.store.create(&self.access, (), new).await
+    }
+
+    /// Many projects in one transaction, all or nothing, without a change-log row each (the
+    /// demo and generators): administrators only.
+    pub async fn create_projects(&self, news: &[NewProject]) -> Result<Vec<i64>, StoreError> {
+        self.require_admin()?;
+        self.store.create_projects(&self.actor(), news).await
     }
 
     pub async fn update_project(
@@ -206,17 +180,14 @@ impl Scoped<'_> {
         version: Option<i64>,
         f: &ProjectFields,
     ) -> Result<Project, StoreError> {
-        self.editable(id).await?;
-        let (before, _) = self.store.project_and_paths(id).await?;
-        self.may_place(f, Some(&before.fields)).await?;
-        self.store
-            .update_project(&self.actor(), id, version, f)
-            .await
+        self.store.update(&self.access, (), id, version, f).await
     }
 
     pub async fn delete_project(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
-        self.editable(id).await?;
-        self.store.delete_project(&self.actor(), id, version).await
+        self.store
+            .delete::<Project>(&self.access, (), id, version)
+            .await
+            .map(drop)
     }
 
     pub async fn transition(

@@ -279,7 +279,7 @@ pub async fn write(
             })
         })
         .collect();
-    let ids = store.create_projects(actor, &news).await?;
+    let ids = store.as_system(&actor.name).create_projects(&news).await?;
     out.projects = ids.len();
     let kept = plans
         .iter()

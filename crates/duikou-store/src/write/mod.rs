@@ -32,9 +32,7 @@ use crate::rollup::Upkeep;
 use crate::rows::Tx;
 use crate::{now_text, Store, StoreError};
 
-pub(crate) use place::{
-    org_region_in, placement_in, project_place_in, PlacementFacts, ProjectPlace,
-};
+pub(crate) use place::{org_region_in, placement_in, project_place_in, ProjectPlace};
 
 /// Who writes and when: always the server's, never the caller's.
 pub(crate) struct Stamp {
@@ -50,6 +48,9 @@ pub(crate) enum Place {
     Project(i64),
     /// Reference data (regions, orgs, partnerships …): written by administrators only.
     Reference,
+    /// A record that makes its own place (a new project): there is nothing to check before
+    /// it exists, so the kind's [`Kind::may`] decides where it may go.
+    New,
 }
 
 /// A record kind on the one write path: its name, where it sits, and its SQL.
@@ -65,10 +66,16 @@ pub(crate) trait Kind: Serialize + Sized + Send + Sync {
     type Parent: Copy + Send + Sync;
     /// What names one record under its parent.
     type Key: ToString + Clone + Send + Sync;
-    /// What a writer gives to create or change one.
+    /// What a writer gives to change one.
     type Fields: Sync;
+    /// What a writer gives to create one: the fields, and for some kinds more (a new
+    /// project's first stage).
+    type New: Sync;
 
-    fn place(parent: Self::Parent) -> Place;
+    /// Where the record `key` under `parent` sits (`None`: the one a create is making).
+    fn place(parent: Self::Parent, key: Option<&Self::Key>) -> Place;
+    /// The fields of a create.
+    fn fields_of(new: &Self::New) -> &Self::Fields;
     fn version(&self) -> i64;
 
     fn get(
@@ -100,7 +107,7 @@ pub(crate) trait Kind: Serialize + Sized + Send + Sync {
     fn insert(
         tx: &mut Tx,
         parent: Self::Parent,
-        fields: &Self::Fields,
+        new: &Self::New,
         stamp: &Stamp,
     ) -> impl Future<Output = Result<Self::Key, StoreError>> + Send;
 
@@ -127,7 +134,7 @@ pub(crate) trait Kind: Serialize + Sized + Send + Sync {
 
 /// One write, as [`Store::run`] takes it.
 enum Op<'a, K: Kind> {
-    Create(&'a K::Fields),
+    Create(&'a K::New),
     Update(K::Key, Option<i64>, &'a K::Fields),
     Delete(K::Key, Option<i64>),
 }
@@ -138,9 +145,9 @@ impl Store {
         &self,
         access: &Access,
         parent: K::Parent,
-        fields: &K::Fields,
+        new: &K::New,
     ) -> Result<K, StoreError> {
-        let (_, after) = self.run::<K>(access, parent, Op::Create(fields)).await?;
+        let (_, after) = self.run::<K>(access, parent, Op::Create(new)).await?;
         after.ok_or_else(|| vanished::<K>())
     }
 
@@ -180,13 +187,14 @@ impl Store {
         parent: K::Parent,
         op: Op<'_, K>,
     ) -> Result<(Option<K>, Option<K>), StoreError> {
-        let place = K::place(parent);
+        let place = K::place(parent, op.key());
         let mut tx = self.begin_write().await?;
         authorize(&mut tx, access, place).await?;
         let upkeep = match place {
             Place::Project(id) if K::ROLLUP => {
                 Some(Upkeep::before(&mut tx, self.backend, &[id]).await?)
             }
+            Place::New if K::ROLLUP => Some(Upkeep::created()),
             _ => None,
         };
         let stamp = Stamp {
@@ -194,10 +202,11 @@ impl Store {
             now: now_text(),
         };
         let (action, before, key) = match op {
-            Op::Create(fields) => {
+            Op::Create(new) => {
+                let fields = K::fields_of(new);
                 K::check(&mut tx, parent, fields, None).await?;
                 K::may(&mut tx, access, parent, fields, None).await?;
-                let key = K::insert(&mut tx, parent, fields, &stamp).await?;
+                let key = K::insert(&mut tx, parent, new, &stamp).await?;
                 ("create", None, key)
             }
             Op::Update(key, expected, fields) => {
@@ -231,11 +240,27 @@ impl Store {
         )
         .await?;
         K::after(&mut tx, parent, &stamp).await?;
+        // A create that made its own place counts, and is evaluated, where it now sits.
+        let written = match place {
+            Place::New => K::place(parent, Some(&key)),
+            other => other,
+        };
+        let project = match written {
+            Place::Project(id) => Some(id),
+            Place::Reference | Place::New => None,
+        };
         if let Some(u) = upkeep {
-            u.after(&mut tx, &[]).await?;
+            let also: &[i64] = match (place, &project) {
+                (Place::New, Some(id)) => std::slice::from_ref(id),
+                _ => &[],
+            };
+            u.after(&mut tx, also).await?;
         }
-        if let Place::Project(project) = place {
-            self.reevaluate_in(&mut tx, &[project], &stamp.actor.name)
+        // A deleted record that made its own place (a project) leaves nothing to evaluate:
+        // its warnings went with it.
+        let gone = action == "delete" && K::place(parent, None) == Place::New;
+        if let (Some(id), false) = (project, gone) {
+            self.reevaluate_in(&mut tx, &[id], &stamp.actor.name)
                 .await?;
         }
         tx.commit().await?;
@@ -243,6 +268,15 @@ impl Store {
             self.accounts_changed();
         }
         Ok((before, after))
+    }
+}
+
+impl<K: Kind> Op<'_, K> {
+    fn key(&self) -> Option<&K::Key> {
+        match self {
+            Op::Create(_) => None,
+            Op::Update(key, ..) | Op::Delete(key, _) => Some(key),
+        }
     }
 }
 
@@ -267,6 +301,8 @@ async fn authorize(tx: &mut Tx, access: &Access, place: Place) -> Result<(), Sto
     match place {
         Place::Reference if access.admin => Ok(()),
         Place::Reference => Err(StoreError::Forbidden("仅系统管理员可执行此操作".to_owned())),
+        // Where a new record may go is the kind's to decide (`Kind::may`).
+        Place::New => Ok(()),
         Place::Project(id) => {
             let at = project_place_in(tx, id).await?;
             let r = at.as_ref();

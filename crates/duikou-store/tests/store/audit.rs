@@ -20,7 +20,8 @@ pub(crate) async fn busy(store: &Store) -> i64 {
     let mut f = p.fields.clone();
     f.note = Some("第一次修改".into());
     store
-        .update_project(&clerk(), p.id, Some(1), &f)
+        .with_access(clerk_access())
+        .update_project(p.id, Some(1), &f)
         .await
         .unwrap();
     let input = TransitionInput {
@@ -57,7 +58,8 @@ pub(crate) async fn busy(store: &Store) -> i64 {
         .unwrap();
     let gone = lead(store, fields("将删除", "210200")).await;
     store
-        .delete_project(&admin(), gone.id, Some(1))
+        .with_access(admin_access())
+        .delete_project(gone.id, Some(1))
         .await
         .unwrap();
     store
@@ -518,11 +520,15 @@ async fn concurrent_writers_append_to_one_unbroken_chain() {
                 tokio::spawn(async move {
                     let f = fields(&format!("并发项目{i}"), "210112");
                     let p = store
-                        .create_project(&clerk(), &new_project(f, Stage::Lead, d(2018, 1, 1)))
+                        .with_access(clerk_access())
+                        .create_project(&new_project(f, Stage::Lead, d(2018, 1, 1)))
                         .await?;
                     let mut f = p.fields.clone();
                     f.note = Some("改".into());
-                    store.update_project(&clerk(), p.id, Some(1), &f).await
+                    store
+                        .with_access(clerk_access())
+                        .update_project(p.id, Some(1), &f)
+                        .await
                 })
             })
             .collect();

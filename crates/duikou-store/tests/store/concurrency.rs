@@ -112,11 +112,15 @@ async fn concurrent_writers_of_different_records_all_get_through() {
                 tokio::spawn(async move {
                     let f = fields(&format!("并发项目{i}"), "210112");
                     let p = store
-                        .create_project(&clerk(), &new_project(f, Stage::Lead, d(2018, 1, 1)))
+                        .with_access(clerk_access())
+                        .create_project(&new_project(f, Stage::Lead, d(2018, 1, 1)))
                         .await?;
                     let mut f = p.fields.clone();
                     f.note = Some("改".into());
-                    store.update_project(&clerk(), p.id, Some(1), &f).await
+                    store
+                        .with_access(clerk_access())
+                        .update_project(p.id, Some(1), &f)
+                        .await
                 })
             })
             .collect();

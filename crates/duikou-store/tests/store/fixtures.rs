@@ -199,7 +199,8 @@ pub fn new_project(fields: ProjectFields, stage: Stage, since: NaiveDate) -> New
 pub async fn lead(store: &Store, fields: ProjectFields) -> duikou_core::project::Project {
     let name = fields.name.clone();
     store
-        .create_project(&clerk(), &new_project(fields, Stage::Lead, d(2018, 1, 1)))
+        .with_access(clerk_access())
+        .create_project(&new_project(fields, Stage::Lead, d(2018, 1, 1)))
         .await
         .unwrap_or_else(|e| panic!("create project {name}: {e}"))
 }

@@ -13,7 +13,8 @@ async fn a_projects_history_has_its_create_update_transition_and_delete() {
         seed(&store).await;
         let p = lead(&store, fields("初名", "210112")).await;
         let p = store
-            .update_project(&clerk(), p.id, Some(1), &fields("改名", "210112"))
+            .with_access(clerk_access())
+            .update_project(p.id, Some(1), &fields("改名", "210112"))
             .await
             .unwrap();
         let input = TransitionInput {
@@ -26,7 +27,11 @@ async fn a_projects_history_has_its_create_update_transition_and_delete() {
             .transition(&admin(), p.id, Some(2), &input, d(2018, 12, 31))
             .await
             .unwrap();
-        store.delete_project(&admin(), p.id, Some(3)).await.unwrap();
+        store
+            .with_access(admin_access())
+            .delete_project(p.id, Some(3))
+            .await
+            .unwrap();
 
         let log = store.history("project", &p.id.to_string()).await.unwrap();
         let actions: Vec<(&str, &str)> = log

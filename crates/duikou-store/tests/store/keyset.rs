@@ -51,7 +51,11 @@ async fn random_projects(store: &Store, rng: &mut StdRng, n: usize) {
     }
     // In a few batches, so that `updated_at` has ties and differences.
     for chunk in news.chunks(n / 3 + 1) {
-        store.create_projects(&clerk(), chunk).await.unwrap();
+        store
+            .with_access(clerk_access())
+            .create_projects(chunk)
+            .await
+            .unwrap();
     }
 }
 
@@ -204,7 +208,11 @@ async fn the_total_is_exact_up_to_its_bound_and_a_lower_bound_beyond() {
                 )
             })
             .collect();
-        store.create_projects(&clerk(), &news).await.unwrap();
+        store
+            .with_access(clerk_access())
+            .create_projects(&news)
+            .await
+            .unwrap();
         let all = ProjectFilter::default();
         let first = store
             .projects(&all, ProjectSort::Id, false, 10, 0)
@@ -276,7 +284,11 @@ async fn a_subtree_filter_lists_and_counts_every_project_of_the_subtree() {
                 new_project(f, Stage::Lead, since)
             })
             .collect();
-        store.create_projects(&clerk(), &news).await.unwrap();
+        store
+            .with_access(clerk_access())
+            .create_projects(&news)
+            .await
+            .unwrap();
         let everything = store
             .projects(&ProjectFilter::default(), ProjectSort::Id, false, 1000, 0)
             .await

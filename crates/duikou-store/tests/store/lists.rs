@@ -68,7 +68,8 @@ async fn library(store: &Store) -> Library {
             Stage::Lead
         };
         let p = store
-            .create_project(&clerk(), &new_project(f, stage, d(2018, 1, 1)))
+            .with_access(clerk_access())
+            .create_project(&new_project(f, stage, d(2018, 1, 1)))
             .await
             .unwrap();
         ids.push((letter, p.id));
@@ -191,7 +192,8 @@ async fn updated_since_finds_only_what_changed_after_the_moment() {
         let mut f = c.fields.clone();
         f.note = Some("已更新".into());
         store
-            .update_project(&clerk(), c.id, Some(c.version), &f)
+            .with_access(clerk_access())
+            .update_project(c.id, Some(c.version), &f)
             .await
             .unwrap();
         // A report touches its project as well.

@@ -120,7 +120,11 @@ async fn a_problem_is_deleted_and_goes_with_its_project() {
             store.problems(p.id).await.unwrap(),
             std::slice::from_ref(&b)
         );
-        store.delete_project(&clerk(), p.id, None).await.unwrap();
+        store
+            .with_access(clerk_access())
+            .delete_project(p.id, None)
+            .await
+            .unwrap();
         let gone = store.problem(p.id, b.id).await;
         assert!(matches!(gone, Err(StoreError::NotFound { .. })), "{gone:?}");
     })

@@ -37,10 +37,8 @@ async fn a_project_reads_back_exactly_as_it_was_written() {
         let world = seed(&store).await;
         let f = full_fields(&world);
         let created = store
-            .create_project(
-                &clerk(),
-                &new_project(f.clone(), Stage::Signed, d(2018, 3, 5)),
-            )
+            .with_access(clerk_access())
+            .create_project(&new_project(f.clone(), Stage::Signed, d(2018, 3, 5)))
             .await
             .unwrap();
         assert_eq!(created.fields, f);
@@ -65,7 +63,8 @@ async fn an_update_replaces_the_fields_and_bumps_the_version() {
         let p = lead(&store, fields("旧名", "210112")).await;
         let f = full_fields(&world);
         let updated = store
-            .update_project(&clerk(), p.id, Some(1), &f)
+            .with_access(clerk_access())
+            .update_project(p.id, Some(1), &f)
             .await
             .unwrap();
         assert_eq!(updated.fields, f);
@@ -81,7 +80,8 @@ async fn an_update_replaces_the_fields_and_bumps_the_version() {
         // And back to the bare fields: optional values are cleared, not kept.
         let bare = fields("旧名", "210112");
         let cleared = store
-            .update_project(&clerk(), p.id, Some(2), &bare)
+            .with_access(clerk_access())
+            .update_project(p.id, Some(2), &bare)
             .await
             .unwrap();
         assert_eq!(cleared.fields, bare);
@@ -95,11 +95,13 @@ async fn a_stale_version_is_refused_and_nothing_is_written() {
         seed(&store).await;
         let p = lead(&store, fields("项目甲", "210112")).await;
         let first = store
-            .update_project(&clerk(), p.id, Some(1), &fields("项目甲（一改）", "210112"))
+            .with_access(clerk_access())
+            .update_project(p.id, Some(1), &fields("项目甲（一改）", "210112"))
             .await
             .unwrap();
         let second = store
-            .update_project(&clerk(), p.id, Some(1), &fields("项目甲（二改）", "210112"))
+            .with_access(clerk_access())
+            .update_project(p.id, Some(1), &fields("项目甲（二改）", "210112"))
             .await;
         match second {
             Err(StoreError::Stale { kind, id, current }) => {
@@ -108,7 +110,10 @@ async fn a_stale_version_is_refused_and_nothing_is_written() {
             other => panic!("expected Stale, got {other:?}"),
         }
         assert_eq!(store.project(p.id).await.unwrap(), first);
-        let deleted = store.delete_project(&clerk(), p.id, Some(1)).await;
+        let deleted = store
+            .with_access(clerk_access())
+            .delete_project(p.id, Some(1))
+            .await;
         assert!(
             matches!(deleted, Err(StoreError::Stale { .. })),
             "{deleted:?}"
@@ -132,24 +137,30 @@ async fn an_unknown_host_region_is_a_field_error_naming_host_region_code() {
         seed(&store).await;
         let new = new_project(fields("无处落地", "219999"), Stage::Lead, d(2018, 1, 1));
         assert_field(
-            store.create_project(&clerk(), &new).await,
+            store.with_access(clerk_access()).create_project(&new).await,
             "host_region_code",
         );
         let mut f = fields("来源不明", "210112");
         f.source_region_code = Some("119999".into());
         let new = new_project(f, Stage::Lead, d(2018, 1, 1));
         assert_field(
-            store.create_project(&clerk(), &new).await,
+            store.with_access(clerk_access()).create_project(&new).await,
             "source_region_code",
         );
         let mut f = fields("合作关系不明", "210112");
         f.partnership_id = Some(777);
         let new = new_project(f, Stage::Lead, d(2018, 1, 1));
-        assert_field(store.create_project(&clerk(), &new).await, "partnership_id");
+        assert_field(
+            store.with_access(clerk_access()).create_project(&new).await,
+            "partnership_id",
+        );
         let mut f = fields("单位不明", "210112");
         f.owner_org_id = Some(777);
         let new = new_project(f, Stage::Lead, d(2018, 1, 1));
-        assert_field(store.create_project(&clerk(), &new).await, "owner_org_id");
+        assert_field(
+            store.with_access(clerk_access()).create_project(&new).await,
+            "owner_org_id",
+        );
         let all = store
             .projects(&Default::default(), Default::default(), false, 10, 0)
             .await
@@ -167,7 +178,7 @@ async fn negative_money_is_refused_naming_the_field() {
         f.planned_investment = yuan(-1);
         let new = new_project(f, Stage::Lead, d(2018, 1, 1));
         let e = assert_field(
-            store.create_project(&clerk(), &new).await,
+            store.with_access(clerk_access()).create_project(&new).await,
             "planned_investment",
         );
         assert_eq!(e.code, "negative");
@@ -175,7 +186,10 @@ async fn negative_money_is_refused_naming_the_field() {
         let mut f = fields("正常项目", "210112");
         f.agreement_amount = yuan(-100);
         assert_field(
-            store.update_project(&clerk(), p.id, Some(1), &f).await,
+            store
+                .with_access(clerk_access())
+                .update_project(p.id, Some(1), &f)
+                .await,
             "agreement_amount",
         );
         assert_eq!(store.project(p.id).await.unwrap(), p);
@@ -192,13 +206,19 @@ async fn a_duplicate_project_code_is_refused_naming_code() {
         lead(&store, f.clone()).await;
         f.name = "项目乙".into();
         let new = new_project(f.clone(), Stage::Lead, d(2018, 1, 1));
-        let e = assert_field(store.create_project(&clerk(), &new).await, "code");
+        let e = assert_field(
+            store.with_access(clerk_access()).create_project(&new).await,
+            "code",
+        );
         assert_eq!(e.code, "duplicate");
         // Taking it on update is refused too; projects without a code never clash.
         let b = lead(&store, fields("项目乙", "210112")).await;
         lead(&store, fields("项目丙", "210112")).await;
         let e = assert_field(
-            store.update_project(&clerk(), b.id, Some(1), &f).await,
+            store
+                .with_access(clerk_access())
+                .update_project(b.id, Some(1), &f)
+                .await,
             "code",
         );
         assert_eq!(e.code, "duplicate");
@@ -217,7 +237,11 @@ async fn a_deleted_project_is_gone_with_its_history_rows_and_reports() {
             .create_report(p.id, &crate::reports::report("2018-06", 10))
             .await
             .unwrap();
-        store.delete_project(&clerk(), p.id, None).await.unwrap();
+        store
+            .with_access(clerk_access())
+            .delete_project(p.id, None)
+            .await
+            .unwrap();
         let gone = store.project(p.id).await;
         assert!(
             matches!(
@@ -231,7 +255,10 @@ async fn a_deleted_project_is_gone_with_its_history_rows_and_reports() {
         );
         assert!(store.stage_changes(p.id).await.unwrap().is_empty());
         assert!(store.reports(p.id).await.unwrap().is_empty());
-        let again = store.delete_project(&clerk(), p.id, None).await;
+        let again = store
+            .with_access(clerk_access())
+            .delete_project(p.id, None)
+            .await;
         assert!(
             matches!(again, Err(StoreError::NotFound { .. })),
             "{again:?}"

@@ -49,7 +49,8 @@ async fn random_projects(store: &Store, s: &Scenario, n: usize) {
         }
         let start = d(2016, 1, 1) + chrono::Duration::days(rng.next(700) as i64);
         let p = store
-            .create_project(&clerk(), &new_project(f, Stage::Lead, start))
+            .with_access(clerk_access())
+            .create_project(&new_project(f, Stage::Lead, start))
             .await
             .unwrap();
         let mut on = start;
@@ -157,7 +158,8 @@ async fn the_rollup_answers_what_counting_answers_through_every_kind_of_write() 
                 let mut f = p.fields.clone();
                 change(&mut f);
                 store
-                    .update_project(&clerk(), id, Some(p.version), &f)
+                    .with_access(clerk_access())
+                    .update_project(id, Some(p.version), &f)
                     .await
                     .unwrap();
             }
@@ -217,7 +219,8 @@ async fn the_rollup_answers_what_counting_answers_through_every_kind_of_write() 
         // A project deleted.
         let gone = store.project(s.p[1].id).await.unwrap();
         store
-            .delete_project(&clerk(), gone.id, Some(gone.version))
+            .with_access(clerk_access())
+            .delete_project(gone.id, Some(gone.version))
             .await
             .unwrap();
         let some: Vec<NaiveDate> = all.iter().copied().step_by(3).collect();

@@ -35,7 +35,8 @@ pub fn today() -> NaiveDate {
 
 async fn create(store: &Store, f: ProjectFields, stage: Stage, since: NaiveDate) -> Project {
     store
-        .create_project(&clerk(), &new_project(f, stage, since))
+        .with_access(clerk_access())
+        .create_project(&new_project(f, stage, since))
         .await
         .unwrap()
 }

@@ -27,7 +27,10 @@ async fn a_batch_with_one_bad_project_in_the_middle_writes_nothing() {
             d(2018, 1, 1),
         );
         let batch = [good("一"), good("二"), bad, good("四")];
-        let result = store.create_projects(&clerk(), &batch).await;
+        let result = store
+            .with_access(clerk_access())
+            .create_projects(&batch)
+            .await;
         assert_field(result, "host_region_code");
         assert_eq!(project_count(&store).await, 0);
 
@@ -37,13 +40,15 @@ async fn a_batch_with_one_bad_project_in_the_middle_writes_nothing() {
         let mut second = good("乙");
         second.fields.code = first.fields.code.clone();
         let result = store
-            .create_projects(&clerk(), &[good("零"), first, second])
+            .with_access(clerk_access())
+            .create_projects(&[good("零"), first, second])
             .await;
         assert_field(result, "code");
         assert_eq!(project_count(&store).await, 0);
 
         let ids = store
-            .create_projects(&clerk(), &[good("一"), good("二"), good("三")])
+            .with_access(clerk_access())
+            .create_projects(&[good("一"), good("二"), good("三")])
             .await
             .unwrap();
         assert_eq!(ids.len(), 3);

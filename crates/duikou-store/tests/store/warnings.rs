@@ -202,7 +202,8 @@ async fn troubled_world(store: &Store, start: NaiveDate) -> Vec<i64> {
         f.planned_start = Some(start + Days::new(days));
         f.planned_production = Some(start + Days::new(200 + days));
         let p = store
-            .create_project(&clerk(), &new_project(f, Stage::Signed, d(2025, 6, 1)))
+            .with_access(clerk_access())
+            .create_project(&new_project(f, Stage::Signed, d(2025, 6, 1)))
             .await
             .unwrap();
         store
@@ -284,7 +285,8 @@ async fn writes_re_evaluate_at_once() {
         f.planned_start = chrono::Datelike::with_day(&today, 1)
             .and_then(|d| d.checked_sub_months(chrono::Months::new(4)));
         let p = store
-            .create_project(&clerk(), &new_project(f, Stage::Landed, d(2025, 6, 1)))
+            .with_access(clerk_access())
+            .create_project(&new_project(f, Stage::Landed, d(2025, 6, 1)))
             .await
             .unwrap();
         let rules = |s: BTreeSet<(i64, String, RuleId, Level)>| {
@@ -387,7 +389,8 @@ async fn thresholds_are_chosen_per_org_and_year_and_named_in_the_warning() {
         let mut f = fields("项目", "210112");
         f.owner_org_id = Some(org.id);
         let p = store
-            .create_project(&clerk(), &new_project(f, Stage::Lead, d(2025, 6, 1)))
+            .with_access(clerk_access())
+            .create_project(&new_project(f, Stage::Lead, d(2025, 6, 1)))
             .await
             .unwrap();
         let due = today + Days::new(6);

@@ -33,8 +33,7 @@ struct TokensPage {
 }
 
 fn when(t: Option<DateTime<Utc>>) -> String {
-    t.map(super::fmt::time)
-        .unwrap_or_else(|| "—".to_owned())
+    t.map(super::fmt::time).unwrap_or_else(|| "—".to_owned())
 }
 
 fn row(lang: Lang, t: &ApiToken, now: DateTime<Utc>) -> TokenRow {
