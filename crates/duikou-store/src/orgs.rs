@@ -2,7 +2,7 @@
 
 use crate::error::delete_error;
 use crate::rows::{RowReader, Tx};
-use crate::write::{Kind, Place, Stamp};
+use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
 use duikou_core::org::{Org, OrgInput, OrgKind};
 
@@ -49,13 +49,9 @@ impl Kind for Org {
     type Parent = ();
     type Key = i64;
     type Fields = OrgInput;
-    type New = OrgInput;
 
     fn place(_: (), _: Option<&Self::Key>) -> Place {
         Place::Reference
-    }
-    fn fields_of(new: &OrgInput) -> &OrgInput {
-        new
     }
     fn version(&self) -> i64 {
         self.version
@@ -82,25 +78,6 @@ impl Kind for Org {
         Ok(())
     }
 
-    async fn insert(
-        tx: &mut Tx,
-        _: (),
-        input: &OrgInput,
-        stamp: &Stamp,
-    ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO orgs (name, kind, region_code, parent_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-        )
-        .bind(input.name.trim())
-        .bind(input.kind.code())
-        .bind(&input.region_code)
-        .bind(input.parent_id)
-        .bind(&stamp.now)
-        .fetch_one(&mut **tx)
-        .await?)
-    }
-
     async fn update(
         tx: &mut Tx,
         before: &Self,
@@ -122,7 +99,38 @@ impl Kind for Org {
         .await?;
         Ok(done.rows_affected())
     }
+}
 
+impl Create for Org {
+    type New = OrgInput;
+
+    fn fields_of(new: &OrgInput) -> &OrgInput {
+        new
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        input: &OrgInput,
+        stamp: &Stamp,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO orgs (name, kind, region_code, parent_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(input.name.trim())
+        .bind(input.kind.code())
+        .bind(&input.region_code)
+        .bind(input.parent_id)
+        .bind(&stamp.now)
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+}
+
+impl Edit for Org {}
+
+impl Delete for Org {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM orgs WHERE id = $1 AND version = $2")
             .bind(before.id)

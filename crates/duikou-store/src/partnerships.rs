@@ -2,7 +2,7 @@
 
 use crate::error::{delete_error, unique_to_field};
 use crate::rows::{RowReader, Tx};
-use crate::write::{Kind, Place, Stamp};
+use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
 use duikou_core::partnership::{
     partnership_path, Partnership, PartnershipInput, PartnershipKind, Side,
@@ -75,13 +75,9 @@ impl Kind for Partnership {
     type Parent = ();
     type Key = i64;
     type Fields = PartnershipInput;
-    type New = PartnershipInput;
 
     fn place(_: (), _: Option<&Self::Key>) -> Place {
         Place::Reference
-    }
-    fn fields_of(new: &PartnershipInput) -> &PartnershipInput {
-        new
     }
     fn version(&self) -> i64 {
         self.version
@@ -106,6 +102,42 @@ impl Kind for Partnership {
             ));
         }
         check_refs(tx, input).await.map(|_| ())
+    }
+
+    async fn update(
+        tx: &mut Tx,
+        before: &Self,
+        input: &PartnershipInput,
+        stamp: &Stamp,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE partnerships SET slug = $1, name = $2, kind = $3, side_a_region = $4, \
+             side_a_org = $5, side_b_region = $6, side_b_org = $7, since = $8, updated_at = $9, \
+             version = version + 1 WHERE id = $10 AND version = $11",
+        )
+        .bind(&input.slug)
+        .bind(input.name.trim())
+        .bind(input.kind.code())
+        .bind(&input.side_a.region_code)
+        .bind(input.side_a.org_id)
+        .bind(&input.side_b.region_code)
+        .bind(input.side_b.org_id)
+        .bind(crate::rows::opt_date_text(input.since))
+        .bind(&stamp.now)
+        .bind(before.id)
+        .bind(before.version)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| unique_to_field(e, "slug", DUPLICATE))?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl Create for Partnership {
+    type New = PartnershipInput;
+
+    fn fields_of(new: &PartnershipInput) -> &PartnershipInput {
+        new
     }
 
     async fn insert(
@@ -144,35 +176,11 @@ impl Kind for Partnership {
             .await?;
         Ok(id)
     }
+}
 
-    async fn update(
-        tx: &mut Tx,
-        before: &Self,
-        input: &PartnershipInput,
-        stamp: &Stamp,
-    ) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE partnerships SET slug = $1, name = $2, kind = $3, side_a_region = $4, \
-             side_a_org = $5, side_b_region = $6, side_b_org = $7, since = $8, updated_at = $9, \
-             version = version + 1 WHERE id = $10 AND version = $11",
-        )
-        .bind(&input.slug)
-        .bind(input.name.trim())
-        .bind(input.kind.code())
-        .bind(&input.side_a.region_code)
-        .bind(input.side_a.org_id)
-        .bind(&input.side_b.region_code)
-        .bind(input.side_b.org_id)
-        .bind(crate::rows::opt_date_text(input.since))
-        .bind(&stamp.now)
-        .bind(before.id)
-        .bind(before.version)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| unique_to_field(e, "slug", DUPLICATE))?;
-        Ok(done.rows_affected())
-    }
+impl Edit for Partnership {}
 
+impl Delete for Partnership {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM partnerships WHERE id = $1 AND version = $2")
             .bind(before.id)

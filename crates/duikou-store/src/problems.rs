@@ -4,7 +4,7 @@ use duikou_core::auth::Access;
 use duikou_core::problem::{Problem, ProblemCategory, ProblemFields, ProblemStatus};
 
 use crate::rows::{code_of, opt_date_text, serde_code, RowReader, Tx};
-use crate::write::{org_region_in, placement_in, Kind, Place, Stamp};
+use crate::write::{org_region_in, placement_in, Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
 
 const COLS: &str = "id, project_id, category, description, owner_org_id, due_date, status, \
@@ -33,13 +33,9 @@ impl Kind for Problem {
     type Parent = i64;
     type Key = i64;
     type Fields = ProblemFields;
-    type New = ProblemFields;
 
     fn place(project_id: i64, _: Option<&i64>) -> Place {
         Place::Project(project_id)
-    }
-    fn fields_of(new: &ProblemFields) -> &ProblemFields {
-        new
     }
     fn version(&self) -> i64 {
         self.version
@@ -96,31 +92,6 @@ impl Kind for Problem {
         }
     }
 
-    async fn insert(
-        tx: &mut Tx,
-        project_id: i64,
-        fields: &ProblemFields,
-        stamp: &Stamp,
-    ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO problems (project_id, category, description, owner_org_id, due_date, \
-             status, resolution, resolved_on, created_at, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
-        )
-        .bind(project_id)
-        .bind(code_of(&fields.category))
-        .bind(fields.description.trim())
-        .bind(fields.owner_org_id)
-        .bind(opt_date_text(fields.due_date))
-        .bind(code_of(&fields.status))
-        .bind(&fields.resolution)
-        .bind(opt_date_text(fields.resolved_on))
-        .bind(&stamp.now)
-        .bind(&stamp.actor.name)
-        .fetch_one(&mut **tx)
-        .await?)
-    }
-
     async fn update(
         tx: &mut Tx,
         before: &Self,
@@ -147,7 +118,44 @@ impl Kind for Problem {
         .await?;
         Ok(done.rows_affected())
     }
+}
 
+impl Create for Problem {
+    type New = ProblemFields;
+
+    fn fields_of(new: &ProblemFields) -> &ProblemFields {
+        new
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        project_id: i64,
+        fields: &ProblemFields,
+        stamp: &Stamp,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO problems (project_id, category, description, owner_org_id, due_date, \
+             status, resolution, resolved_on, created_at, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(code_of(&fields.category))
+        .bind(fields.description.trim())
+        .bind(fields.owner_org_id)
+        .bind(opt_date_text(fields.due_date))
+        .bind(code_of(&fields.status))
+        .bind(&fields.resolution)
+        .bind(opt_date_text(fields.resolved_on))
+        .bind(&stamp.now)
+        .bind(&stamp.actor.name)
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+}
+
+impl Edit for Problem {}
+
+impl Delete for Problem {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM problems WHERE id = $1 AND version = $2")
             .bind(before.id)

@@ -10,7 +10,7 @@ use duikou_core::{Actor, Stage};
 use crate::error::unique_to_field;
 use crate::rollup::Upkeep;
 use crate::rows::{date_text, opt_date_text, RowReader, Tx};
-use crate::write::{placement_in, Kind, Place, Stamp};
+use crate::write::{placement_in, Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{now_text, Store, StoreError};
 
 pub(crate) const COLS: &str = "id, code, external_ids, name, partnership_id, source_region_code, \
@@ -139,14 +139,10 @@ impl Kind for Project {
     type Parent = ();
     type Key = i64;
     type Fields = ProjectFields;
-    type New = NewProject;
 
     /// A project is its own place; a new one makes it ([`Kind::may`] decides where).
     fn place(_: (), id: Option<&i64>) -> Place {
         id.map_or(Place::New, |id| Place::Project(*id))
-    }
-    fn fields_of(new: &NewProject) -> &ProjectFields {
-        &new.fields
     }
     fn version(&self) -> i64 {
         self.version
@@ -192,15 +188,6 @@ impl Kind for Project {
         }
     }
 
-    async fn insert(
-        tx: &mut Tx,
-        _: (),
-        new: &NewProject,
-        stamp: &Stamp,
-    ) -> Result<i64, StoreError> {
-        Ok(insert_project(tx, &stamp.actor, new).await?.id)
-    }
-
     /// Replaces a project's fields. Its stage moves only by transitions.
     async fn update(
         tx: &mut Tx,
@@ -228,7 +215,28 @@ impl Kind for Project {
             .map_err(|e| unique_to_field(e, "code", DUPLICATE_CODE))?;
         Ok(done.rows_affected())
     }
+}
 
+impl Create for Project {
+    type New = NewProject;
+
+    fn fields_of(new: &NewProject) -> &ProjectFields {
+        &new.fields
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        new: &NewProject,
+        stamp: &Stamp,
+    ) -> Result<i64, StoreError> {
+        Ok(insert_project(tx, &stamp.actor, new).await?.id)
+    }
+}
+
+impl Edit for Project {}
+
+impl Delete for Project {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM projects WHERE id = $1 AND version = $2")
             .bind(before.id)

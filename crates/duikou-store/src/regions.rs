@@ -2,7 +2,7 @@
 
 use crate::error::{delete_error, unique_to_field};
 use crate::rows::{RowReader, Tx};
-use crate::write::{Kind, Place, Stamp};
+use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
 use duikou_core::region::{region_path, Region, RegionInput, RegionKind};
 
@@ -53,13 +53,9 @@ impl Kind for Region {
     type Parent = ();
     type Key = String;
     type Fields = RegionInput;
-    type New = RegionInput;
 
     fn place(_: (), _: Option<&Self::Key>) -> Place {
         Place::Reference
-    }
-    fn fields_of(new: &RegionInput) -> &RegionInput {
-        new
     }
     fn version(&self) -> i64 {
         self.version
@@ -108,6 +104,33 @@ impl Kind for Region {
         Ok(errs.finish()?)
     }
 
+    async fn update(
+        tx: &mut Tx,
+        before: &Self,
+        input: &RegionInput,
+        stamp: &Stamp,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE regions SET name = $1, updated_at = $2, version = version + 1 \
+             WHERE code = $3 AND version = $4",
+        )
+        .bind(input.name.trim())
+        .bind(&stamp.now)
+        .bind(&before.code)
+        .bind(before.version)
+        .execute(&mut **tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl Create for Region {
+    type New = RegionInput;
+
+    fn fields_of(new: &RegionInput) -> &RegionInput {
+        new
+    }
+
     async fn insert(
         tx: &mut Tx,
         _: (),
@@ -135,26 +158,11 @@ impl Kind for Region {
         .map_err(|e| unique_to_field(e, "code", DUPLICATE))?;
         Ok(code.to_owned())
     }
+}
 
-    async fn update(
-        tx: &mut Tx,
-        before: &Self,
-        input: &RegionInput,
-        stamp: &Stamp,
-    ) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE regions SET name = $1, updated_at = $2, version = version + 1 \
-             WHERE code = $3 AND version = $4",
-        )
-        .bind(input.name.trim())
-        .bind(&stamp.now)
-        .bind(&before.code)
-        .bind(before.version)
-        .execute(&mut **tx)
-        .await?;
-        Ok(done.rows_affected())
-    }
+impl Edit for Region {}
 
+impl Delete for Region {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM regions WHERE code = $1 AND version = $2")
             .bind(&before.code)

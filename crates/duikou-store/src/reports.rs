@@ -2,7 +2,7 @@
 
 use crate::error::unique_to_field;
 use crate::rows::{date_text, RowReader, Tx};
-use crate::write::{Kind, Place, Stamp};
+use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
 use duikou_core::report::{Period, ProgressReport, ReportFields};
 
@@ -46,13 +46,9 @@ impl Kind for ProgressReport {
     type Parent = i64;
     type Key = i64;
     type Fields = ReportFields;
-    type New = ReportFields;
 
     fn place(project_id: i64, _: Option<&i64>) -> Place {
         Place::Project(project_id)
-    }
-    fn fields_of(new: &ReportFields) -> &ReportFields {
-        new
     }
     fn version(&self) -> i64 {
         self.version
@@ -76,32 +72,6 @@ impl Kind for ProgressReport {
         _before: Option<&Self>,
     ) -> Result<(), StoreError> {
         Ok(fields.validate()?)
-    }
-
-    async fn insert(
-        tx: &mut Tx,
-        project_id: i64,
-        fields: &ReportFields,
-        stamp: &Stamp,
-    ) -> Result<i64, StoreError> {
-        sqlx::query_scalar(
-            "INSERT INTO progress_reports (project_id, period, period_end, invested_to_date, \
-             funds_in_place, trade_volume, output_value, note, created_at, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
-        )
-        .bind(project_id)
-        .bind(fields.period.to_string())
-        .bind(date_text(fields.period.end()))
-        .bind(fields.invested_to_date.map(|m| m.yuan()))
-        .bind(fields.funds_in_place.map(|m| m.yuan()))
-        .bind(fields.trade_volume.map(|m| m.yuan()))
-        .bind(fields.output_value.map(|m| m.yuan()))
-        .bind(&fields.note)
-        .bind(&stamp.now)
-        .bind(&stamp.actor.name)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(|e| unique_to_field(e, "period", DUPLICATE))
     }
 
     async fn update(
@@ -132,6 +102,48 @@ impl Kind for ProgressReport {
         Ok(done.rows_affected())
     }
 
+    async fn after(tx: &mut Tx, project_id: i64, stamp: &Stamp) -> Result<(), StoreError> {
+        touch_project(tx, project_id, stamp).await
+    }
+}
+
+impl Create for ProgressReport {
+    type New = ReportFields;
+
+    fn fields_of(new: &ReportFields) -> &ReportFields {
+        new
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        project_id: i64,
+        fields: &ReportFields,
+        stamp: &Stamp,
+    ) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "INSERT INTO progress_reports (project_id, period, period_end, invested_to_date, \
+             funds_in_place, trade_volume, output_value, note, created_at, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(fields.period.to_string())
+        .bind(date_text(fields.period.end()))
+        .bind(fields.invested_to_date.map(|m| m.yuan()))
+        .bind(fields.funds_in_place.map(|m| m.yuan()))
+        .bind(fields.trade_volume.map(|m| m.yuan()))
+        .bind(fields.output_value.map(|m| m.yuan()))
+        .bind(&fields.note)
+        .bind(&stamp.now)
+        .bind(&stamp.actor.name)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| unique_to_field(e, "period", DUPLICATE))
+    }
+}
+
+impl Edit for ProgressReport {}
+
+impl Delete for ProgressReport {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM progress_reports WHERE id = $1 AND version = $2")
             .bind(before.id)
@@ -139,10 +151,6 @@ impl Kind for ProgressReport {
             .execute(&mut **tx)
             .await?;
         Ok(done.rows_affected())
-    }
-
-    async fn after(tx: &mut Tx, project_id: i64, stamp: &Stamp) -> Result<(), StoreError> {
-        touch_project(tx, project_id, stamp).await
     }
 }
 

@@ -18,6 +18,7 @@ use duikou_core::steps::{Schedule, StepState};
 use duikou_core::Actor;
 
 use crate::rows::RowReader;
+use crate::warnings::Answering;
 use crate::write::{project_place_in, ProjectPlace};
 use crate::{
     ChangeEntry, Channel, NewProject, NewSlip, Page, ProjectFilter, ProjectPage, ProjectSort,
@@ -29,7 +30,7 @@ use duikou_core::org::{Org, OrgInput};
 use duikou_core::partnership::{Partnership, PartnershipInput};
 use duikou_core::region::{Region, RegionInput};
 use duikou_core::supervision::{Party, SlipAction};
-use duikou_core::warnings::{AnnualPlan, Thresholds};
+use duikou_core::warnings::{AnnualPlan, Answer, Thresholds};
 
 pub struct Scoped<'a> {
     store: &'a Store,
@@ -392,11 +393,25 @@ impl Scoped<'_> {
         self.store.warning(id).await
     }
 
-    /// Acknowledging or resolving takes the right to change the project.
-    async fn answerable(&self, id: i64) -> Result<(), StoreError> {
+    /// Acknowledging or resolving takes the right to change the project; a warning of a
+    /// project the user does not read is not found as a warning.
+    async fn answer_warning(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        how: Answer,
+        note: &str,
+    ) -> Result<Warning, StoreError> {
         let project = self.store.warning_project(id).await?;
-        match self.editable(project).await {
-            Err(StoreError::NotFound { .. }) => Err(StoreError::not_found("warning", id)),
+        let answer = Answering { how, note };
+        match self
+            .store
+            .act(&self.access, project, id, version, &answer)
+            .await
+        {
+            Err(StoreError::NotFound {
+                kind: "project", ..
+            }) => Err(StoreError::not_found("warning", id)),
             other => other,
         }
     }
@@ -407,9 +422,7 @@ impl Scoped<'_> {
         version: Option<i64>,
         note: &str,
     ) -> Result<Warning, StoreError> {
-        self.answerable(id).await?;
-        self.store
-            .acknowledge_warning(&self.actor(), id, version, note)
+        self.answer_warning(id, version, Answer::Acknowledge, note)
             .await
     }
 
@@ -419,9 +432,7 @@ impl Scoped<'_> {
         version: Option<i64>,
         note: &str,
     ) -> Result<Warning, StoreError> {
-        self.answerable(id).await?;
-        self.store
-            .resolve_warning(&self.actor(), id, version, note)
+        self.answer_warning(id, version, Answer::Resolve, note)
             .await
     }
 

@@ -31,10 +31,12 @@ use crate::stage::Stage;
 use crate::steps::{OpenItem, OpenItemKind, ScheduledStep, StepStatus};
 
 mod engine;
+mod status;
 pub use engine::{
     evaluate, AnnualPlan, Evaluation, ProblemFacts, ProjectFacts, Raised, StepsFacts, Subject,
     SubjectKind,
 };
+pub use status::{Answer, WarningStatus};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

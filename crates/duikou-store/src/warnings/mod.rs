@@ -11,8 +11,11 @@
 //! advisory lock per sweep batch; the partial unique index `warnings_one_open` is the last
 //! line: two open warnings for one subject and rule cannot be stored.
 
+mod answers;
 mod engine;
 mod thresholds;
+
+pub(crate) use answers::Answering;
 
 pub use thresholds::set_in_force;
 
@@ -20,60 +23,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use duikou_core::warnings::{Level, RuleId, Thresholds};
-use duikou_core::Actor;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::changes::record;
-use crate::error::{check_version, check_written};
 use crate::query::Where;
 use crate::rows::{RowReader, Tx};
-use crate::{now_text, Page, Store, StoreError};
-use engine::add_event;
+use crate::{Page, Store, StoreError};
 
-/// Where a warning stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WarningStatus {
-    /// 待处理: raised, nobody has answered.
-    Open,
-    /// 已确认: someone answers for it.
-    Acknowledged,
-    /// 已解除: closed by hand with a note (re-opened if it escalates while its condition holds).
-    Resolved,
-    /// 已消除: its condition ended.
-    Cleared,
-}
-
-impl WarningStatus {
-    pub const ALL: [WarningStatus; 4] = [
-        WarningStatus::Open,
-        WarningStatus::Acknowledged,
-        WarningStatus::Resolved,
-        WarningStatus::Cleared,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            WarningStatus::Open => "open",
-            WarningStatus::Acknowledged => "acknowledged",
-            WarningStatus::Resolved => "resolved",
-            WarningStatus::Cleared => "cleared",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<WarningStatus> {
-        WarningStatus::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            WarningStatus::Open => "待处理",
-            WarningStatus::Acknowledged => "已确认",
-            WarningStatus::Resolved => "已解除",
-            WarningStatus::Cleared => "已消除",
-        }
-    }
-}
+pub use duikou_core::warnings::WarningStatus;
 
 /// A warning with the project it concerns.
 #[derive(Debug, Clone, Serialize)]
@@ -381,127 +337,9 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::not_found("warning", id))
     }
-
-    /// 确认: someone answers for an active warning, with a note.
-    pub async fn acknowledge_warning(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        note: &str,
-    ) -> Result<Warning, StoreError> {
-        self.answer_warning(
-            actor,
-            id,
-            expected_version,
-            note,
-            WarningStatus::Acknowledged,
-        )
-        .await
-    }
-
-    /// 解除: closes the matter by hand with a note. While its condition holds the warning
-    /// keeps its place (no new one is raised); it re-opens if it escalates.
-    pub async fn resolve_warning(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        note: &str,
-    ) -> Result<Warning, StoreError> {
-        self.answer_warning(actor, id, expected_version, note, WarningStatus::Resolved)
-            .await
-    }
-
-    async fn answer_warning(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        note: &str,
-        to: WarningStatus,
-    ) -> Result<Warning, StoreError> {
-        let note = note.trim();
-        if note.is_empty() {
-            return Err(StoreError::invalid("note", "required", "请填写处理说明"));
-        }
-        duikou_core::text::check("note", note, duikou_core::text::TextKind::Text)
-            .map_err(|e| StoreError::Invalid(duikou_core::ValidationError(vec![e])))?;
-        let mut tx = self.begin_write().await?;
-        let before = warning_in(&mut tx, id).await?;
-        check_version("warning", id, before.version, expected_version)?;
-        let allowed = match to {
-            WarningStatus::Acknowledged => before.status == WarningStatus::Open,
-            WarningStatus::Resolved => {
-                matches!(
-                    before.status,
-                    WarningStatus::Open | WarningStatus::Acknowledged
-                )
-            }
-            _ => false,
-        };
-        if !allowed || before.closed_at.is_some() {
-            return Err(StoreError::invalid(
-                "status",
-                "invalid_status",
-                format!(
-                    "预警当前为「{}」，不能{}",
-                    before.status.label_zh(),
-                    if to == WarningStatus::Acknowledged {
-                        "确认"
-                    } else {
-                        "解除"
-                    }
-                ),
-            ));
-        }
-        let now = now_text();
-        let done = sqlx::query(
-            "UPDATE warnings SET status = $1, note = $2, updated_at = $3, version = version + 1 \
-             WHERE id = $4 AND version = $5",
-        )
-        .bind(to.code())
-        .bind(note)
-        .bind(&now)
-        .bind(id)
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await?;
-        check_written(done.rows_affected(), "warning", id, before.version)?;
-        let action = if to == WarningStatus::Acknowledged {
-            "acknowledged"
-        } else {
-            "resolved"
-        };
-        add_event(
-            &mut tx,
-            id,
-            action,
-            before.level,
-            None,
-            &actor.name,
-            Some(note),
-            self.today(),
-            &now,
-        )
-        .await?;
-        let after = warning_in(&mut tx, id).await?;
-        record(
-            &mut tx,
-            "warning",
-            &id.to_string(),
-            action,
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
 }
 
-const WARNING_COLS: &str = "w.id, w.project_id, p.name AS project_name, w.subject, w.rule, \
+pub(super) const WARNING_COLS: &str = "w.id, w.project_id, p.name AS project_name, w.subject, w.rule, \
      w.level, w.status, w.owner_org_id, COALESCE(w.owner_name, wo.name) AS owner_name, w.reason, w.facts, w.thresholds_version, \
      w.as_of, w.raised_at, w.updated_at, w.closed_at, w.note, w.version";
 
@@ -535,7 +373,7 @@ fn read_warning(row: &sqlx::any::AnyRow) -> Result<Warning, StoreError> {
     })
 }
 
-async fn warning_in(tx: &mut Tx, id: i64) -> Result<Warning, StoreError> {
+pub(super) async fn warning_in(tx: &mut Tx, id: i64) -> Result<Warning, StoreError> {
     let sql9 = format!(
         "SELECT {WARNING_COLS} FROM warnings w JOIN projects p ON p.id = w.project_id \
                  LEFT JOIN orgs wo ON wo.id = w.owner_org_id \

@@ -1,6 +1,6 @@
 //! The one write path. Every change to a record of a kind that implements [`Kind`] goes
-//! through [`Store::create`], [`Store::update`] or [`Store::delete`], which run, in one
-//! transaction and in this order:
+//! through [`Store::create`], [`Store::update`], [`Store::act`] or [`Store::delete`], which
+//! run, in one transaction and in this order:
 //!
 //! 1. **rights**, decided inside the transaction on where the record sits ([`Place`]): the
 //!    right to change its project, or an administrator's for reference data; then the
@@ -18,13 +18,11 @@
 //! outside the store can reach the SQL around this path, and the store's public writes are
 //! the [`crate::Scoped`] methods that call it.
 
+mod kind;
 mod place;
-
-use std::future::Future;
 
 use duikou_core::auth::Access;
 use duikou_core::Actor;
-use serde::Serialize;
 
 use crate::changes::record;
 use crate::error::{check_version, check_written};
@@ -32,12 +30,15 @@ use crate::rollup::Upkeep;
 use crate::rows::Tx;
 use crate::{now_text, Store, StoreError};
 
+pub(crate) use kind::{Action, Create, Delete, Edit, Kind, Right};
 pub(crate) use place::{org_region_in, placement_in, project_place_in, ProjectPlace};
 
 /// Who writes and when: always the server's, never the caller's.
 pub(crate) struct Stamp {
     pub actor: Actor,
     pub now: String,
+    /// Today in China, by the store's clock.
+    pub today: chrono::NaiveDate,
 }
 
 /// Where a record sits, which decides who may write it and what a write keeps up.
@@ -53,106 +54,28 @@ pub(crate) enum Place {
     New,
 }
 
-/// A record kind on the one write path: its name, where it sits, and its SQL.
-pub(crate) trait Kind: Serialize + Sized + Send + Sync {
-    /// The kind's name in the change log and in errors ("progress_report").
-    const NAME: &'static str;
-    /// The statistics sum the kind's figures: the rollup follows each write.
-    const ROLLUP: bool = false;
-    /// A write changes what grants reach (paths of regions, partnerships): the identity
-    /// cache is renewed after it.
-    const REACH: bool = false;
-    /// What a record hangs under (a project id; `()` for reference data).
-    type Parent: Copy + Send + Sync;
-    /// What names one record under its parent.
-    type Key: ToString + Clone + Send + Sync;
-    /// What a writer gives to change one.
-    type Fields: Sync;
-    /// What a writer gives to create one: the fields, and for some kinds more (a new
-    /// project's first stage).
-    type New: Sync;
-
-    /// Where the record `key` under `parent` sits (`None`: the one a create is making).
-    fn place(parent: Self::Parent, key: Option<&Self::Key>) -> Place;
-    /// The fields of a create.
-    fn fields_of(new: &Self::New) -> &Self::Fields;
-    fn version(&self) -> i64;
-
-    fn get(
-        tx: &mut Tx,
-        parent: Self::Parent,
-        key: &Self::Key,
-    ) -> impl Future<Output = Result<Option<Self>, StoreError>> + Send;
-
-    /// The fields' shape and references, against the record as it was (`None` on create).
-    fn check(
-        tx: &mut Tx,
-        parent: Self::Parent,
-        fields: &Self::Fields,
-        before: Option<&Self>,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Rights the write needs beyond its place: where it would put the record (a unit it
-    /// is handed to, a region it moves to …). None by default.
-    fn may(
-        _tx: &mut Tx,
-        _access: &Access,
-        _parent: Self::Parent,
-        _fields: &Self::Fields,
-        _before: Option<&Self>,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Ok(()) }
-    }
-
-    fn insert(
-        tx: &mut Tx,
-        parent: Self::Parent,
-        new: &Self::New,
-        stamp: &Stamp,
-    ) -> impl Future<Output = Result<Self::Key, StoreError>> + Send;
-
-    /// Writes `fields` over `before`, guarded by its version; the rows it touched.
-    fn update(
-        tx: &mut Tx,
-        before: &Self,
-        fields: &Self::Fields,
-        stamp: &Stamp,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-
-    /// Deletes `before`, guarded by its version; the rows it touched.
-    fn delete(tx: &mut Tx, before: &Self) -> impl Future<Output = Result<u64, StoreError>> + Send;
-
-    /// What else a write changes, in the same transaction (a project touched …).
-    fn after(
-        _tx: &mut Tx,
-        _parent: Self::Parent,
-        _stamp: &Stamp,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Ok(()) }
-    }
-}
-
-/// One write, as [`Store::run`] takes it.
-enum Op<'a, K: Kind> {
-    Create(&'a K::New),
-    Update(K::Key, Option<i64>, &'a K::Fields),
-    Delete(K::Key, Option<i64>),
-}
-
 impl Store {
     /// Creates a record of kind `K` under `parent` for `access`.
-    pub(crate) async fn create<K: Kind>(
+    pub(crate) async fn create<K: Create>(
         &self,
         access: &Access,
         parent: K::Parent,
         new: &K::New,
     ) -> Result<K, StoreError> {
-        let (_, after) = self.run::<K>(access, parent, Op::Create(new)).await?;
-        after.ok_or_else(|| vanished::<K>())
+        let mut w = self
+            .open_write::<K>(access, parent, None, Right::Edit)
+            .await?;
+        let fields = K::fields_of(new);
+        K::check(&mut w.tx, parent, fields, None).await?;
+        K::may(&mut w.tx, access, parent, fields, None).await?;
+        let key = K::insert(&mut w.tx, parent, new, &w.stamp).await?;
+        let after = w.read(&key).await?;
+        w.finish("create", &key, None, Some(&after)).await?;
+        Ok(after)
     }
 
-    /// Changes record `key` of kind `K` (at `version`, when the caller gives one).
-    pub(crate) async fn update<K: Kind>(
+    /// Replaces the fields of record `key` (at `version`, when the caller gives one).
+    pub(crate) async fn update<K: Edit>(
         &self,
         access: &Access,
         parent: K::Parent,
@@ -160,36 +83,68 @@ impl Store {
         version: Option<i64>,
         fields: &K::Fields,
     ) -> Result<K, StoreError> {
-        let (_, after) = self
-            .run::<K>(access, parent, Op::Update(key, version, fields))
+        let mut w = self
+            .open_write::<K>(access, parent, Some(&key), Right::Edit)
             .await?;
-        after.ok_or_else(|| vanished::<K>())
+        let before = w.existing(&key, version).await?;
+        let after = w.change(&key, &before, fields).await?;
+        w.finish("update", &key, Some(&before), Some(&after))
+            .await?;
+        Ok(after)
     }
 
-    /// Deletes record `key` of kind `K` (at `version`, when the caller gives one).
-    pub(crate) async fn delete<K: Kind>(
+    /// Takes `action` on record `key` (at `version`, when the caller gives one): core's
+    /// `apply` gives the fields it leaves, written as a change.
+    pub(crate) async fn act<K: Kind, A: Action<K>>(
+        &self,
+        access: &Access,
+        parent: K::Parent,
+        key: K::Key,
+        version: Option<i64>,
+        action: &A,
+    ) -> Result<K, StoreError> {
+        let mut w = self
+            .open_write::<K>(access, parent, Some(&key), action.right())
+            .await?;
+        let before = w.existing(&key, version).await?;
+        let fields = action.apply(&before, w.stamp.today)?;
+        let after = w.change(&key, &before, &fields).await?;
+        action.event(&mut w.tx, &after, &w.stamp).await?;
+        w.finish(action.name(), &key, Some(&before), Some(&after))
+            .await?;
+        Ok(after)
+    }
+
+    /// Deletes record `key` (at `version`, when the caller gives one); the record as it was.
+    pub(crate) async fn delete<K: Delete>(
         &self,
         access: &Access,
         parent: K::Parent,
         key: K::Key,
         version: Option<i64>,
     ) -> Result<K, StoreError> {
-        let (before, _) = self
-            .run::<K>(access, parent, Op::Delete(key, version))
+        let mut w = self
+            .open_write::<K>(access, parent, Some(&key), Right::Edit)
             .await?;
-        before.ok_or_else(|| vanished::<K>())
+        let before = w.existing(&key, version).await?;
+        let n = K::delete(&mut w.tx, &before).await?;
+        check_written(n, K::NAME, key.to_string(), before.version())?;
+        w.finish("delete", &key, Some(&before), None).await?;
+        Ok(before)
     }
 
-    /// The write routine every kind shares; (before, after).
-    async fn run<K: Kind>(
-        &self,
-        access: &Access,
+    /// Opens a write of a `K` at `key` (`None`: a create): the transaction, the rights on
+    /// the record's place, the rollup's upkeep before, who and when.
+    async fn open_write<'s, K: Kind>(
+        &'s self,
+        access: &'s Access,
         parent: K::Parent,
-        op: Op<'_, K>,
-    ) -> Result<(Option<K>, Option<K>), StoreError> {
-        let place = K::place(parent, op.key());
+        key: Option<&K::Key>,
+        right: Right,
+    ) -> Result<Writing<'s, K>, StoreError> {
+        let place = K::place(parent, key);
         let mut tx = self.begin_write().await?;
-        authorize(&mut tx, access, place).await?;
+        authorize(&mut tx, access, place, right).await?;
         let upkeep = match place {
             Place::Project(id) if K::ROLLUP => {
                 Some(Upkeep::before(&mut tx, self.backend, &[id]).await?)
@@ -200,104 +155,123 @@ impl Store {
         let stamp = Stamp {
             actor: access.actor(),
             now: now_text(),
+            today: self.today(),
         };
-        let (action, before, key) = match op {
-            Op::Create(new) => {
-                let fields = K::fields_of(new);
-                K::check(&mut tx, parent, fields, None).await?;
-                K::may(&mut tx, access, parent, fields, None).await?;
-                let key = K::insert(&mut tx, parent, new, &stamp).await?;
-                ("create", None, key)
-            }
-            Op::Update(key, expected, fields) => {
-                let before = existing::<K>(&mut tx, parent, &key, expected).await?;
-                K::check(&mut tx, parent, fields, Some(&before)).await?;
-                K::may(&mut tx, access, parent, fields, Some(&before)).await?;
-                let n = K::update(&mut tx, &before, fields, &stamp).await?;
-                check_written(n, K::NAME, key.to_string(), before.version())?;
-                ("update", Some(before), key)
-            }
-            Op::Delete(key, expected) => {
-                let before = existing::<K>(&mut tx, parent, &key, expected).await?;
-                let n = K::delete(&mut tx, &before).await?;
-                check_written(n, K::NAME, key.to_string(), before.version())?;
-                ("delete", Some(before), key)
-            }
-        };
-        let after = match action {
-            "delete" => None,
-            _ => K::get(&mut tx, parent, &key).await?,
-        };
-        let id = key.to_string();
+        Ok(Writing {
+            store: self,
+            tx,
+            access,
+            parent,
+            place,
+            upkeep,
+            stamp,
+        })
+    }
+}
+
+/// One write under way: its transaction and what the path keeps around the kind's SQL.
+struct Writing<'s, K: Kind> {
+    store: &'s Store,
+    tx: Tx,
+    access: &'s Access,
+    parent: K::Parent,
+    place: Place,
+    upkeep: Option<Upkeep>,
+    stamp: Stamp,
+}
+
+impl<K: Kind> Writing<'_, K> {
+    /// The record `key` as the transaction sees it now.
+    async fn read(&mut self, key: &K::Key) -> Result<K, StoreError> {
+        K::get(&mut self.tx, self.parent, key)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt {
+                table: K::NAME,
+                message: "the record written is not there".to_owned(),
+            })
+    }
+
+    /// The record `key` as it is, at the version the caller expects.
+    async fn existing(&mut self, key: &K::Key, expected: Option<i64>) -> Result<K, StoreError> {
+        let before = K::get(&mut self.tx, self.parent, key)
+            .await?
+            .ok_or_else(|| StoreError::not_found(K::NAME, key.to_string()))?;
+        check_version(K::NAME, key.to_string(), before.version(), expected)?;
+        Ok(before)
+    }
+
+    /// Checks and writes `fields` over `before`; the record after.
+    async fn change(
+        &mut self,
+        key: &K::Key,
+        before: &K,
+        fields: &K::Fields,
+    ) -> Result<K, StoreError> {
+        K::check(&mut self.tx, self.parent, fields, Some(before)).await?;
+        K::may(&mut self.tx, self.access, self.parent, fields, Some(before)).await?;
+        let n = K::update(&mut self.tx, before, fields, &self.stamp).await?;
+        check_written(n, K::NAME, key.to_string(), before.version())?;
+        self.read(key).await
+    }
+
+    /// The change log, the kind's other effects, the rollup's upkeep after, the project's
+    /// warnings, commit, and the identity cache.
+    async fn finish(
+        mut self,
+        action: &str,
+        key: &K::Key,
+        before: Option<&K>,
+        after: Option<&K>,
+    ) -> Result<(), StoreError> {
+        let tx = &mut self.tx;
         record(
-            &mut tx,
+            tx,
             K::NAME,
-            &id,
+            &key.to_string(),
             action,
-            &stamp.actor,
-            before.as_ref(),
-            after.as_ref(),
+            &self.stamp.actor,
+            before,
+            after,
         )
         .await?;
-        K::after(&mut tx, parent, &stamp).await?;
+        K::after(tx, self.parent, &self.stamp).await?;
         // A create that made its own place counts, and is evaluated, where it now sits.
-        let written = match place {
-            Place::New => K::place(parent, Some(&key)),
-            other => other,
-        };
-        let project = match written {
+        let project = match K::place(self.parent, Some(key)) {
             Place::Project(id) => Some(id),
             Place::Reference | Place::New => None,
         };
-        if let Some(u) = upkeep {
-            let also: &[i64] = match (place, &project) {
+        if let Some(u) = self.upkeep {
+            let also: &[i64] = match (self.place, &project) {
                 (Place::New, Some(id)) => std::slice::from_ref(id),
                 _ => &[],
             };
-            u.after(&mut tx, also).await?;
+            u.after(tx, also).await?;
         }
         // A deleted record that made its own place (a project) leaves nothing to evaluate:
         // its warnings went with it.
-        let gone = action == "delete" && K::place(parent, None) == Place::New;
+        let gone = after.is_none() && K::place(self.parent, None) == Place::New;
         if let (Some(id), false) = (project, gone) {
-            self.reevaluate_in(&mut tx, &[id], &stamp.actor.name)
+            self.store
+                .reevaluate_in(tx, &[id], &self.stamp.actor.name)
                 .await?;
         }
-        tx.commit().await?;
+        self.tx.commit().await?;
         if K::REACH {
-            self.accounts_changed();
+            self.store.accounts_changed();
         }
-        Ok((before, after))
+        Ok(())
     }
 }
 
-impl<K: Kind> Op<'_, K> {
-    fn key(&self) -> Option<&K::Key> {
-        match self {
-            Op::Create(_) => None,
-            Op::Update(key, ..) | Op::Delete(key, _) => Some(key),
-        }
-    }
-}
-
-/// The record `key` as it is, at the version the caller expects.
-async fn existing<K: Kind>(
+/// May `access` write a record at `place` with `right`? Decided on the rows the
+/// transaction sees: a project the writer does not read is not found, one they read but
+/// may not change (or supervise) is forbidden; reference data is for administrators.
+async fn authorize(
     tx: &mut Tx,
-    parent: K::Parent,
-    key: &K::Key,
-    expected: Option<i64>,
-) -> Result<K, StoreError> {
-    let before = K::get(tx, parent, key)
-        .await?
-        .ok_or_else(|| StoreError::not_found(K::NAME, key.to_string()))?;
-    check_version(K::NAME, key.to_string(), before.version(), expected)?;
-    Ok(before)
-}
-
-/// May `access` write a record at `place`? Decided on the rows the transaction sees: a
-/// project the writer does not read is not found, one they read but may not change is
-/// forbidden; reference data is for administrators.
-async fn authorize(tx: &mut Tx, access: &Access, place: Place) -> Result<(), StoreError> {
+    access: &Access,
+    place: Place,
+    right: Right,
+) -> Result<(), StoreError> {
     match place {
         Place::Reference if access.admin => Ok(()),
         Place::Reference => Err(StoreError::Forbidden("仅系统管理员可执行此操作".to_owned())),
@@ -308,19 +282,15 @@ async fn authorize(tx: &mut Tx, access: &Access, place: Place) -> Result<(), Sto
             let r = at.as_ref();
             if !access.can_read(&r) {
                 Err(StoreError::not_found("project", id))
-            } else if !access.can_edit(&r) {
+            } else if right == Right::Edit && !access.can_edit(&r) {
                 Err(StoreError::Forbidden("无权修改此记录（只读）".to_owned()))
+            } else if right == Right::Supervise && !access.can_supervise(&r) {
+                Err(StoreError::Forbidden(
+                    "仅合作办（协调员）或领导可督办此项目".to_owned(),
+                ))
             } else {
                 Ok(())
             }
         }
-    }
-}
-
-/// A record the write itself just wrote or read is gone: the store is broken.
-fn vanished<K: Kind>() -> StoreError {
-    StoreError::Corrupt {
-        table: K::NAME,
-        message: "the record written is not there".to_owned(),
     }
 }

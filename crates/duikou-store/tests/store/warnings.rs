@@ -149,24 +149,28 @@ async fn acknowledged_and_resolved_warnings_keep_their_place_until_they_escalate
         // A note is required.
         assert_field(
             store
-                .acknowledge_warning(&clerk(), w.id, Some(w.version), "  ")
+                .with_access(clerk_access())
+                .acknowledge_warning(w.id, Some(w.version), "  ")
                 .await,
             "note",
         );
         let acked = store
-            .acknowledge_warning(&clerk(), w.id, Some(w.version), "已协调自然资源局")
+            .with_access(clerk_access())
+            .acknowledge_warning(w.id, Some(w.version), "已协调自然资源局")
             .await
             .unwrap();
         assert_eq!(acked.status, WarningStatus::Acknowledged);
         // A stale version is refused.
         assert!(matches!(
             store
-                .resolve_warning(&clerk(), w.id, Some(w.version), "x")
+                .with_access(clerk_access())
+                .resolve_warning(w.id, Some(w.version), "x")
                 .await,
             Err(duikou_store::StoreError::Stale { .. })
         ));
         let resolved = store
-            .resolve_warning(&clerk(), w.id, Some(acked.version), "已约定办结时间")
+            .with_access(clerk_access())
+            .resolve_warning(w.id, Some(acked.version), "已约定办结时间")
             .await
             .unwrap();
         assert_eq!(resolved.status, WarningStatus::Resolved);
