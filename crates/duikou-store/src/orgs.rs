@@ -4,6 +4,7 @@ use crate::error::delete_error;
 use crate::rows::{RowReader, Tx};
 use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
+use chrono::NaiveDate;
 use duikou_core::org::{Org, OrgInput, OrgKind};
 
 const COLS: &str = "id, name, kind, region_code, parent_id, version";
@@ -57,7 +58,12 @@ impl Kind for Org {
         self.version
     }
 
-    async fn get(tx: &mut Tx, _: (), id: &i64) -> Result<Option<Self>, StoreError> {
+    async fn get(
+        tx: &mut Tx,
+        _: (),
+        id: &i64,
+        _today: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
         get_in(tx, *id).await
     }
 
@@ -104,8 +110,8 @@ impl Kind for Org {
 impl Create for Org {
     type New = OrgInput;
 
-    fn fields_of(new: &OrgInput) -> &OrgInput {
-        new
+    fn fields_of(new: &OrgInput) -> Option<&OrgInput> {
+        Some(new)
     }
 
     async fn insert(

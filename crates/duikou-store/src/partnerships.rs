@@ -4,6 +4,7 @@ use crate::error::{delete_error, unique_to_field};
 use crate::rows::{RowReader, Tx};
 use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
+use chrono::NaiveDate;
 use duikou_core::partnership::{
     partnership_path, Partnership, PartnershipInput, PartnershipKind, Side,
 };
@@ -83,7 +84,12 @@ impl Kind for Partnership {
         self.version
     }
 
-    async fn get(tx: &mut Tx, _: (), id: &i64) -> Result<Option<Self>, StoreError> {
+    async fn get(
+        tx: &mut Tx,
+        _: (),
+        id: &i64,
+        _today: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
         get_in(tx, *id).await
     }
 
@@ -136,8 +142,8 @@ impl Kind for Partnership {
 impl Create for Partnership {
     type New = PartnershipInput;
 
-    fn fields_of(new: &PartnershipInput) -> &PartnershipInput {
-        new
+    fn fields_of(new: &PartnershipInput) -> Option<&PartnershipInput> {
+        Some(new)
     }
 
     async fn insert(

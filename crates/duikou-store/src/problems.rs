@@ -1,5 +1,6 @@
 //! Problems (问题 / 堵点) of a project.
 
+use chrono::NaiveDate;
 use duikou_core::auth::Access;
 use duikou_core::problem::{Problem, ProblemCategory, ProblemFields, ProblemStatus};
 
@@ -41,7 +42,12 @@ impl Kind for Problem {
         self.version
     }
 
-    async fn get(tx: &mut Tx, project_id: i64, id: &i64) -> Result<Option<Self>, StoreError> {
+    async fn get(
+        tx: &mut Tx,
+        project_id: i64,
+        id: &i64,
+        _today: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLS} FROM problems WHERE id = $1 AND project_id = $2"
         ))
@@ -123,8 +129,8 @@ impl Kind for Problem {
 impl Create for Problem {
     type New = ProblemFields;
 
-    fn fields_of(new: &ProblemFields) -> &ProblemFields {
-        new
+    fn fields_of(new: &ProblemFields) -> Option<&ProblemFields> {
+        Some(new)
     }
 
     async fn insert(
@@ -169,7 +175,7 @@ impl Delete for Problem {
 impl Store {
     pub async fn problem(&self, project_id: i64, id: i64) -> Result<Problem, StoreError> {
         let mut tx = self.begin().await?;
-        let p = Problem::get(&mut tx, project_id, &id).await?;
+        let p = Problem::get(&mut tx, project_id, &id, self.today()).await?;
         tx.commit().await?;
         p.ok_or_else(|| StoreError::not_found("problem", id))
     }

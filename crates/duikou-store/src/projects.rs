@@ -148,7 +148,12 @@ impl Kind for Project {
         self.version
     }
 
-    async fn get(tx: &mut Tx, _: (), id: &i64) -> Result<Option<Self>, StoreError> {
+    async fn get(
+        tx: &mut Tx,
+        _: (),
+        id: &i64,
+        _today: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
         get_in(tx, *id).await
     }
 
@@ -220,8 +225,8 @@ impl Kind for Project {
 impl Create for Project {
     type New = NewProject;
 
-    fn fields_of(new: &NewProject) -> &ProjectFields {
-        &new.fields
+    fn fields_of(new: &NewProject) -> Option<&ProjectFields> {
+        Some(&new.fields)
     }
 
     async fn insert(

@@ -4,6 +4,7 @@ use crate::error::{delete_error, unique_to_field};
 use crate::rows::{RowReader, Tx};
 use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
+use chrono::NaiveDate;
 use duikou_core::region::{region_path, Region, RegionInput, RegionKind};
 
 const COLS: &str = "code, name, kind, parent_code, path, version";
@@ -61,7 +62,12 @@ impl Kind for Region {
         self.version
     }
 
-    async fn get(tx: &mut Tx, _: (), code: &String) -> Result<Option<Self>, StoreError> {
+    async fn get(
+        tx: &mut Tx,
+        _: (),
+        code: &String,
+        _today: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
         get_in(tx, code).await
     }
 
@@ -127,8 +133,8 @@ impl Kind for Region {
 impl Create for Region {
     type New = RegionInput;
 
-    fn fields_of(new: &RegionInput) -> &RegionInput {
-        new
+    fn fields_of(new: &RegionInput) -> Option<&RegionInput> {
+        Some(new)
     }
 
     async fn insert(

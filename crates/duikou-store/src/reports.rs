@@ -4,6 +4,7 @@ use crate::error::unique_to_field;
 use crate::rows::{date_text, RowReader, Tx};
 use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
 use crate::{Store, StoreError};
+use chrono::NaiveDate;
 use duikou_core::report::{Period, ProgressReport, ReportFields};
 
 const COLS: &str = "id, project_id, period, period_end, invested_to_date, funds_in_place, \
@@ -54,7 +55,12 @@ impl Kind for ProgressReport {
         self.version
     }
 
-    async fn get(tx: &mut Tx, project_id: i64, id: &i64) -> Result<Option<Self>, StoreError> {
+    async fn get(
+        tx: &mut Tx,
+        project_id: i64,
+        id: &i64,
+        _today: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLS} FROM progress_reports WHERE id = $1 AND project_id = $2"
         ))
@@ -110,8 +116,8 @@ impl Kind for ProgressReport {
 impl Create for ProgressReport {
     type New = ReportFields;
 
-    fn fields_of(new: &ReportFields) -> &ReportFields {
-        new
+    fn fields_of(new: &ReportFields) -> Option<&ReportFields> {
+        Some(new)
     }
 
     async fn insert(
@@ -157,7 +163,7 @@ impl Delete for ProgressReport {
 impl Store {
     pub async fn report(&self, project_id: i64, id: i64) -> Result<ProgressReport, StoreError> {
         let mut tx = self.begin().await?;
-        let r = ProgressReport::get(&mut tx, project_id, &id).await?;
+        let r = ProgressReport::get(&mut tx, project_id, &id, self.today()).await?;
         tx.commit().await?;
         r.ok_or_else(|| StoreError::not_found("progress_report", id))
     }

@@ -29,7 +29,7 @@ use duikou_core::notify::ChannelFields;
 use duikou_core::org::{Org, OrgInput};
 use duikou_core::partnership::{Partnership, PartnershipInput};
 use duikou_core::region::{Region, RegionInput};
-use duikou_core::supervision::{Party, SlipAction};
+use duikou_core::supervision::SlipAction;
 use duikou_core::warnings::{AnnualPlan, Answer, Thresholds};
 
 pub struct Scoped<'a> {
@@ -541,8 +541,7 @@ impl Scoped<'_> {
     }
 
     pub async fn issue_slip(&self, new: &NewSlip) -> Result<Slip, StoreError> {
-        self.supervisable(new.project_id).await?;
-        self.store.issue_slip(&self.actor(), new).await
+        self.store.create(&self.access, new.project_id, new).await
     }
 
     /// The owner replies, reports progress and asks for extensions (edit right on the
@@ -554,18 +553,16 @@ impl Scoped<'_> {
         action: &SlipAction,
     ) -> Result<Slip, StoreError> {
         let project = self.store.slip_project(id).await?;
-        let checked = match action.party() {
-            Party::Owner => self.editable(project).await,
-            Party::Supervisor => self.supervisable(project).await,
-        };
-        match checked {
-            Err(StoreError::NotFound { .. }) => return Err(StoreError::not_found("slip", id)),
-            Err(e) => return Err(e),
-            Ok(()) => {}
-        }
-        self.store
-            .act_on_slip(&self.actor(), id, version, action)
+        match self
+            .store
+            .act(&self.access, project, id, version, action)
             .await
+        {
+            Err(StoreError::NotFound {
+                kind: "project", ..
+            }) => Err(StoreError::not_found("slip", id)),
+            other => other,
+        }
     }
 
     pub async fn create_region(&self, input: &RegionInput) -> Result<Region, StoreError> {

@@ -2,6 +2,7 @@
 //! project, written by those who may change the project; core says which answer a warning
 //! in which state takes.
 
+use chrono::NaiveDate;
 use duikou_core::warnings::{Answer, WarningStatus};
 
 use super::engine::add_event;
@@ -29,7 +30,12 @@ impl Kind for Warning {
         self.version
     }
 
-    async fn get(tx: &mut Tx, project_id: i64, id: &i64) -> Result<Option<Self>, StoreError> {
+    async fn get(
+        tx: &mut Tx,
+        project_id: i64,
+        id: &i64,
+        _today: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
         match warning_in(tx, *id).await {
             Ok(w) if w.project_id == project_id => Ok(Some(w)),
             Ok(_) | Err(StoreError::NotFound { .. }) => Ok(None),

@@ -33,10 +33,12 @@ pub(crate) trait Kind: Serialize + Sized + Send + Sync {
     fn place(parent: Self::Parent, key: Option<&Self::Key>) -> Place;
     fn version(&self) -> i64;
 
+    /// The record as the transaction sees it, with what it derives evaluated as of `today`.
     fn get(
         tx: &mut Tx,
         parent: Self::Parent,
         key: &Self::Key,
+        today: NaiveDate,
     ) -> impl Future<Output = Result<Option<Self>, StoreError>> + Send;
 
     /// The fields' shape and references, against the record as it was (`None` on create).
@@ -85,8 +87,24 @@ pub(crate) trait Create: Kind {
     /// project's first stage).
     type New: Sync;
 
-    /// The fields of a create (checked like a change's).
-    fn fields_of(new: &Self::New) -> &Self::Fields;
+    /// Whether writers need the right to change the place or to supervise it.
+    const RIGHT: Right = Right::Edit;
+    /// Its name in the change log.
+    const CREATED: &'static str = "create";
+
+    /// The fields a create carries, checked like a change's ([`Kind::check`],
+    /// [`Kind::may`]); `None` when the kind checks its creates in [`Create::check_new`] alone.
+    fn fields_of(new: &Self::New) -> Option<&Self::Fields>;
+
+    /// Further checks of a create (none by default).
+    fn check_new(
+        _tx: &mut Tx,
+        _parent: Self::Parent,
+        _new: &Self::New,
+        _today: NaiveDate,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
 
     fn insert(
         tx: &mut Tx,

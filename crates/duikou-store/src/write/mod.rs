@@ -62,15 +62,15 @@ impl Store {
         parent: K::Parent,
         new: &K::New,
     ) -> Result<K, StoreError> {
-        let mut w = self
-            .open_write::<K>(access, parent, None, Right::Edit)
-            .await?;
-        let fields = K::fields_of(new);
-        K::check(&mut w.tx, parent, fields, None).await?;
-        K::may(&mut w.tx, access, parent, fields, None).await?;
+        let mut w = self.open_write::<K>(access, parent, None, K::RIGHT).await?;
+        if let Some(fields) = K::fields_of(new) {
+            K::check(&mut w.tx, parent, fields, None).await?;
+            K::may(&mut w.tx, access, parent, fields, None).await?;
+        }
+        K::check_new(&mut w.tx, parent, new, w.stamp.today).await?;
         let key = K::insert(&mut w.tx, parent, new, &w.stamp).await?;
         let after = w.read(&key).await?;
-        w.finish("create", &key, None, Some(&after)).await?;
+        w.finish(K::CREATED, &key, None, Some(&after)).await?;
         Ok(after)
     }
 
@@ -183,7 +183,7 @@ struct Writing<'s, K: Kind> {
 impl<K: Kind> Writing<'_, K> {
     /// The record `key` as the transaction sees it now.
     async fn read(&mut self, key: &K::Key) -> Result<K, StoreError> {
-        K::get(&mut self.tx, self.parent, key)
+        K::get(&mut self.tx, self.parent, key, self.stamp.today)
             .await?
             .ok_or_else(|| StoreError::Corrupt {
                 table: K::NAME,
@@ -193,7 +193,7 @@ impl<K: Kind> Writing<'_, K> {
 
     /// The record `key` as it is, at the version the caller expects.
     async fn existing(&mut self, key: &K::Key, expected: Option<i64>) -> Result<K, StoreError> {
-        let before = K::get(&mut self.tx, self.parent, key)
+        let before = K::get(&mut self.tx, self.parent, key, self.stamp.today)
             .await?
             .ok_or_else(|| StoreError::not_found(K::NAME, key.to_string()))?;
         check_version(K::NAME, key.to_string(), before.version(), expected)?;

@@ -643,7 +643,8 @@ async fn a_red_warning_opens_a_slip_that_runs_to_its_closing() {
             let store = store.clone();
             async move {
                 store
-                    .act_on_slip(&clerk(), slip.id, Some(version), &action)
+                    .with_access(clerk_access())
+                    .act_on_slip(slip.id, Some(version), &action)
                     .await
             }
         };

@@ -4,13 +4,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use duikou_core::calendar::WorkCalendar;
-use duikou_core::supervision::{apply, Extension, PlanItem, SlipAction, SlipState, SlipStatus};
+use duikou_core::supervision::{Extension, PlanItem, SlipState, SlipStatus};
 use duikou_core::warnings::{Level, Raised, Thresholds};
-use duikou_core::Actor;
 use serde::{Deserialize, Serialize};
 
-use crate::changes::record;
-use crate::error::{check_version, check_written};
+mod write;
+
 use crate::query::Where;
 use crate::rows::{date_text, RowReader, Tx};
 use crate::{now_text, Page, Store, StoreError};
@@ -294,160 +293,6 @@ pub(crate) async fn open_for_warning(
 }
 
 impl Store {
-    /// A supervisor opens a slip by hand.
-    pub async fn issue_slip(&self, actor: &Actor, new: &NewSlip) -> Result<Slip, StoreError> {
-        let requirement = new.requirement.trim();
-        if requirement.is_empty() {
-            return Err(StoreError::invalid(
-                "requirement",
-                "required",
-                "请填写督办事项",
-            ));
-        }
-        duikou_core::text::check(
-            "requirement",
-            requirement,
-            duikou_core::text::TextKind::Text,
-        )
-        .map_err(|e| StoreError::Invalid(duikou_core::ValidationError(vec![e])))?;
-        let today = self.today();
-        if new.reply_due < today {
-            return Err(StoreError::invalid(
-                "reply_due",
-                "in_the_past",
-                format!("答复期限{}早于今天", new.reply_due),
-            ));
-        }
-        let mut tx = self.begin_write().await?;
-        let project = crate::projects::require(&mut tx, new.project_id).await?;
-        if let Some(w) = new.warning_id {
-            let of: Option<i64> =
-                sqlx::query_scalar("SELECT project_id FROM warnings WHERE id = $1")
-                    .bind(w)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if of != Some(new.project_id) {
-                return Err(StoreError::invalid(
-                    "warning_id",
-                    "unknown_warning",
-                    format!("预警{w}不属于该项目"),
-                ));
-            }
-        }
-        let title = format!("关于「{}」的督办单", project.fields.name);
-        let id = insert(
-            &mut tx,
-            project.id,
-            new.warning_id,
-            project.fields.owner_org_id,
-            &title,
-            requirement,
-            new.reply_due,
-            &actor.name,
-        )
-        .await
-        .map_err(|e| match e {
-            StoreError::Database(d)
-                if d.to_string().contains("slips_one_per_warning")
-                    || d.to_string().to_lowercase().contains("unique") =>
-            {
-                StoreError::invalid("warning_id", "already_open", "该预警已有未销号的督办单")
-            }
-            other => other,
-        })?;
-        let body = notice(
-            id,
-            project.id,
-            &project.fields.name,
-            &title,
-            format!("{requirement}\n答复期限：{}", new.reply_due),
-        );
-        crate::outbox::enqueue(
-            &mut tx,
-            &format!("slip-{id}-issued"),
-            project.fields.owner_org_id,
-            Level::Red,
-            &body,
-        )
-        .await?;
-        let slip = get_in(&mut tx, id, today).await?;
-        record(
-            &mut tx,
-            "slip",
-            &id.to_string(),
-            "issue",
-            actor,
-            None::<&()>,
-            Some(&slip),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(slip)
-    }
-
-    /// Takes one step of a slip's workflow (rights are checked by `Scoped`).
-    pub async fn act_on_slip(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        action: &SlipAction,
-    ) -> Result<Slip, StoreError> {
-        let today = self.today();
-        let mut tx = self.begin_write().await?;
-        let before = get_in(&mut tx, id, today).await?;
-        check_version("slip", id, before.version, expected_version)?;
-        let next = apply(&before.state(), action, today)?;
-        let plan = serde_json::to_string(&next.plan).map_err(corrupt)?;
-        let extension = next
-            .extension
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(corrupt)?;
-        let now = now_text();
-        let closed = (next.status == SlipStatus::Closed).then_some(now.clone());
-        let done = sqlx::query(
-            "UPDATE slips SET status = $1, reply_due = $2, plan = $3, extension = $4, \
-             updated_at = $5, closed_at = $6, version = version + 1 WHERE id = $7 AND version = $8",
-        )
-        .bind(next.status.code())
-        .bind(date_text(next.reply_due))
-        .bind(plan)
-        .bind(extension)
-        .bind(&now)
-        .bind(closed)
-        .bind(id)
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await?;
-        check_written(done.rows_affected(), "slip", id, before.version)?;
-        let body = serde_json::to_value(action).map_err(corrupt)?;
-        add_event(
-            &mut tx,
-            id,
-            action.code(),
-            next.status,
-            &actor.name,
-            Some(action.note()),
-            Some(&body),
-        )
-        .await?;
-        let after = get_in(&mut tx, id, today).await?;
-        record(
-            &mut tx,
-            "slip",
-            &id.to_string(),
-            action.code(),
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
     /// One slip with its history.
     pub async fn slip(&self, id: i64) -> Result<(Slip, Vec<SlipEvent>), StoreError> {
         let mut tx = self.begin().await?;
