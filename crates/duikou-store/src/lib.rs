@@ -14,6 +14,7 @@ mod audit_key;
 mod bulk;
 mod calendar;
 mod changes;
+mod channels;
 mod error;
 mod orgs;
 mod outbox;
@@ -55,8 +56,9 @@ pub use bulk::{
     BulkStageChange, BulkStep,
 };
 pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow};
+pub use channels::Channel;
 pub use error::{kind_zh, StoreError};
-pub use outbox::{Channel, OutboxCounts, OutboxItem};
+pub use outbox::{OutboxCounts, OutboxItem};
 pub use project_list::{
     ProjectCursor, ProjectFilter, ProjectPage, ProjectSort, ProjectStart, SortValue, TOTAL_BOUND,
 };

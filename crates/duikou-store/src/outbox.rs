@@ -8,32 +8,12 @@
 //! `event_id` for the receiver to de-duplicate.
 
 use chrono::{DateTime, Utc};
-use duikou_core::notify::{ChannelFields, ChannelKind};
 use duikou_core::warnings::Level;
-use duikou_core::Actor;
 use serde::Serialize;
 
-use crate::changes::record;
-use crate::error::{check_version, check_written};
+use crate::channels::{channel_in, Channel};
 use crate::rows::{RowReader, Tx};
 use crate::{now_text, time_text, Backend, Store, StoreError};
-
-/// A stored channel. The secret is kept for the deliverer and never serialised.
-#[derive(Debug, Clone, Serialize)]
-pub struct Channel {
-    pub id: i64,
-    pub org_id: Option<i64>,
-    pub kind: ChannelKind,
-    pub name: String,
-    pub target: String,
-    #[serde(skip)]
-    pub secret: Option<String>,
-    /// Whether a secret is set (the secret itself is never shown).
-    pub has_secret: bool,
-    pub min_level: Level,
-    pub enabled: bool,
-    pub version: i64,
-}
 
 /// One pending delivery, claimed for a lease.
 #[derive(Debug, Clone)]
@@ -64,38 +44,6 @@ pub struct OutboxCounts {
 
 /// The next attempt of a delivery that is given up.
 const PARKED: &str = "9999-12-31T00:00:00.000000Z";
-
-const CHANNEL_COLS: &str = "id, org_id, kind, name, target, secret, min_level, enabled, version";
-
-fn read_channel(row: &sqlx::any::AnyRow) -> Result<Channel, StoreError> {
-    let r = RowReader::new(row, "notify_channels");
-    let secret = r.opt_text("secret")?;
-    Ok(Channel {
-        id: r.i64("id")?,
-        org_id: r.opt_i64("org_id")?,
-        kind: r.code("kind", ChannelKind::parse)?,
-        name: r.text("name")?,
-        target: r.text("target")?,
-        has_secret: secret.is_some(),
-        secret,
-        min_level: r.code("min_level", Level::parse)?,
-        enabled: r.flag("enabled")?,
-        version: r.i64("version")?,
-    })
-}
-
-async fn channel_in(tx: &mut Tx, id: i64) -> Result<Channel, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {CHANNEL_COLS} FROM notify_channels WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.as_ref()
-        .map(read_channel)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("channel", id))
-}
 
 /// Writes one outbox row per enabled channel of `owner_org_id` (and every all-organisation
 /// channel) whose lowest level `level` reaches. Returns how many rows it wrote.
@@ -150,147 +98,6 @@ impl Store {
         let n = enqueue(&mut tx, event_id, owner_org_id, level, payload).await?;
         tx.commit().await?;
         Ok(n)
-    }
-
-    pub async fn create_channel(
-        &self,
-        actor: &Actor,
-        fields: &ChannelFields,
-    ) -> Result<Channel, StoreError> {
-        fields.validate()?;
-        let mut tx = self.begin_write().await?;
-        if let Some(org) = fields.org_id {
-            crate::orgs::require(&mut tx, "org_id", org).await?;
-        }
-        let now = now_text();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO notify_channels (org_id, kind, name, target, secret, min_level, \
-             enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-             RETURNING id",
-        )
-        .bind(fields.org_id)
-        .bind(fields.kind.code())
-        .bind(fields.name.trim())
-        .bind(fields.target.trim())
-        .bind(fields.secret.as_deref().map(str::trim))
-        .bind(fields.min_level.code())
-        .bind(i64::from(fields.enabled))
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let c = channel_in(&mut tx, id).await?;
-        record(
-            &mut tx,
-            "channel",
-            &id.to_string(),
-            "create",
-            actor,
-            None::<&()>,
-            Some(&c),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(c)
-    }
-
-    /// Replaces a channel's settings; a `secret` of None keeps the stored one.
-    pub async fn update_channel(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-        fields: &ChannelFields,
-    ) -> Result<Channel, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = channel_in(&mut tx, id).await?;
-        check_version("channel", id, before.version, expected_version)?;
-        let mut checked = fields.clone();
-        if checked.secret.is_none() {
-            checked.secret = before.secret.clone();
-        }
-        checked.validate()?;
-        if let Some(org) = fields.org_id {
-            crate::orgs::require(&mut tx, "org_id", org).await?;
-        }
-        let done = sqlx::query(
-            "UPDATE notify_channels SET org_id = $1, kind = $2, name = $3, target = $4, \
-             secret = $5, min_level = $6, enabled = $7, updated_at = $8, version = version + 1 \
-             WHERE id = $9 AND version = $10",
-        )
-        .bind(checked.org_id)
-        .bind(checked.kind.code())
-        .bind(checked.name.trim())
-        .bind(checked.target.trim())
-        .bind(checked.secret.as_deref().map(str::trim))
-        .bind(checked.min_level.code())
-        .bind(i64::from(checked.enabled))
-        .bind(now_text())
-        .bind(id)
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await?;
-        check_written(done.rows_affected(), "channel", id, before.version)?;
-        let after = channel_in(&mut tx, id).await?;
-        record(
-            &mut tx,
-            "channel",
-            &id.to_string(),
-            "update",
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    /// Deletes a channel and its pending deliveries.
-    pub async fn delete_channel(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = channel_in(&mut tx, id).await?;
-        check_version("channel", id, before.version, expected_version)?;
-        sqlx::query("DELETE FROM outbox WHERE channel_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM notify_channels WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        record(
-            &mut tx,
-            "channel",
-            &id.to_string(),
-            "delete",
-            actor,
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn channel(&self, id: i64) -> Result<Channel, StoreError> {
-        let mut tx = self.begin().await?;
-        let c = channel_in(&mut tx, id).await;
-        tx.commit().await?;
-        c
-    }
-
-    pub async fn channels(&self) -> Result<Vec<Channel>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {CHANNEL_COLS} FROM notify_channels ORDER BY id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(read_channel).collect()
     }
 
     /// Claims up to `limit` deliveries that are due at `now` and not claimed by a live lease,

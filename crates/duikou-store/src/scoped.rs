@@ -482,8 +482,7 @@ impl Scoped<'_> {
     }
 
     pub async fn create_channel(&self, f: &ChannelFields) -> Result<Channel, StoreError> {
-        self.require_admin()?;
-        self.store.create_channel(&self.actor(), f).await
+        self.store.create(&self.access, (), f).await
     }
 
     pub async fn update_channel(
@@ -492,15 +491,14 @@ impl Scoped<'_> {
         version: Option<i64>,
         f: &ChannelFields,
     ) -> Result<Channel, StoreError> {
-        self.require_admin()?;
-        self.store
-            .update_channel(&self.actor(), id, version, f)
-            .await
+        self.store.update(&self.access, (), id, version, f).await
     }
 
     pub async fn delete_channel(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
-        self.require_admin()?;
-        self.store.delete_channel(&self.actor(), id, version).await
+        self.store
+            .delete::<Channel>(&self.access, (), id, version)
+            .await
+            .map(drop)
     }
 
     /// Checks that the user supervises project `id` (not found when they do not read it).

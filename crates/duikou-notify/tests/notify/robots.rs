@@ -164,12 +164,8 @@ async fn disabled_channels_are_skipped_but_can_be_tested() {
         enabled: false,
     };
     db.store
-        .update_channel(
-            &duikou_core::Actor::system("test"),
-            ch.id,
-            Some(ch.version),
-            &fields,
-        )
+        .as_system("test")
+        .update_channel(ch.id, Some(ch.version), &fields)
         .await
         .unwrap();
     let notifier = Notifier::new(db.store.clone(), config()).unwrap();

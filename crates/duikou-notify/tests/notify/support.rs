@@ -14,7 +14,6 @@ use axum::Router;
 use base64::Engine;
 use duikou_core::notify::{ChannelFields, ChannelKind};
 use duikou_core::warnings::Level;
-use duikou_core::Actor;
 use duikou_notify::NotifierConfig;
 use duikou_store::{Channel, Store};
 use serde_json::{json, Value};
@@ -54,18 +53,16 @@ pub async fn channel(
     secret: Option<&str>,
 ) -> Channel {
     store
-        .create_channel(
-            &Actor::system("test"),
-            &ChannelFields {
-                org_id: None,
-                kind,
-                name: format!("测试{}", kind.label_zh()),
-                target: target.to_owned(),
-                secret: secret.map(str::to_owned),
-                min_level: Level::Yellow,
-                enabled: true,
-            },
-        )
+        .as_system("test")
+        .create_channel(&ChannelFields {
+            org_id: None,
+            kind,
+            name: format!("测试{}", kind.label_zh()),
+            target: target.to_owned(),
+            secret: secret.map(str::to_owned),
+            min_level: Level::Yellow,
+            enabled: true,
+        })
         .await
         .unwrap()
 }

@@ -466,33 +466,29 @@ async fn raising_queues_one_notification_per_channel_that_wants_it() {
         let today = real_today();
         let (store, clock) = clocked(store, today);
         let all = store
-            .create_channel(
-                &admin(),
-                &ChannelFields {
-                    org_id: None,
-                    kind: ChannelKind::Webhook,
-                    name: "市项目办".into(),
-                    target: "http://127.0.0.1:9/hook".into(),
-                    secret: Some("0123456789abcdef".into()),
-                    min_level: Level::Yellow,
-                    enabled: true,
-                },
-            )
+            .with_access(admin_access())
+            .create_channel(&ChannelFields {
+                org_id: None,
+                kind: ChannelKind::Webhook,
+                name: "市项目办".into(),
+                target: "http://127.0.0.1:9/hook".into(),
+                secret: Some("0123456789abcdef".into()),
+                min_level: Level::Yellow,
+                enabled: true,
+            })
             .await
             .unwrap();
         let red_only = store
-            .create_channel(
-                &admin(),
-                &ChannelFields {
-                    org_id: None,
-                    kind: ChannelKind::Wecom,
-                    name: "领导群".into(),
-                    target: "http://127.0.0.1:9/wecom".into(),
-                    secret: None,
-                    min_level: Level::Red,
-                    enabled: true,
-                },
-            )
+            .with_access(admin_access())
+            .create_channel(&ChannelFields {
+                org_id: None,
+                kind: ChannelKind::Wecom,
+                name: "领导群".into(),
+                target: "http://127.0.0.1:9/wecom".into(),
+                secret: None,
+                min_level: Level::Red,
+                enabled: true,
+            })
             .await
             .unwrap();
         assert!(all.has_secret && !red_only.has_secret);
@@ -708,18 +704,16 @@ async fn a_red_warning_opens_a_slip_that_runs_to_its_closing() {
 async fn an_unreadable_outbox_row_is_parked_and_a_stale_claim_records_nothing() {
     on_each_backend(|store: Store| async move {
         let channel = store
-            .create_channel(
-                &admin(),
-                &ChannelFields {
-                    org_id: None,
-                    kind: ChannelKind::Wecom,
-                    name: "项目办群".into(),
-                    target: "http://127.0.0.1:9/wecom".into(),
-                    secret: None,
-                    min_level: Level::Yellow,
-                    enabled: true,
-                },
-            )
+            .with_access(admin_access())
+            .create_channel(&ChannelFields {
+                org_id: None,
+                kind: ChannelKind::Wecom,
+                name: "项目办群".into(),
+                target: "http://127.0.0.1:9/wecom".into(),
+                secret: None,
+                min_level: Level::Yellow,
+                enabled: true,
+            })
             .await
             .unwrap();
         for n in 1..=2 {
