@@ -208,10 +208,10 @@ impl Row<'_> {
 }
 
 impl Store {
-    /// Takes one connection of the pool for bulk loading.
-    /// A loader on one connection. The statistics rollup is marked unbuilt (the loader does not
+    /// A loader on one connection of the pool (reached through [`crate::Scoped::bulk_loader`],
+    /// administrators only). The statistics rollup is marked unbuilt (the loader does not
     /// keep it): call `rebuild_stats_rollup` after `finish`, or the next `migrate` does.
-    pub async fn bulk_loader(&self) -> Result<BulkLoader, StoreError> {
+    pub(crate) async fn bulk_loader(&self) -> Result<BulkLoader, StoreError> {
         let mut conn = self.pool.acquire().await?;
         sqlx::query("DELETE FROM stats_rollup_state")
             .execute(&mut *conn)

@@ -168,6 +168,13 @@ impl Scoped<'_> {
         self.store.create(&self.access, (), new).await
     }
 
+    /// The bulk loader of `duikou gen` (10^6 projects with their history): the one writer
+    /// beside the write path, for an empty database, with no change log: administrators only.
+    pub async fn bulk_loader(&self) -> Result<crate::BulkLoader, StoreError> {
+        self.require_admin()?;
+        self.store.bulk_loader().await
+    }
+
     /// Many projects in one transaction, all or nothing, without a change-log row each (the
     /// demo and generators): administrators only.
     pub async fn create_projects(&self, news: &[NewProject]) -> Result<Vec<i64>, StoreError> {

@@ -69,7 +69,7 @@ pub async fn generate(
     seed: u64,
     progress: bool,
 ) -> anyhow::Result<GenSummary> {
-    let mut loader = store.bulk_loader().await?;
+    let mut loader = store.as_system("gen").bulk_loader().await?;
     let existing = loader.scalar("SELECT COUNT(*) FROM projects").await?
         + loader.scalar("SELECT COUNT(*) FROM regions").await?;
     if existing > 0 {

@@ -18,6 +18,8 @@
 //! outside the store can reach the SQL around this path, and the store's public writes are
 //! the [`crate::Scoped`] methods that call it.
 
+#[cfg(test)]
+mod guard;
 mod kind;
 mod place;
 
