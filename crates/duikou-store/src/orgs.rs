@@ -1,8 +1,7 @@
 //! Organisations (单位).
 
-use crate::error::delete_error;
 use crate::rows::{RowReader, Tx};
-use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
+use crate::write::{delete_row, Create, Delete, Edit, Kind, Place, RowKey, Stamp};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use duikou_core::org::{Org, OrgInput, OrgKind};
@@ -138,13 +137,15 @@ impl Edit for Org {}
 
 impl Delete for Org {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM orgs WHERE id = $1 AND version = $2")
-            .bind(before.id)
-            .bind(before.version)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| delete_error(e, "该单位"))?;
-        Ok(done.rows_affected())
+        delete_row(
+            tx,
+            "orgs",
+            "id",
+            RowKey::Id(before.id),
+            before.version,
+            "该单位",
+        )
+        .await
     }
 }
 

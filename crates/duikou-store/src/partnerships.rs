@@ -1,8 +1,8 @@
 //! Partnerships (对口合作关系).
 
-use crate::error::{delete_error, unique_to_field};
+use crate::error::unique_to_field;
 use crate::rows::{RowReader, Tx};
-use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
+use crate::write::{delete_row, Create, Delete, Edit, Kind, Place, RowKey, Stamp};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use duikou_core::partnership::{
@@ -188,13 +188,15 @@ impl Edit for Partnership {}
 
 impl Delete for Partnership {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM partnerships WHERE id = $1 AND version = $2")
-            .bind(before.id)
-            .bind(before.version)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| delete_error(e, "该合作关系"))?;
-        Ok(done.rows_affected())
+        delete_row(
+            tx,
+            "partnerships",
+            "id",
+            RowKey::Id(before.id),
+            before.version,
+            "该合作关系",
+        )
+        .await
     }
 }
 

@@ -5,7 +5,9 @@ use duikou_core::auth::Access;
 use duikou_core::problem::{Problem, ProblemCategory, ProblemFields, ProblemStatus};
 
 use crate::rows::{code_of, opt_date_text, serde_code, RowReader, Tx};
-use crate::write::{org_region_in, placement_in, Create, Delete, Edit, Kind, Place, Stamp};
+use crate::write::{
+    delete_row, org_region_in, placement_in, Create, Delete, Edit, Kind, Place, RowKey, Stamp,
+};
 use crate::{Store, StoreError};
 
 const COLS: &str = "id, project_id, category, description, owner_org_id, due_date, status, \
@@ -163,12 +165,15 @@ impl Edit for Problem {}
 
 impl Delete for Problem {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM problems WHERE id = $1 AND version = $2")
-            .bind(before.id)
-            .bind(before.version)
-            .execute(&mut **tx)
-            .await?;
-        Ok(done.rows_affected())
+        delete_row(
+            tx,
+            "problems",
+            "id",
+            RowKey::Id(before.id),
+            before.version,
+            "该问题",
+        )
+        .await
     }
 }
 

@@ -10,7 +10,7 @@ use duikou_core::{Actor, Stage};
 use crate::error::unique_to_field;
 use crate::rollup::Upkeep;
 use crate::rows::{date_text, opt_date_text, RowReader, Tx};
-use crate::write::{placement_in, Create, Delete, Edit, Kind, Place, Stamp};
+use crate::write::{delete_row, placement_in, Create, Delete, Edit, Kind, Place, RowKey, Stamp};
 use crate::{now_text, Store, StoreError};
 
 pub(crate) const COLS: &str = "id, code, external_ids, name, partnership_id, source_region_code, \
@@ -243,12 +243,15 @@ impl Edit for Project {}
 
 impl Delete for Project {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM projects WHERE id = $1 AND version = $2")
-            .bind(before.id)
-            .bind(before.version)
-            .execute(&mut **tx)
-            .await?;
-        Ok(done.rows_affected())
+        delete_row(
+            tx,
+            "projects",
+            "id",
+            RowKey::Id(before.id),
+            before.version,
+            "该项目",
+        )
+        .await
     }
 }
 

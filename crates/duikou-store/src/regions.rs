@@ -1,8 +1,8 @@
 //! Regions (行政区划).
 
-use crate::error::{delete_error, unique_to_field};
+use crate::error::unique_to_field;
 use crate::rows::{RowReader, Tx};
-use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
+use crate::write::{delete_row, Create, Delete, Edit, Kind, Place, RowKey, Stamp};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use duikou_core::region::{region_path, Region, RegionInput, RegionKind};
@@ -170,13 +170,15 @@ impl Edit for Region {}
 
 impl Delete for Region {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM regions WHERE code = $1 AND version = $2")
-            .bind(&before.code)
-            .bind(before.version)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| delete_error(e, "该行政区划"))?;
-        Ok(done.rows_affected())
+        delete_row(
+            tx,
+            "regions",
+            "code",
+            RowKey::Code(&before.code),
+            before.version,
+            "该行政区划",
+        )
+        .await
     }
 }
 

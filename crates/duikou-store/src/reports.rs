@@ -2,7 +2,7 @@
 
 use crate::error::unique_to_field;
 use crate::rows::{date_text, RowReader, Tx};
-use crate::write::{Create, Delete, Edit, Kind, Place, Stamp};
+use crate::write::{delete_row, Create, Delete, Edit, Kind, Place, RowKey, Stamp};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use duikou_core::report::{Period, ProgressReport, ReportFields};
@@ -151,12 +151,15 @@ impl Edit for ProgressReport {}
 
 impl Delete for ProgressReport {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM progress_reports WHERE id = $1 AND version = $2")
-            .bind(before.id)
-            .bind(before.version)
-            .execute(&mut **tx)
-            .await?;
-        Ok(done.rows_affected())
+        delete_row(
+            tx,
+            "progress_reports",
+            "id",
+            RowKey::Id(before.id),
+            before.version,
+            "该进展报告",
+        )
+        .await
     }
 }
 

@@ -31,16 +31,22 @@ fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// The tables a source writes with plain SQL.
+/// Whether a source writes `table`: plain SQL, or the shared guarded delete naming it.
 fn written(text: &str, table: &str) -> bool {
     let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    ["INSERT INTO", "UPDATE", "DELETE FROM"].iter().any(|verb| {
-        let pat = format!("{verb} {table}");
-        squeezed.match_indices(&pat).any(|(i, _)| {
-            let next = squeezed[i + pat.len()..].chars().next();
-            !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    let quoted = format!("\"{table}\"");
+    let by_helper = squeezed.match_indices("delete_row(").any(|(i, _)| {
+        let call: String = squeezed[i..].chars().take(60).collect();
+        call.contains(&quoted)
+    });
+    by_helper
+        || ["INSERT INTO", "UPDATE", "DELETE FROM"].iter().any(|verb| {
+            let pat = format!("{verb} {table}");
+            squeezed.match_indices(&pat).any(|(i, _)| {
+                let next = squeezed[i + pat.len()..].chars().next();
+                !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
         })
-    })
 }
 
 #[test]
@@ -82,4 +88,9 @@ fn the_scan_sees_a_write_however_it_is_wrapped() {
     assert!(written("\"DELETE FROM\n   orgs WHERE id = $1\"", "orgs"));
     assert!(!written("UPDATE problems_archive SET x = 1", "problems"));
     assert!(!written("SELECT * FROM problems", "problems"));
+    assert!(written("delete_row(tx, \"orgs\", \"id\", k, v, w)", "orgs"));
+    assert!(!written(
+        "delete_row(tx, \"orgs_x\", \"id\", k, v, w)",
+        "orgs"
+    ));
 }

@@ -296,3 +296,33 @@ async fn authorize(
         }
     }
 }
+
+/// What names a row of a table: its id or its code.
+pub(crate) enum RowKey<'a> {
+    Id(i64),
+    Code(&'a str),
+}
+
+/// Deletes the row `key_col = key` of `table` at `version` (a `Delete` kind's usual SQL):
+/// the rows it touched; a row others still refer to is `InUse`, naming `what` it is.
+pub(crate) async fn delete_row(
+    tx: &mut Tx,
+    table: &'static str,
+    key_col: &'static str,
+    key: RowKey<'_>,
+    version: i64,
+    what: &str,
+) -> Result<u64, StoreError> {
+    let sql = format!("DELETE FROM {table} WHERE {key_col} = $1 AND version = $2");
+    let q = sqlx::query(&sql);
+    let q = match key {
+        RowKey::Id(id) => q.bind(id),
+        RowKey::Code(code) => q.bind(code.to_owned()),
+    };
+    let done = q
+        .bind(version)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| crate::error::delete_error(e, what))?;
+    Ok(done.rows_affected())
+}
