@@ -196,12 +196,12 @@ async fn bench_token(url: &str) -> anyhow::Result<String> {
                 org_id: None,
                 password: Some("Liaoning-2024-dk".into()),
             };
-            store.create_user(&system, &new).await?;
+            store.as_system(&system.name).create_user(&new).await?;
             let g = Grant {
                 role: Role::Admin,
                 scope: Scope::All,
             };
-            store.grant(&system, "bench", &g).await?
+            store.as_system(&system.name).grant("bench", &g).await?
         }
     };
     let new = NewToken {

@@ -53,7 +53,8 @@ pub async fn load(file: &std::path::Path, db: &crate::cli::DatabaseArg) -> anyho
         WorkCalendar::from_csv(&text).with_context(|| format!("{} 格式有误", file.display()))?;
     let store = crate::open(db).await?;
     let years = store
-        .load_calendar(&duikou_core::Actor::system("cli"), &notices)
+        .as_system("cli")
+        .load_calendar(&notices)
         .await
         .with_context(|| format!("{} 无法载入", file.display()))?;
     let years: Vec<String> = years.iter().map(|y| y.to_string()).collect();

@@ -333,6 +333,19 @@ pub enum StepsCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Take a step action as the step page does:
+    /// `steps act 42 land_permit finish actual_finish=2024-06-05`.
+    /// Actions: start, finish, deficiency, supply, commitment, verify, replan, suspend,
+    /// resume, skip; a list field (missing_documents) takes one item a line.
+    Act {
+        project: i64,
+        step: String,
+        action: String,
+        /// The action's fields as `field=value`.
+        fields: Vec<String>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -286,9 +286,7 @@ async fn template(cmd: cli::TemplateCommand) -> anyhow::Result<()> {
             let t = duikou_core::steps::Template::from_json(&text)
                 .with_context(|| format!("{} 不是有效的流程模板", file.display()))?;
             let store = open(&db).await?;
-            let saved = store
-                .save_template(&duikou_core::Actor::system("cli"), &t)
-                .await?;
+            let saved = store.as_system("cli").save_template(&t).await?;
             println!(
                 "已导入流程模板 {} 第{}版（{}个环节）",
                 saved.key,

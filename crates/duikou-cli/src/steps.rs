@@ -1,8 +1,8 @@
 //! `duikou steps`: a project's approval steps from the command line.
 
 use anyhow::Context;
-use duikou_core::steps::{Schedule, StepState};
-use duikou_core::Actor;
+use duikou_core::input::Input;
+use duikou_core::steps::{Schedule, StepAction, StepCommand, StepState};
 
 use crate::cli::StepsCommand;
 
@@ -42,8 +42,28 @@ fn print_table(s: &Schedule) {
     }
 }
 
+/// `field=value` pairs as a command's input; a pair without `=` is named.
+fn input_of(pairs: &[String]) -> anyhow::Result<Input> {
+    let mut out = Vec::new();
+    for p in pairs {
+        let (k, v) = p
+            .split_once('=')
+            .with_context(|| format!("「{p}」应写成 字段=值"))?;
+        out.push((k.trim().to_owned(), v.to_owned()));
+    }
+    Ok(Input::from_pairs(out))
+}
+
+/// Every field error on its own line.
+fn field_errors(errs: &[duikou_core::FieldError]) -> anyhow::Error {
+    let lines: Vec<String> = errs
+        .iter()
+        .map(|e| format!("{}：{}", e.field, e.message))
+        .collect();
+    anyhow::anyhow!("{}", lines.join("\n"))
+}
+
 pub async fn run(cmd: StepsCommand) -> anyhow::Result<()> {
-    let actor = Actor::system("cli");
     let today = duikou_web::china_today();
     match cmd {
         StepsCommand::Instantiate {
@@ -54,17 +74,9 @@ pub async fn run(cmd: StepsCommand) -> anyhow::Result<()> {
             db,
         } => {
             let store = crate::open(&db).await?;
-            let cal = store.calendar().await?;
             let s = store
-                .instantiate_steps(
-                    &actor,
-                    project,
-                    &template,
-                    version,
-                    start.unwrap_or(today),
-                    &cal,
-                    today,
-                )
+                .as_system("cli")
+                .instantiate_steps(project, &template, version, start.unwrap_or(today))
                 .await?;
             print_table(&s);
         }
@@ -84,10 +96,34 @@ pub async fn run(cmd: StepsCommand) -> anyhow::Result<()> {
             let state: StepState = serde_json::from_str(&text)
                 .with_context(|| format!("{} 不是有效的环节状态", file.display()))?;
             let store = crate::open(&db).await?;
-            let cal = store.calendar().await?;
             let (s, _) = store
-                .update_step(&actor, project, None, &state, &cal, today)
+                .as_system("cli")
+                .update_step(project, None, &state)
                 .await?;
+            print_table(&s);
+        }
+        StepsCommand::Act {
+            project,
+            step,
+            action,
+            fields,
+            db,
+        } => {
+            let what = StepAction::parse(&action).with_context(|| {
+                let all: Vec<&str> = StepAction::ALL.iter().map(|a| a.code()).collect();
+                format!("没有环节操作「{action}」；可用：{}", all.join("、"))
+            })?;
+            let command =
+                StepCommand::parse(what, &input_of(&fields)?).map_err(|e| field_errors(&e))?;
+            let store = crate::open(&db).await?;
+            let (s, _) = store
+                .as_system("cli")
+                .act_on_step(project, &step, None, &command)
+                .await
+                .map_err(|e| match e {
+                    duikou_store::StoreError::Invalid(v) => field_errors(&v.0),
+                    other => other.into(),
+                })?;
             print_table(&s);
         }
     }

@@ -58,7 +58,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
                 org_id: org,
                 password,
             };
-            let (user, generated) = store.create_user(&actor, &new).await?;
+            let (user, generated) = store.as_system(&actor.name).create_user(&new).await?;
             println!("已创建用户 {}", user.login);
             if let Some(p) = generated {
                 println!("初始密码（首次登录须修改）：{p}");
@@ -83,17 +83,23 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Disable { login, db } => {
             let store = crate::open(&db).await?;
-            store.set_user_disabled(&actor, &login, true).await?;
+            store
+                .as_system(&actor.name)
+                .set_user_disabled(&login, true)
+                .await?;
             println!("已停用 {login}，其会话已失效、令牌不再可用");
         }
         UserCommand::Enable { login, db } => {
             let store = crate::open(&db).await?;
-            store.set_user_disabled(&actor, &login, false).await?;
+            store
+                .as_system(&actor.name)
+                .set_user_disabled(&login, false)
+                .await?;
             println!("已启用 {login}");
         }
         UserCommand::ResetPassword { login, db } => {
             let store = crate::open(&db).await?;
-            let p = store.reset_password(&actor, &login).await?;
+            let p = store.as_system(&actor.name).reset_password(&login).await?;
             println!("{login} 的新密码（下次登录须修改）：{p}");
         }
         UserCommand::Grant {
@@ -104,7 +110,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
         } => {
             let store = crate::open(&db).await?;
             let g = grant_of(&store, &role, &scope).await?;
-            store.grant(&actor, &login, &g).await?;
+            store.as_system(&actor.name).grant(&login, &g).await?;
             println!("已授予 {login}：{} @ {scope}", g.role.label_zh());
         }
         UserCommand::Revoke {
@@ -115,7 +121,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
         } => {
             let store = crate::open(&db).await?;
             let g = grant_of(&store, &role, &scope).await?;
-            store.revoke(&actor, &login, &g).await?;
+            store.as_system(&actor.name).revoke(&login, &g).await?;
             println!("已撤销 {login}：{} @ {scope}", g.role.label_zh());
         }
     }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod calendar;
 pub mod dates;
 pub mod error;
+pub mod input;
 pub mod money;
 pub mod notify;
 #[cfg(feature = "openapi")]

@@ -205,3 +205,58 @@ pub fn check_effective_date(
     }
     Ok(())
 }
+
+/// A move to another stage, as a writer asks for it: the command behind `POST
+/// .../transitions`, the page's 推进 form and `duikou` demo's history.
+#[derive(Debug, Clone)]
+pub struct TransitionInput {
+    pub to: Stage,
+    /// The day the move takes effect; today when not given.
+    pub effective_date: Option<NaiveDate>,
+    pub reason: Option<String>,
+    /// Asks for an administrator's override of a rule (e.g. landing before signing).
+    pub override_rules: bool,
+}
+
+/// What a checked move writes on the project and in its stage history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageMove {
+    pub from: Stage,
+    pub to: Stage,
+    /// The main-line stage the project holds after the move (kept through a suspension).
+    pub held: Stage,
+    pub kind: TransitionKind,
+    pub since: NaiveDate,
+    pub reason: Option<String>,
+    pub overridden: bool,
+}
+
+impl TransitionInput {
+    /// The move this request makes of `project` on `today`, under the stage rules and the
+    /// first rules of its date (not before the current stage began, not in the future).
+    /// Whether the writer may override is the caller's to decide.
+    pub fn apply(&self, project: &Project, today: NaiveDate) -> Result<StageMove, ValidationError> {
+        let kind = crate::stage::check_transition(&crate::stage::TransitionRequest {
+            from: project.stage,
+            held_before: project.held_stage,
+            to: self.to,
+            reason: self.reason.as_deref(),
+            override_rules: self.override_rules,
+        })?;
+        let since = self.effective_date.unwrap_or(today);
+        check_effective_date(since, project.stage_since, today)?;
+        Ok(StageMove {
+            from: project.stage,
+            to: self.to,
+            held: if self.to.is_main_line() {
+                self.to
+            } else {
+                project.held_stage
+            },
+            kind,
+            since,
+            reason: self.reason.as_deref().map(str::trim).map(str::to_owned),
+            overridden: self.override_rules,
+        })
+    }
+}

@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 use duikou_core::calendar::{CalendarEntry, DayKind, WorkCalendar};
-use duikou_core::Actor;
+use serde::Serialize;
 
-use crate::changes::record;
 use crate::rows::{date_text, RowReader, Tx};
-use crate::{now_text, Store, StoreError};
+use crate::write::{Create, Kind, Place, Stamp};
+use crate::{Scoped, Store, StoreError};
 
 /// The shipped calendar merged with the notices loaded into this database.
 pub(crate) async fn calendar_in(tx: &mut Tx) -> Result<WorkCalendar, StoreError> {
@@ -36,23 +36,56 @@ pub(crate) async fn calendar_in(tx: &mut Tx) -> Result<WorkCalendar, StoreError>
     WorkCalendar::official().merged(&loaded).map_err(corrupt)
 }
 
-impl Store {
-    /// The working-day calendar: the shipped notices with the loaded ones merged over them.
-    pub async fn calendar(&self) -> Result<WorkCalendar, StoreError> {
-        let mut tx = self.begin().await?;
-        let c = calendar_in(&mut tx).await;
-        tx.commit().await?;
-        c
+/// The notices of some years as loaded: reference data, for administrators. Loading stores
+/// them over earlier loads of the same years, after checking that they merge with the
+/// calendar in force; its key names the years (`2025,2026`).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub(crate) struct Notices(pub Vec<i32>);
+
+fn years_label(years: &[i32]) -> String {
+    years
+        .iter()
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Kind for Notices {
+    const NAME: &'static str = "calendar";
+    type Parent = ();
+    type Key = String;
+    type Fields = WorkCalendar;
+
+    fn place(_: (), _: Option<&String>) -> Place {
+        Place::Reference
     }
 
-    /// Stores the notices of `notices` (replacing earlier loads of the same notice years),
-    /// after checking that they merge with the calendar in force. Returns the years loaded.
-    pub async fn load_calendar(
-        &self,
-        actor: &Actor,
+    fn version(&self) -> i64 {
+        1
+    }
+
+    async fn get(
+        tx: &mut Tx,
+        _: (),
+        key: &String,
+        _: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
+        let years: Vec<i32> = key.split(',').filter_map(|y| y.parse().ok()).collect();
+        let held: Vec<i32> = calendar_in(tx).await?.covered_years().collect();
+        Ok(years
+            .iter()
+            .all(|y| held.contains(y))
+            .then_some(Notices(years)))
+    }
+
+    async fn check(
+        tx: &mut Tx,
+        _: (),
         notices: &WorkCalendar,
-    ) -> Result<Vec<i32>, StoreError> {
-        let current = self.calendar().await?;
+        _before: Option<&Self>,
+    ) -> Result<(), StoreError> {
+        let current = calendar_in(tx).await?;
         current.merged(notices).map_err(|e| {
             StoreError::Invalid(duikou_core::ValidationError::one(
                 "file",
@@ -60,15 +93,31 @@ impl Store {
                 e.to_string(),
             ))
         })?;
+        Ok(())
+    }
+}
+
+impl Create for Notices {
+    type New = WorkCalendar;
+    const CREATED: &'static str = "load";
+
+    fn fields_of(notices: &WorkCalendar) -> Option<&WorkCalendar> {
+        Some(notices)
+    }
+
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        notices: &WorkCalendar,
+        stamp: &Stamp,
+    ) -> Result<String, StoreError> {
         let years: Vec<i32> = notices.covered_years().collect();
-        let mut tx = self.begin_write().await?;
         for y in &years {
             sqlx::query("DELETE FROM calendar_entries WHERE year = $1")
                 .bind(i64::from(*y))
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
-        let now = now_text();
         for e in notices.entries() {
             sqlx::query(
                 "INSERT INTO calendar_entries (date, kind, name, year, loaded_at, loaded_by) \
@@ -78,29 +127,25 @@ impl Store {
             .bind(e.kind.as_str())
             .bind(&e.name)
             .bind(i64::from(e.year))
-            .bind(&now)
-            .bind(&actor.name)
-            .execute(&mut *tx)
+            .bind(&stamp.now)
+            .bind(&stamp.actor.name)
+            .execute(&mut **tx)
             .await?;
         }
-        let label = years
-            .iter()
-            .map(|y| y.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        record(
-            &mut tx,
-            "calendar",
-            &label,
-            "load",
-            actor,
-            None::<&()>,
-            Some(&years),
-        )
-        .await?;
-        tx.commit().await?;
-        self.forget_calendar();
-        Ok(years)
+        Ok(years_label(&years))
+    }
+}
+
+impl Scoped<'_> {
+    /// Stores the notices of `notices` (replacing earlier loads of the same notice years);
+    /// the years loaded.
+    pub async fn load_calendar(&self, notices: &WorkCalendar) -> Result<Vec<i32>, StoreError> {
+        let loaded = self
+            .store()
+            .create::<Notices>(self.access(), (), notices)
+            .await;
+        self.store().forget_calendar();
+        Ok(loaded?.0)
     }
 
     /// Adds, changes or (with `day` = `None`) removes one day of the notice of `year`,
@@ -109,12 +154,11 @@ impl Store {
     /// least one day.
     pub async fn set_calendar_day(
         &self,
-        actor: &Actor,
         year: i32,
         date: NaiveDate,
         day: Option<(DayKind, String)>,
     ) -> Result<(), StoreError> {
-        let current = self.calendar().await?;
+        let current = self.store().calendar().await?;
         let of_year: Vec<CalendarEntry> = current
             .entries()
             .filter(|e| e.year == year)
@@ -143,7 +187,17 @@ impl Store {
         }
         let notice = WorkCalendar::from_entries(entries)
             .map_err(|e| StoreError::invalid("date", "calendar", e.to_string()))?;
-        self.load_calendar(actor, &notice).await?;
+        self.load_calendar(&notice).await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// The working-day calendar: the shipped notices with the loaded ones merged over them.
+    pub async fn calendar(&self) -> Result<WorkCalendar, StoreError> {
+        let mut tx = self.begin().await?;
+        let c = calendar_in(&mut tx).await;
+        tx.commit().await?;
+        c
     }
 }

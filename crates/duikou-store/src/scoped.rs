@@ -8,18 +8,20 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use duikou_core::auth::Access;
+use duikou_core::auth::{Access, Grant};
 use duikou_core::calendar::WorkCalendar;
 use duikou_core::problem::{Problem, ProblemFields};
 use duikou_core::project::{Project, ProjectFields, StageChange};
 use duikou_core::report::{ProgressReport, ReportFields};
 use duikou_core::stats::ProjectStats;
-use duikou_core::steps::{Schedule, StepState};
+use duikou_core::steps::{Schedule, StepCommand, StepState};
 use duikou_core::Actor;
 
+use crate::accounts::{Account, OnUser, UserChange};
 use crate::rows::RowReader;
-use crate::warnings::Answering;
-use crate::write::{project_place_in, ProjectPlace};
+use crate::steps::{Step, StepWrite};
+use crate::warnings::{Answering, NewThresholds, YearPlan};
+use crate::write::{project_place_in, Kind, ProjectPlace};
 use crate::{
     ChangeEntry, Channel, NewProject, NewSlip, Page, ProjectFilter, ProjectPage, ProjectSort,
     ProjectStart, ProjectSteps, Slip, SlipEvent, SlipFilter, StatsQuery, Store, StoreError, Tally,
@@ -89,6 +91,11 @@ impl Store {
 }
 
 impl Scoped<'_> {
+    /// The store behind the view, for the store's own modules.
+    pub(crate) fn store(&self) -> &Store {
+        self.store
+    }
+
     pub fn access(&self) -> &Access {
         &self.access
     }
@@ -198,17 +205,23 @@ impl Scoped<'_> {
             .map(drop)
     }
 
+    /// Moves project `id` to another stage (at `version`, when given): the project after,
+    /// and the stage row the move opened.
     pub async fn transition(
         &self,
         id: i64,
         version: Option<i64>,
         input: &TransitionInput,
-        today: NaiveDate,
     ) -> Result<(Project, StageChange), StoreError> {
-        self.editable(id).await?;
-        self.store
-            .transition(&self.actor(), id, version, input, today)
-            .await
+        let after = self
+            .store
+            .act::<crate::transitions::Staged, _>(&self.access, (), id, version, input)
+            .await?;
+        let change = after.change.ok_or_else(|| StoreError::Corrupt {
+            table: "stage_changes",
+            message: format!("project {id} moved without a stage row"),
+        })?;
+        Ok((after.project, change))
     }
 
     pub async fn stage_changes(&self, id: i64) -> Result<Vec<StageChange>, StoreError> {
@@ -339,33 +352,69 @@ impl Scoped<'_> {
         self.store.schedule(id, cal, today).await
     }
 
+    /// Puts template `template` (its latest version unless one is given) on project `id`,
+    /// its steps starting on `start`; the schedule as of today.
     pub async fn instantiate_steps(
         &self,
         id: i64,
         template: &str,
         version: Option<i32>,
         start: NaiveDate,
-        cal: &WorkCalendar,
-        today: NaiveDate,
     ) -> Result<Schedule, StoreError> {
-        self.editable(id).await?;
+        let new = crate::steps::Instantiation {
+            template: template.to_owned(),
+            version,
+            start,
+        };
         self.store
-            .instantiate_steps(&self.actor(), id, template, version, start, cal, today)
-            .await
+            .create::<crate::steps::Scheduled>(&self.access, id, &new)
+            .await?;
+        self.schedule_now(id).await
     }
 
+    /// Replaces the state of one step (at `version` of the project's steps, when given):
+    /// the schedule after, and the steps' new version.
     pub async fn update_step(
         &self,
         id: i64,
         version: Option<i64>,
         state: &StepState,
-        cal: &WorkCalendar,
-        today: NaiveDate,
     ) -> Result<(Schedule, i64), StoreError> {
-        self.editable(id).await?;
-        self.store
-            .update_step(&self.actor(), id, version, state, cal, today)
+        let key = state.key.clone();
+        self.write_step(id, key, version, StepWrite::Replace(state))
             .await
+    }
+
+    /// Takes a step action (start, finish, 容缺 …) on step `key` of project `id`.
+    pub async fn act_on_step(
+        &self,
+        id: i64,
+        key: &str,
+        version: Option<i64>,
+        command: &StepCommand,
+    ) -> Result<(Schedule, i64), StoreError> {
+        self.write_step(id, key.to_owned(), version, StepWrite::Command(command))
+            .await
+    }
+
+    async fn write_step(
+        &self,
+        id: i64,
+        key: String,
+        version: Option<i64>,
+        write: StepWrite<'_>,
+    ) -> Result<(Schedule, i64), StoreError> {
+        let after = self
+            .store
+            .act::<Step, _>(&self.access, id, key, version, &write)
+            .await?;
+        Ok((self.schedule_now(id).await?, after.version()))
+    }
+
+    /// The schedule of project `id` as of the store's today.
+    async fn schedule_now(&self, id: i64) -> Result<Schedule, StoreError> {
+        let calendar = self.store.calendar().await?;
+        self.store.schedule(id, &calendar, self.store.today()).await
     }
 
     /// The warnings of the projects the user reads.
@@ -448,29 +497,139 @@ impl Scoped<'_> {
         self.store.annual_plans(id).await
     }
 
+    /// Sets project `id`'s investment plan for a year (replacing the year's plan).
     pub async fn set_annual_plan(
         &self,
         id: i64,
         plan: &AnnualPlan,
     ) -> Result<AnnualPlan, StoreError> {
-        self.editable(id).await?;
-        self.store.set_annual_plan(&self.actor(), id, plan).await
+        let had = self
+            .store
+            .annual_plans(id)
+            .await?
+            .iter()
+            .any(|p| p.year == plan.year);
+        let after = if had {
+            self.store
+                .update::<YearPlan>(&self.access, id, plan.year, None, plan)
+                .await?
+        } else {
+            self.store
+                .create::<YearPlan>(&self.access, id, plan)
+                .await?
+        };
+        Ok(after.plan)
+    }
+
+    /// Creates a user; the generated first password when none was given.
+    pub async fn create_user(
+        &self,
+        new: &crate::accounts::NewUser,
+    ) -> Result<(crate::accounts::User, Option<String>), StoreError> {
+        crate::accounts::check_new_user(new)?;
+        let (password, generated) = match &new.password {
+            Some(p) => (p.clone(), None),
+            None => {
+                let p = crate::accounts::random_password();
+                (p.clone(), Some(p))
+            }
+        };
+        let account = crate::accounts::NewAccount {
+            new: new.clone(),
+            hash: crate::accounts::hash_password(&password)?,
+            generated: generated.is_some(),
+        };
+        let after = self
+            .store
+            .create::<Account>(&self.access, (), &account)
+            .await?;
+        Ok((after.user, generated))
+    }
+
+    /// Disables (or enables) a user; disabling ends their sessions.
+    pub async fn set_user_disabled(
+        &self,
+        login: &str,
+        disabled: bool,
+    ) -> Result<crate::accounts::User, StoreError> {
+        let name = if disabled { "disable" } else { "enable" };
+        self.on_user(login, OnUser(name, UserChange::Disabled(disabled)))
+            .await
+    }
+
+    /// Adds a grant to a user (its scope must exist).
+    pub async fn grant(&self, login: &str, g: &Grant) -> Result<crate::accounts::User, StoreError> {
+        self.on_user(login, OnUser("grant", UserChange::Grant(g.clone())))
+            .await
+    }
+
+    /// Removes a grant from a user.
+    pub async fn revoke(
+        &self,
+        login: &str,
+        g: &Grant,
+    ) -> Result<crate::accounts::User, StoreError> {
+        self.on_user(login, OnUser("revoke", UserChange::Revoke(g.clone())))
+            .await
+    }
+
+    /// Gives a user a generated password to be changed at the next login and returns it. The
+    /// account is presumed compromised: every session ends and every token is revoked.
+    pub async fn reset_password(&self, login: &str) -> Result<String, StoreError> {
+        let p = crate::accounts::random_password();
+        let hash = crate::accounts::hash_password(&p)?;
+        self.on_user(login, OnUser("reset_password", UserChange::Reset { hash }))
+            .await?;
+        Ok(p)
+    }
+
+    async fn on_user(
+        &self,
+        login: &str,
+        action: OnUser,
+    ) -> Result<crate::accounts::User, StoreError> {
+        let after = self
+            .store
+            .act::<Account, _>(&self.access, (), login.to_owned(), None, &action)
+            .await?;
+        Ok(after.user)
+    }
+
+    /// Stores `t` as the next version of its key; the template with that version.
+    pub async fn save_template(
+        &self,
+        t: &duikou_core::steps::Template,
+    ) -> Result<duikou_core::steps::Template, StoreError> {
+        let saved = self
+            .store
+            .create::<crate::templates::Saved>(&self.access, (), t)
+            .await?;
+        Ok(saved.0)
     }
 
     pub async fn threshold_sets(&self) -> Result<Vec<ThresholdSet>, StoreError> {
         self.store.threshold_sets().await
     }
 
+    /// Stores a threshold set for an organisation (None: all) and year, and marks the
+    /// projects it governs for the next sweep.
     pub async fn save_thresholds(
         &self,
         org_id: Option<i64>,
         year: i32,
         t: &Thresholds,
     ) -> Result<ThresholdSet, StoreError> {
-        self.require_admin()?;
-        self.store
-            .save_thresholds(&self.actor(), org_id, year, t)
-            .await
+        let new = NewThresholds {
+            org_id,
+            year,
+            thresholds: t.clone(),
+        };
+        let saved = self
+            .store
+            .create::<ThresholdSet>(&self.access, (), &new)
+            .await?;
+        self.store.mark_warnings_stale(org_id).await?;
+        Ok(saved)
     }
 
     pub async fn sweep_warnings(&self, as_of: NaiveDate, full: bool) -> Result<Tally, StoreError> {

@@ -1,13 +1,15 @@
 //! Step templates (流程模板), versioned: saving a template stores a new version; projects keep
 //! the version they were instantiated with.
 
+use chrono::NaiveDate;
+use duikou_core::auth::Access;
 use duikou_core::steps::Template;
 use duikou_core::Actor;
 use serde::Serialize;
 
-use crate::changes::record;
 use crate::rows::{RowReader, Tx};
-use crate::{now_text, Store, StoreError};
+use crate::write::{Create, Kind, Place, Stamp};
+use crate::{Store, StoreError};
 
 /// One template version in a list.
 #[derive(Debug, Clone, Serialize)]
@@ -51,22 +53,79 @@ pub(crate) async fn get_in(
     parse(&RowReader::new(&row, "step_templates").text("body")?)
 }
 
-impl Store {
-    /// Stores `template` as the next version of its key (version 1 for a new key) and returns
-    /// it with that version.
-    pub async fn save_template(
-        &self,
-        actor: &Actor,
-        template: &Template,
-    ) -> Result<Template, StoreError> {
-        template.validate()?;
-        let mut tx = self.begin_write().await?;
+/// A template version as the write path sees it: reference data, for administrators;
+/// each save is a create of the key's next version.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub(crate) struct Saved(pub Template);
+
+/// Names one version: `key@version`.
+#[derive(Debug, Clone)]
+pub(crate) struct VersionOf(pub String, pub i32);
+
+impl std::fmt::Display for VersionOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.0, self.1)
+    }
+}
+
+impl Kind for Saved {
+    const NAME: &'static str = "template";
+    type Parent = ();
+    type Key = VersionOf;
+    type Fields = Template;
+
+    fn place(_: (), _: Option<&VersionOf>) -> Place {
+        Place::Reference
+    }
+
+    fn version(&self) -> i64 {
+        i64::from(self.0.version)
+    }
+
+    async fn get(
+        tx: &mut Tx,
+        _: (),
+        key: &VersionOf,
+        _: NaiveDate,
+    ) -> Result<Option<Self>, StoreError> {
+        match get_in(tx, &key.0, Some(key.1)).await {
+            Ok(t) => Ok(Some(Saved(t))),
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn check(
+        _tx: &mut Tx,
+        _: (),
+        t: &Template,
+        _before: Option<&Self>,
+    ) -> Result<(), StoreError> {
+        Ok(t.validate()?)
+    }
+}
+
+impl Create for Saved {
+    type New = Template;
+
+    fn fields_of(t: &Template) -> Option<&Template> {
+        Some(t)
+    }
+
+    /// Stores `t` as the next version of its key (version 1 for a new key).
+    async fn insert(
+        tx: &mut Tx,
+        _: (),
+        t: &Template,
+        stamp: &Stamp,
+    ) -> Result<VersionOf, StoreError> {
         let current: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM step_templates WHERE key = $1")
-                .bind(&template.key)
-                .fetch_one(&mut *tx)
+                .bind(&t.key)
+                .fetch_one(&mut **tx)
                 .await?;
-        let mut saved = template.clone();
+        let mut saved = t.clone();
         saved.version = i32::try_from(current.unwrap_or(0) + 1).unwrap_or(i32::MAX);
         sqlx::query(
             "INSERT INTO step_templates (key, version, name, body, created_at, created_by) \
@@ -76,25 +135,15 @@ impl Store {
         .bind(i64::from(saved.version))
         .bind(&saved.name)
         .bind(saved.to_json())
-        .bind(now_text())
-        .bind(&actor.name)
-        .execute(&mut *tx)
+        .bind(&stamp.now)
+        .bind(&stamp.actor.name)
+        .execute(&mut **tx)
         .await?;
-        let id = format!("{}@{}", saved.key, saved.version);
-        record(
-            &mut tx,
-            "template",
-            &id,
-            "create",
-            actor,
-            None::<&()>,
-            Some(&saved),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(saved)
+        Ok(VersionOf(saved.key, saved.version))
     }
+}
 
+impl Store {
     /// The given version of a template, or its latest.
     pub async fn template(&self, key: &str, version: Option<i32>) -> Result<Template, StoreError> {
         let mut tx = self.begin().await?;
@@ -135,7 +184,9 @@ impl Store {
                     .fetch_one(&self.pool)
                     .await?;
             if exists == 0 {
-                self.save_template(actor, &t).await?;
+                self.with_access(Access::system(&actor.name))
+                    .save_template(&t)
+                    .await?;
                 added += 1;
             }
         }

@@ -2,22 +2,17 @@
 //! from which "as of" statistics are read.
 
 use chrono::NaiveDate;
-use duikou_core::project::{check_effective_date, Project, StageChange};
-use duikou_core::stage::{check_transition, TransitionKind, TransitionRequest};
-use duikou_core::{Actor, Stage};
+use duikou_core::auth::Access;
+use duikou_core::project::{Project, StageChange, StageMove};
+use duikou_core::stage::TransitionKind;
+use duikou_core::Stage;
+use serde::Serialize;
 
-use crate::changes::record;
-use crate::rows::{date_text, serde_code, RowReader};
-use crate::{now_text, Store, StoreError};
+pub use duikou_core::project::TransitionInput;
 
-#[derive(Debug, Clone)]
-pub struct TransitionInput {
-    pub to: Stage,
-    pub effective_date: NaiveDate,
-    pub reason: Option<String>,
-    /// Asks for an administrator's override of a rule (e.g. landing before signing).
-    pub override_rules: bool,
-}
+use crate::rows::{date_text, serde_code, RowReader, Tx};
+use crate::write::{Action, Kind, Place, Stamp};
+use crate::{Store, StoreError};
 
 fn read(row: &sqlx::any::AnyRow) -> Result<StageChange, StoreError> {
     let r = RowReader::new(row, "stage_changes");
@@ -35,124 +30,169 @@ fn read(row: &sqlx::any::AnyRow) -> Result<StageChange, StoreError> {
     })
 }
 
-impl Store {
-    /// Moves a project to another stage. `today` bounds the effective date (no future dates).
-    pub async fn transition(
-        &self,
-        actor: &Actor,
-        project_id: i64,
-        expected_version: Option<i64>,
-        input: &TransitionInput,
-        today: NaiveDate,
-    ) -> Result<(Project, StageChange), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let upkeep = crate::rollup::Upkeep::before(&mut tx, self.backend, &[project_id]).await?;
-        let before = crate::projects::require(&mut tx, project_id).await?;
-        crate::error::check_version("project", project_id, before.version, expected_version)?;
-        if input.override_rules && !actor.may_override {
+/// A project as a stage move sees it: the project and its open stage row. Moves are
+/// [`Action`]s on it ([`TransitionInput`], whose effect core computes), written on the one
+/// write path: the right to change the project, its version, the statistics and warnings
+/// kept up, the move in the project's history.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    pub project: Project,
+    /// The stage row the project is in now (none for a project made before histories).
+    pub change: Option<StageChange>,
+}
+
+/// In the history: the project's fields with those of its open stage row beside them
+/// (`to_stage`, `effective_date`, `reason` …), so a move's entry shows where it went.
+impl Serialize for Staged {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut map = match serde_json::to_value(&self.project).map_err(S::Error::custom)? {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        if let Some(c) = &self.change {
+            if let serde_json::Value::Object(m) =
+                serde_json::to_value(c).map_err(S::Error::custom)?
+            {
+                for (k, v) in m {
+                    if k != "id" && k != "project_id" {
+                        map.entry(k).or_insert(v);
+                    }
+                }
+            }
+        }
+        map.serialize(s)
+    }
+}
+
+const COLUMNS: &str = "id, project_id, from_stage, to_stage, kind, effective_date, reason, \
+                       overridden, actor, recorded_at";
+
+impl Kind for Staged {
+    const NAME: &'static str = "project";
+    const ROLLUP: bool = true;
+    type Parent = ();
+    type Key = i64;
+    type Fields = StageMove;
+
+    fn place(_: (), key: Option<&i64>) -> Place {
+        key.map_or(Place::New, |id| Place::Project(*id))
+    }
+
+    fn version(&self) -> i64 {
+        self.project.version
+    }
+
+    async fn get(
+        tx: &mut Tx,
+        _: (),
+        id: &i64,
+        _today: NaiveDate,
+    ) -> Result<Option<Staged>, StoreError> {
+        let Some(project) = crate::projects::get_in(tx, *id).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM stage_changes WHERE project_id = $1 AND until_date IS NULL \
+             ORDER BY id DESC LIMIT 1"
+        );
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&mut **tx).await?;
+        let change = row.as_ref().map(read).transpose()?;
+        Ok(Some(Staged { project, change }))
+    }
+
+    /// Only an administrator overrides the stage rules.
+    async fn may(
+        _tx: &mut Tx,
+        access: &Access,
+        _: (),
+        fields: &StageMove,
+        _before: Option<&Staged>,
+    ) -> Result<(), StoreError> {
+        if fields.overridden && !access.actor().may_override {
             return Err(StoreError::invalid(
                 "override",
                 "forbidden",
                 "只有系统管理员可以强制推进阶段",
             ));
         }
-        let kind = check_transition(&TransitionRequest {
-            from: before.stage,
-            held_before: before.held_stage,
-            to: input.to,
-            reason: input.reason.as_deref(),
-            override_rules: input.override_rules,
-        })?;
-        check_effective_date(input.effective_date, before.stage_since, today)?;
-        let date = date_text(input.effective_date);
-        let now = now_text();
-        let held = if input.to.is_main_line() {
-            input.to
-        } else {
-            before.held_stage
-        };
-        // The project row first, and only at the version read above: a concurrent transition
-        // that got there first (PostgreSQL lets both read version N) makes this one stale
-        // before it touches the history, so a project never has two open stage rows.
+        Ok(())
+    }
+
+    /// The project row first, and only at the version read: a concurrent move that got
+    /// there first (PostgreSQL lets both read version N) makes this one stale before it
+    /// touches the history, so a project never has two open stage rows.
+    async fn update(
+        tx: &mut Tx,
+        before: &Staged,
+        m: &StageMove,
+        stamp: &Stamp,
+    ) -> Result<u64, StoreError> {
+        let id = before.project.id;
+        let date = date_text(m.since);
         let done = sqlx::query(
             "UPDATE projects SET stage = $1, stage_since = $2, held_stage = $3, updated_at = $4, \
              updated_by = $5, version = version + 1 WHERE id = $6 AND version = $7",
         )
-        .bind(input.to.code())
+        .bind(m.to.code())
         .bind(&date)
-        .bind(held.code())
-        .bind(&now)
-        .bind(&actor.name)
-        .bind(project_id)
-        .bind(before.version)
-        .execute(&mut *tx)
+        .bind(m.held.code())
+        .bind(&stamp.now)
+        .bind(&stamp.actor.name)
+        .bind(id)
+        .bind(before.project.version)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Stale {
-                kind: "project",
-                id: project_id.to_string(),
-                current: before.version + 1,
-            });
+            return Ok(done.rows_affected());
         }
         sqlx::query(
             "UPDATE stage_changes SET until_date = $1 WHERE project_id = $2 AND until_date IS NULL",
         )
         .bind(&date)
-        .bind(project_id)
-        .execute(&mut *tx)
+        .bind(id)
+        .execute(&mut **tx)
         .await?;
-        let change_id: i64 = sqlx::query_scalar(
+        sqlx::query(
             "INSERT INTO stage_changes (project_id, from_stage, to_stage, kind, effective_date, \
              reason, overridden, actor, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(project_id)
-        .bind(before.stage.code())
-        .bind(input.to.code())
-        .bind(crate::rows::code_of(&kind))
+        .bind(id)
+        .bind(m.from.code())
+        .bind(m.to.code())
+        .bind(crate::rows::code_of(&m.kind))
         .bind(&date)
-        .bind(input.reason.as_deref().map(str::trim))
-        .bind(i64::from(input.override_rules))
-        .bind(&actor.name)
-        .bind(&now)
-        .fetch_one(&mut *tx)
+        .bind(m.reason.as_deref())
+        .bind(i64::from(m.overridden))
+        .bind(&stamp.actor.name)
+        .bind(&stamp.now)
+        .execute(&mut **tx)
         .await?;
-        let after = crate::projects::require(&mut tx, project_id).await?;
-        let row = sqlx::query(
-            "SELECT id, project_id, from_stage, to_stage, kind, effective_date, reason, \
-             overridden, actor, recorded_at FROM stage_changes WHERE id = $1",
-        )
-        .bind(change_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let change = read(&row)?;
-        record(
-            &mut tx,
-            "project",
-            &project_id.to_string(),
-            "transition",
-            actor,
-            Some(&before),
-            Some(&change),
-        )
-        .await?;
-        upkeep.after(&mut tx, &[]).await?;
-        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
-            .await?;
-        tx.commit().await?;
-        Ok((after, change))
+        Ok(1)
+    }
+}
+
+impl Action<Staged> for TransitionInput {
+    fn name(&self) -> &'static str {
+        "transition"
     }
 
+    fn apply(&self, before: &Staged, stamp: &Stamp) -> Result<StageMove, StoreError> {
+        Ok(TransitionInput::apply(self, &before.project, stamp.today)?)
+    }
+}
+
+impl Store {
     /// The stage history of a project, oldest first.
     pub async fn stage_changes(&self, project_id: i64) -> Result<Vec<StageChange>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, project_id, from_stage, to_stage, kind, effective_date, reason, \
-             overridden, actor, recorded_at FROM stage_changes WHERE project_id = $1 \
-             ORDER BY effective_date, id",
-        )
-        .bind(project_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM stage_changes WHERE project_id = $1 ORDER BY effective_date, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(project_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(read).collect()
     }
 }

@@ -20,6 +20,10 @@ pub trait Checked {
     }
 }
 
+/// A body read as it came, for a command that parses its fields itself (a step action's
+/// `Input`), naming each bad one.
+impl Checked for Value {}
+
 /// At most this many decoding attempts per body (each names or patches one field).
 const MAX_ROUNDS: usize = 64;
 

@@ -69,6 +69,7 @@ use crate::AppState;
         steps::instantiate,
         steps::states,
         steps::update,
+        steps::act,
         steps::schedule,
         warnings::list,
         warnings::counts,

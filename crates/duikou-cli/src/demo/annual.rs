@@ -51,8 +51,8 @@ pub async fn create(
         // A tenth to a third of the total this year, in whole 万元.
         let amount = base / 10_000 * rng.gen_range(10..34) / 100 * 10_000;
         store
+            .as_system(&actor.name)
             .set_annual_plan(
-                actor,
                 project.id,
                 &AnnualPlan {
                     year,

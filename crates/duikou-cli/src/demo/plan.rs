@@ -288,12 +288,13 @@ pub async fn write(
         for e in plan.events.iter().skip(1).take_while(|e| e.date <= today) {
             let input = TransitionInput {
                 to: e.stage,
-                effective_date: e.date,
+                effective_date: Some(e.date),
                 reason: e.reason.clone(),
                 override_rules: false,
             };
             store
-                .transition(actor, *id, None, &input, today)
+                .as_system(&actor.name)
+                .transition(*id, None, &input)
                 .await
                 .with_context(|| {
                     format!("{}：阶段变更到{}失败", plan.fields.name, e.stage.code())

@@ -25,7 +25,6 @@ pub async fn create(
     rng: &mut ChaCha8Rng,
     today: NaiveDate,
 ) -> Result<usize> {
-    let calendar = store.calendar().await?;
     let mut n = 0;
     for stage in [Stage::Landed, Stage::Started] {
         let filter = ProjectFilter {
@@ -38,15 +37,8 @@ pub async fn create(
         for project in page.items {
             let start = today - Duration::days(rng.gen_range(20..120));
             store
-                .instantiate_steps(
-                    actor,
-                    project.id,
-                    CONSTRUCTION_APPROVAL,
-                    None,
-                    start,
-                    &calendar,
-                    today,
-                )
+                .as_system(&actor.name)
+                .instantiate_steps(project.id, CONSTRUCTION_APPROVAL, None, start)
                 .await?;
             play(store, actor, rng, project.id, today).await?;
             n += 1;
@@ -82,7 +74,8 @@ async fn play(
         };
         let finished = state.actual_finish.is_some();
         let (_, v) = store
-            .update_step(actor, project_id, Some(version), &state, &calendar, today)
+            .as_system(&actor.name)
+            .update_step(project_id, Some(version), &state)
             .await?;
         version = v;
         if !finished {

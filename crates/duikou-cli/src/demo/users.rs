@@ -126,7 +126,8 @@ async fn add(
         password: Some(password.to_owned()),
     };
     store
-        .create_user(actor, &new)
+        .as_system(&actor.name)
+        .create_user(&new)
         .await
         .with_context(|| format!("无法创建演示用户 {login}"))?;
     for (role, scope) in grants {
@@ -134,7 +135,7 @@ async fn add(
             role: *role,
             scope: scope.clone(),
         };
-        store.grant(actor, login, &g).await?;
+        store.as_system(&actor.name).grant(login, &g).await?;
     }
     Ok(())
 }

@@ -44,6 +44,7 @@
 
 mod check;
 mod clock;
+mod command;
 mod critical;
 mod graph;
 mod history;
@@ -54,6 +55,10 @@ mod state;
 mod template;
 mod update;
 
+pub use command::{
+    suspension_code, StepAction, StepCommand, DEFAULT_SUPPLY_DAYS, DEFAULT_VERIFY_DAYS,
+    SUSPENSION_REASONS,
+};
 pub use critical::PathLimits;
 pub use history::stamp_appended;
 pub use open::{open_commitments, open_deficiencies, OpenItem, OpenItemKind};

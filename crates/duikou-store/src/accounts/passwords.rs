@@ -8,7 +8,7 @@ use duikou_core::auth::check_password;
 use duikou_core::Actor;
 use serde::Serialize;
 
-use super::secrets::{hash_password, random_password, sha256_hex};
+use super::secrets::{hash_password, sha256_hex};
 use super::users::require_login;
 use crate::changes::record;
 use crate::rows::Tx;
@@ -33,7 +33,7 @@ pub struct Ended {
 
 /// Ends the user's sessions but `keep` (its cookie token), and revokes their live tokens when
 /// asked.
-async fn end_credentials(
+pub(super) async fn end_credentials(
     tx: &mut Tx,
     user_id: i64,
     keep: Option<&str>,
@@ -82,30 +82,6 @@ impl Store {
             .await?;
         Ok(ended)
     }
-
-    /// Gives a user a generated password to be changed at the next login and returns it. The
-    /// account is presumed compromised: every session ends and every token is revoked.
-    pub async fn reset_password(&self, actor: &Actor, login: &str) -> Result<String, StoreError> {
-        let p = random_password();
-        let hash = hash_password(&p)?;
-        let mut tx = self.begin_write().await?;
-        let user = require_login(&mut tx, login).await?;
-        store_hash(&mut tx, user.id, &hash, true).await?;
-        let ended = end_credentials(&mut tx, user.id, None, true).await?;
-        // Devices the attacker may have logged in from are no longer known, and the owner is
-        // not left locked out of the new password.
-        sqlx::query("DELETE FROM login_devices WHERE user_id = $1")
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM login_throttle WHERE account = $1")
-            .bind(login)
-            .execute(&mut *tx)
-            .await?;
-        self.finish_password_write(tx, actor, login, "reset_password", &ended)
-            .await?;
-        Ok(p)
-    }
 }
 
 impl Store {
@@ -135,7 +111,7 @@ impl Store {
     }
 }
 
-async fn store_hash(
+pub(super) async fn store_hash(
     tx: &mut Tx,
     user_id: i64,
     hash: &str,

@@ -1,14 +1,11 @@
 //! Users, their grants, and the resolution of grants into an `Access`.
 
 use duikou_core::auth::{check_password, Access, Grant, ResolvedScope, Role, Scope};
-use duikou_core::{Actor, ValidationError};
+use duikou_core::ValidationError;
 use serde::Serialize;
 
-use super::secrets::{hash_password, random_password};
-use crate::changes::record;
-use crate::error::unique_to_field;
 use crate::rows::{RowReader, Tx};
-use crate::{now_text, Store, StoreError};
+use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct User {
@@ -30,6 +27,23 @@ pub struct NewUser {
     pub org_id: Option<i64>,
     /// The first password; a generated one (to be changed at first login) when absent.
     pub password: Option<String>,
+}
+
+/// A new user's login and name, and the first password when one is given.
+pub(crate) fn check_new_user(new: &NewUser) -> Result<(), StoreError> {
+    check_login(&new.login)?;
+    let mut errs = duikou_core::error::Errors::new();
+    duikou_core::validate::name(
+        &mut errs,
+        "display_name",
+        &new.display_name,
+        duikou_core::text::TextKind::Label,
+    );
+    errs.finish()?;
+    if let Some(p) = &new.password {
+        check_password(&new.login, p)?;
+    }
+    Ok(())
 }
 
 /// A login: 3–32 lowercase letters, digits, '.', '_' or '-'.
@@ -135,67 +149,6 @@ pub(crate) async fn require_login(tx: &mut Tx, login: &str) -> Result<User, Stor
 }
 
 impl Store {
-    /// Creates a user; returns the generated first password when none was given.
-    pub async fn create_user(
-        &self,
-        actor: &Actor,
-        new: &NewUser,
-    ) -> Result<(User, Option<String>), StoreError> {
-        check_login(&new.login)?;
-        let mut errs = duikou_core::error::Errors::new();
-        duikou_core::validate::name(
-            &mut errs,
-            "display_name",
-            &new.display_name,
-            duikou_core::text::TextKind::Label,
-        );
-        errs.finish()?;
-        let (password, generated) = match &new.password {
-            Some(p) => {
-                check_password(&new.login, p)?;
-                (p.clone(), None)
-            }
-            None => {
-                let p = random_password();
-                (p.clone(), Some(p))
-            }
-        };
-        let hash = hash_password(&password)?;
-        let mut tx = self.begin_write().await?;
-        if let Some(org) = new.org_id {
-            crate::orgs::require(&mut tx, "org_id", org).await?;
-        }
-        let now = now_text();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (login, display_name, org_id, password_hash, must_change_password, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        )
-        .bind(&new.login)
-        .bind(new.display_name.trim())
-        .bind(new.org_id)
-        .bind(&hash)
-        .bind(i64::from(generated.is_some()))
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| unique_to_field(e, "login", "该用户名已存在"))?;
-        let user = by_id_in(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("user", id))?;
-        record(
-            &mut tx,
-            "user",
-            &new.login,
-            "create",
-            actor,
-            None::<&()>,
-            Some(&user),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((user, generated))
-    }
-
     pub async fn user(&self, login: &str) -> Result<User, StoreError> {
         let mut tx = self.begin().await?;
         let u = require_login(&mut tx, login).await;
@@ -240,143 +193,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Disables (or enables) a user; disabling ends their sessions and stops their tokens.
-    pub async fn set_user_disabled(
-        &self,
-        actor: &Actor,
-        login: &str,
-        disabled: bool,
-    ) -> Result<User, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = require_login(&mut tx, login).await?;
-        sqlx::query(
-            "UPDATE users SET disabled = $1, updated_at = $2, version = version + 1 WHERE id = $3",
-        )
-        .bind(i64::from(disabled))
-        .bind(now_text())
-        .bind(before.id)
-        .execute(&mut *tx)
-        .await?;
-        if disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(before.id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let after = require_login(&mut tx, login).await?;
-        let action = if disabled { "disable" } else { "enable" };
-        record(
-            &mut tx,
-            "user",
-            login,
-            action,
-            actor,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        self.accounts_changed();
-        Ok(after)
-    }
-
-    /// Adds a grant to a user (checking that its scope exists).
-    pub async fn grant(
-        &self,
-        actor: &Actor,
-        login: &str,
-        grant: &Grant,
-    ) -> Result<User, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let user = require_login(&mut tx, login).await?;
-        let (kind, org, region, partnership) = match &grant.scope {
-            Scope::All => ("all", None, None, None),
-            Scope::Org { org_id } => {
-                crate::orgs::require(&mut tx, "scope.org_id", *org_id).await?;
-                ("org", Some(*org_id), None, None)
-            }
-            Scope::Region { region_code } => {
-                crate::regions::require(&mut tx, "scope.region_code", region_code).await?;
-                ("region", None, Some(region_code.clone()), None)
-            }
-            Scope::Partnership { partnership_id } => {
-                crate::partnerships::require(&mut tx, "scope.partnership_id", *partnership_id)
-                    .await?;
-                ("partnership", None, None, Some(*partnership_id))
-            }
-        };
-        if user.grants.contains(grant) {
-            return Err(StoreError::invalid("role", "duplicate", "该用户已有此授权"));
-        }
-        sqlx::query(
-            "INSERT INTO grants (user_id, role, scope_kind, scope_org_id, scope_region_code, \
-             scope_partnership_id, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(user.id)
-        .bind(grant.role.code())
-        .bind(kind)
-        .bind(org)
-        .bind(region)
-        .bind(partnership)
-        .bind(now_text())
-        .bind(&actor.name)
-        .execute(&mut *tx)
-        .await?;
-        let after = require_login(&mut tx, login).await?;
-        record(
-            &mut tx,
-            "user",
-            login,
-            "grant",
-            actor,
-            None::<&()>,
-            Some(grant),
-        )
-        .await?;
-        tx.commit().await?;
-        self.accounts_changed();
-        Ok(after)
-    }
-
-    /// Removes a grant from a user.
-    pub async fn revoke(
-        &self,
-        actor: &Actor,
-        login: &str,
-        grant: &Grant,
-    ) -> Result<User, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let user = require_login(&mut tx, login).await?;
-        let Some(index) = user.grants.iter().position(|g| g == grant) else {
-            return Err(StoreError::not_found("grant", login));
-        };
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM grants WHERE user_id = $1 ORDER BY id")
-                .bind(user.id)
-                .fetch_all(&mut *tx)
-                .await?;
-        if let Some(id) = ids.get(index) {
-            sqlx::query("DELETE FROM grants WHERE id = $1")
-                .bind(*id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let after = require_login(&mut tx, login).await?;
-        record(
-            &mut tx,
-            "user",
-            login,
-            "revoke",
-            actor,
-            Some(grant),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await?;
-        self.accounts_changed();
-        Ok(after)
     }
 
     /// Resolves grants into the paths and ids that records carry.

@@ -184,8 +184,8 @@ impl Action<Slip> for SlipAction {
         }
     }
 
-    fn apply(&self, before: &Slip, today: NaiveDate) -> Result<SlipState, StoreError> {
-        Ok(apply(&before.state(), self, today)?)
+    fn apply(&self, before: &Slip, stamp: &Stamp) -> Result<SlipState, StoreError> {
+        Ok(apply(&before.state(), self, stamp.today)?)
     }
 
     async fn event(&self, tx: &mut Tx, after: &Slip, stamp: &Stamp) -> Result<(), StoreError> {

@@ -75,11 +75,7 @@ impl Action<Warning> for Answering<'_> {
         self.how.code()
     }
 
-    fn apply(
-        &self,
-        before: &Warning,
-        _today: chrono::NaiveDate,
-    ) -> Result<WarningAnswer, StoreError> {
+    fn apply(&self, before: &Warning, _stamp: &Stamp) -> Result<WarningAnswer, StoreError> {
         let (status, note) =
             self.how
                 .apply(before.status, before.closed_at.is_some(), self.note)?;

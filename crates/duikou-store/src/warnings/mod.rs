@@ -13,9 +13,11 @@
 
 mod answers;
 mod engine;
+mod settings;
 mod thresholds;
 
 pub(crate) use answers::Answering;
+pub(crate) use settings::{NewThresholds, YearPlan};
 
 pub use thresholds::set_in_force;
 

@@ -2,12 +2,10 @@
 //! measured against.
 
 use duikou_core::warnings::{AnnualPlan, Thresholds};
-use duikou_core::Actor;
 
 use super::{corrupt, ThresholdSet};
-use crate::changes::record;
 use crate::rows::{RowReader, Tx};
-use crate::{now_text, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// The stored set in force: the newest set for (org, year), else for (all, year), else the
 /// newest of earlier years likewise. None: the shipped defaults are in force.
@@ -56,56 +54,6 @@ pub(super) async fn threshold_sets(tx: &mut Tx) -> Result<Vec<ThresholdSet>, Sto
 }
 
 impl Store {
-    /// Stores a threshold set for an organisation (None: all) and year, and marks the
-    /// projects it governs for the next sweep.
-    pub async fn save_thresholds(
-        &self,
-        actor: &Actor,
-        org_id: Option<i64>,
-        year: i32,
-        thresholds: &Thresholds,
-    ) -> Result<ThresholdSet, StoreError> {
-        thresholds.validate()?;
-        let mut tx = self.begin_write().await?;
-        if let Some(org) = org_id {
-            crate::orgs::require(&mut tx, "org_id", org).await?;
-        }
-        let now = now_text();
-        let body =
-            serde_json::to_string(thresholds).map_err(|e| corrupt("warning_thresholds", e))?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO warning_thresholds (org_id, year, version, body, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(org_id)
-        .bind(i64::from(year))
-        .bind(&thresholds.version)
-        .bind(&body)
-        .bind(&now)
-        .bind(&actor.name)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            crate::error::unique_to_field(e, "version", "该阈值版本名称已存在，请换一个名称")
-        })?;
-        record(
-            &mut tx,
-            "thresholds",
-            &id.to_string(),
-            "create",
-            actor,
-            None::<&()>,
-            Some(thresholds),
-        )
-        .await?;
-        tx.commit().await?;
-        self.mark_warnings_stale(org_id).await?;
-        let sets = self.threshold_sets().await?;
-        sets.into_iter()
-            .find(|s| s.id == id)
-            .ok_or_else(|| StoreError::not_found("thresholds", id))
-    }
-
     /// Every stored threshold set, oldest first.
     pub async fn threshold_sets(&self) -> Result<Vec<ThresholdSet>, StoreError> {
         let mut tx = self.begin().await?;
@@ -125,59 +73,6 @@ impl Store {
         Ok(pick_thresholds(&sets, org_id, year, &default).clone())
     }
 
-    /// Sets a project's investment plan for a year (replacing the year's plan).
-    pub async fn set_annual_plan(
-        &self,
-        actor: &Actor,
-        project_id: i64,
-        plan: &AnnualPlan,
-    ) -> Result<AnnualPlan, StoreError> {
-        plan.check()
-            .map_err(|m| StoreError::invalid("annual_plan", "invalid_plan", m))?;
-        let mut tx = self.begin_write().await?;
-        crate::projects::require(&mut tx, project_id).await?;
-        let before = annual_plans_in(&mut tx, project_id)
-            .await?
-            .into_iter()
-            .find(|p| p.year == plan.year);
-        let curve = plan
-            .curve
-            .as_ref()
-            .map(|c| serde_json::to_string(c).unwrap_or_default());
-        let now = now_text();
-        sqlx::query("DELETE FROM annual_plans WHERE project_id = $1 AND year = $2")
-            .bind(project_id)
-            .bind(i64::from(plan.year))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO annual_plans (project_id, year, amount, curve, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(project_id)
-        .bind(i64::from(plan.year))
-        .bind(plan.amount_yuan)
-        .bind(curve)
-        .bind(&now)
-        .bind(&actor.name)
-        .execute(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            "annual_plan",
-            &format!("{project_id}/{}", plan.year),
-            if before.is_some() { "update" } else { "create" },
-            actor,
-            before.as_ref(),
-            Some(plan),
-        )
-        .await?;
-        self.reevaluate_in(&mut tx, &[project_id], &actor.name)
-            .await?;
-        tx.commit().await?;
-        Ok(plan.clone())
-    }
-
     pub async fn annual_plans(&self, project_id: i64) -> Result<Vec<AnnualPlan>, StoreError> {
         let mut tx = self.begin().await?;
         let plans = annual_plans_in(&mut tx, project_id).await?;
@@ -186,7 +81,10 @@ impl Store {
     }
 }
 
-async fn annual_plans_in(tx: &mut Tx, project_id: i64) -> Result<Vec<AnnualPlan>, StoreError> {
+pub(super) async fn annual_plans_in(
+    tx: &mut Tx,
+    project_id: i64,
+) -> Result<Vec<AnnualPlan>, StoreError> {
     let rows = sqlx::query(
         "SELECT year, amount, curve FROM annual_plans WHERE project_id = $1 ORDER BY year",
     )

@@ -15,6 +15,40 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("notify_channels", &["channels.rs"]),
     ("slips", &["slips/write.rs", "slips/mod.rs"]),
     ("warnings", &["warnings/answers.rs", "warnings/engine.rs"]),
+    // A project's own row: its kind, its stage moves, the bulk loader, and two derived
+    // columns kept inside the writes that change them (the latest report's figures; when
+    // the warnings engine next looks at it).
+    (
+        "projects",
+        &[
+            "projects.rs",
+            "transitions.rs",
+            "reports.rs",
+            "warnings/engine.rs",
+            "bulk.rs",
+        ],
+    ),
+    (
+        "stage_changes",
+        &["transitions.rs", "projects.rs", "bulk.rs"],
+    ),
+    ("project_schedules", &["steps/write.rs", "bulk.rs"]),
+    ("project_steps", &["steps/write.rs", "bulk.rs"]),
+    ("annual_plans", &["warnings/settings.rs"]),
+    ("warning_thresholds", &["warnings/settings.rs"]),
+    ("step_templates", &["templates.rs"]),
+    ("calendar_entries", &["calendar.rs"]),
+    ("grants", &["accounts/write.rs"]),
+    // An administrator's writes of a user, and the user's own: their password and their
+    // language.
+    (
+        "users",
+        &[
+            "accounts/write.rs",
+            "accounts/passwords.rs",
+            "accounts/users.rs",
+        ],
+    ),
 ];
 
 fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {

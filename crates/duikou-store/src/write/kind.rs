@@ -63,13 +63,28 @@ pub(crate) trait Kind: Serialize + Sized + Send + Sync {
         async { Ok(()) }
     }
 
-    /// Writes `fields` over `before`, guarded by its version; the rows it touched.
+    /// Writes `fields` over `before`, guarded by its version; the rows it touched. A kind
+    /// that is only created (a schedule put on a project) has none.
     fn update(
-        tx: &mut Tx,
-        before: &Self,
-        fields: &Self::Fields,
-        stamp: &Stamp,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+        _tx: &mut Tx,
+        _before: &Self,
+        _fields: &Self::Fields,
+        _stamp: &Stamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        async {
+            Err(StoreError::Corrupt {
+                table: Self::NAME,
+                message: "this kind is not changed in place".to_owned(),
+            })
+        }
+    }
+
+    /// Under which kind and id the change log keeps a write of record `key` (by default
+    /// the kind's own name and the key): a step is kept as `project/step`, a schedule in
+    /// its project's history.
+    fn logged_as(_parent: Self::Parent, key: &Self::Key) -> (&'static str, String) {
+        (Self::NAME, key.to_string())
+    }
 
     /// What else a write changes, in the same transaction (a project touched …).
     fn after(
@@ -142,8 +157,9 @@ pub(crate) trait Action<K: Kind>: Sync {
     fn right(&self) -> Right {
         Right::Edit
     }
-    /// The record's fields after the action, or why it cannot be taken now.
-    fn apply(&self, before: &K, today: NaiveDate) -> Result<K::Fields, StoreError>;
+    /// The record's fields after the action, or why it cannot be taken now; `stamp` says
+    /// who acts, when, and what day it is.
+    fn apply(&self, before: &K, stamp: &Stamp) -> Result<K::Fields, StoreError>;
     /// What else it writes (its entry in the record's own history).
     fn event(
         &self,

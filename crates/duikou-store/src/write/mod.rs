@@ -30,7 +30,7 @@ use crate::changes::record;
 use crate::error::{check_version, check_written};
 use crate::rollup::Upkeep;
 use crate::rows::Tx;
-use crate::{now_text, Store, StoreError};
+use crate::{time_text, Store, StoreError};
 
 pub(crate) use kind::{Action, Create, Delete, Edit, Kind, Right};
 pub(crate) use place::{org_region_in, placement_in, project_place_in, ProjectPlace};
@@ -38,6 +38,8 @@ pub(crate) use place::{org_region_in, placement_in, project_place_in, ProjectPla
 /// Who writes and when: always the server's, never the caller's.
 pub(crate) struct Stamp {
     pub actor: Actor,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `at` as stored.
     pub now: String,
     /// Today in China, by the store's clock.
     pub today: chrono::NaiveDate,
@@ -109,7 +111,7 @@ impl Store {
             .open_write::<K>(access, parent, Some(&key), action.right())
             .await?;
         let before = w.existing(&key, version).await?;
-        let fields = action.apply(&before, w.stamp.today)?;
+        let fields = action.apply(&before, &w.stamp)?;
         let after = w.change(&key, &before, &fields).await?;
         action.event(&mut w.tx, &after, &w.stamp).await?;
         w.finish(action.name(), &key, Some(&before), Some(&after))
@@ -154,9 +156,11 @@ impl Store {
             Place::New if K::ROLLUP => Some(Upkeep::created()),
             _ => None,
         };
+        let at = chrono::Utc::now();
         let stamp = Stamp {
             actor: access.actor(),
-            now: now_text(),
+            at,
+            now: time_text(at),
             today: self.today(),
         };
         Ok(Writing {
@@ -226,16 +230,8 @@ impl<K: Kind> Writing<'_, K> {
         after: Option<&K>,
     ) -> Result<(), StoreError> {
         let tx = &mut self.tx;
-        record(
-            tx,
-            K::NAME,
-            &key.to_string(),
-            action,
-            &self.stamp.actor,
-            before,
-            after,
-        )
-        .await?;
+        let (kind, id) = K::logged_as(self.parent, key);
+        record(tx, kind, &id, action, &self.stamp.actor, before, after).await?;
         K::after(tx, self.parent, &self.stamp).await?;
         // A create that made its own place counts, and is evaluated, where it now sits.
         let project = match K::place(self.parent, Some(key)) {

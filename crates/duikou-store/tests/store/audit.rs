@@ -26,12 +26,11 @@ pub(crate) async fn busy(store: &Store) -> i64 {
         .unwrap();
     let input = TransitionInput {
         to: Stage::Negotiating,
-        effective_date: d(2018, 2, 1),
+        effective_date: Some(d(2018, 2, 1)),
         reason: None,
         override_rules: false,
     };
-    store
-        .transition(&admin(), p.id, Some(2), &input, d(2018, 12, 31))
+    transition(store, &admin(), p.id, Some(2), &input, d(2018, 12, 31))
         .await
         .unwrap();
     let r = store

@@ -22,7 +22,8 @@ async fn a_day_of_a_notice_is_added_and_removed_keeping_the_others() {
         let day = d(2024, 6, 12);
         assert!(before.is_working_day(day).value);
         store
-            .set_calendar_day(&admin, 2024, day, Some((DayKind::Off, "地方假日".into())))
+            .as_system(&admin.name)
+            .set_calendar_day(2024, day, Some((DayKind::Off, "地方假日".into())))
             .await
             .unwrap();
         let after = store.calendar().await.unwrap();
@@ -34,12 +35,8 @@ async fn a_day_of_a_notice_is_added_and_removed_keeping_the_others() {
         );
         // A make-up working day on a weekday is refused under the date.
         let refused = store
-            .set_calendar_day(
-                &admin,
-                2024,
-                d(2024, 6, 13),
-                Some((DayKind::Work, "调休".into())),
-            )
+            .as_system(&admin.name)
+            .set_calendar_day(2024, d(2024, 6, 13), Some((DayKind::Work, "调休".into())))
             .await;
         match refused {
             Err(StoreError::Invalid(v)) => assert_eq!(v.0[0].field, "date"),
@@ -47,7 +44,8 @@ async fn a_day_of_a_notice_is_added_and_removed_keeping_the_others() {
         }
         // Removed again: a working day.
         store
-            .set_calendar_day(&admin, 2024, day, None)
+            .as_system(&admin.name)
+            .set_calendar_day(2024, day, None)
             .await
             .unwrap();
         let again = store.calendar().await.unwrap();
@@ -57,7 +55,10 @@ async fn a_day_of_a_notice_is_added_and_removed_keeping_the_others() {
             shipped_2024
         );
         // Removing a day the notice does not list is "not found".
-        let missing = store.set_calendar_day(&admin, 2024, day, None).await;
+        let missing = store
+            .as_system(&admin.name)
+            .set_calendar_day(2024, day, None)
+            .await;
         assert!(matches!(missing, Err(StoreError::NotFound { .. })));
     })
     .await;

@@ -50,13 +50,11 @@ async fn concurrent_transitions_from_the_same_version_let_exactly_one_through() 
                 tokio::spawn(async move {
                     let input = TransitionInput {
                         to: Stage::Negotiating,
-                        effective_date: d(2018, 2, 1 + i),
+                        effective_date: Some(d(2018, 2, 1 + i)),
                         reason: None,
                         override_rules: false,
                     };
-                    store
-                        .transition(&clerk(), p.id, Some(1), &input, d(2018, 12, 31))
-                        .await
+                    transition(&store, &clerk(), p.id, Some(1), &input, d(2018, 12, 31)).await
                 })
             })
             .collect();

@@ -15,10 +15,11 @@ use chrono::NaiveDate;
 use duikou_core::auth::Access;
 use duikou_core::partnership::{Partnership, PartnershipInput, PartnershipKind, Side};
 use duikou_core::project::ProjectFields;
+use duikou_core::project::{Project, StageChange};
 use duikou_core::project_code::ProjectCode;
 use duikou_core::region::{Region, RegionInput, RegionKind};
 use duikou_core::{Actor, Category, Currency, FieldError, Money, Stage};
-use duikou_store::{NewProject, Store, StoreError};
+use duikou_store::{NewProject, Store, StoreError, TransitionInput};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("a valid date")
@@ -46,6 +47,29 @@ pub fn admin_access() -> Access {
     let mut a = Access::system("admin");
     a.user_id = Some(1);
     a
+}
+
+/// The rights of `actor` on the write path: every scope, and an administrator's when the
+/// actor may override the stage rules.
+pub fn access_of(actor: &Actor) -> Access {
+    let mut a = Access::system(&actor.name);
+    a.user_id = actor.user_id;
+    a.admin = actor.may_override;
+    a
+}
+
+/// Moves project `id` as `actor`, with the store's clock at `today`.
+pub async fn transition(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+    input: &TransitionInput,
+    today: NaiveDate,
+) -> Result<(Project, StageChange), StoreError> {
+    let store = store.clone().with_today(move || today);
+    let scoped = store.with_access(access_of(actor));
+    scoped.transition(id, version, input).await
 }
 
 pub fn admin() -> Actor {

@@ -19,12 +19,11 @@ async fn a_projects_history_has_its_create_update_transition_and_delete() {
             .unwrap();
         let input = TransitionInput {
             to: Stage::Negotiating,
-            effective_date: d(2018, 2, 1),
+            effective_date: Some(d(2018, 2, 1)),
             reason: None,
             override_rules: false,
         };
-        store
-            .transition(&admin(), p.id, Some(2), &input, d(2018, 12, 31))
+        transition(&store, &admin(), p.id, Some(2), &input, d(2018, 12, 31))
             .await
             .unwrap();
         store

@@ -50,16 +50,22 @@ pub async fn step(
 ) -> Project {
     let input = TransitionInput {
         to,
-        effective_date: on,
+        effective_date: Some(on),
         reason: reason.map(str::to_owned),
         override_rules: false,
     };
     let current = store.project(p.id).await.unwrap();
-    store
-        .transition(&admin(), p.id, Some(current.version), &input, today())
-        .await
-        .unwrap_or_else(|e| panic!("{} to {to:?}: {e}", p.fields.name))
-        .0
+    transition(
+        store,
+        &admin(),
+        p.id,
+        Some(current.version),
+        &input,
+        today(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{} to {to:?}: {e}", p.fields.name))
+    .0
 }
 
 pub async fn file(store: &Store, p: &Project, r: ReportFields) {

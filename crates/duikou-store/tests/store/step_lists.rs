@@ -18,7 +18,6 @@ async fn open_steps_are_listed_by_due_date_for_the_projects_a_user_reads() {
         let scoped = store.scoped(&all);
         let today = d(2024, 6, 28);
         let start = d(2024, 6, 3);
-        let calendar = store.calendar().await.unwrap();
         let mut ids = Vec::new();
         for (name, host) in [("浑南项目", "210112"), ("大连项目", "210200")] {
             let p = scoped
@@ -26,7 +25,7 @@ async fn open_steps_are_listed_by_due_date_for_the_projects_a_user_reads() {
                 .await
                 .unwrap();
             scoped
-                .instantiate_steps(p.id, "construction_approval", None, start, &calendar, today)
+                .instantiate_steps(p.id, "construction_approval", None, start)
                 .await
                 .unwrap();
             ids.push(p.id);
@@ -38,10 +37,7 @@ async fn open_steps_are_listed_by_due_date_for_the_projects_a_user_reads() {
             actual_finish: Some(start),
             ..StepState::new("project_filing")
         };
-        scoped
-            .update_step(ids[0], None, &done, &calendar, today)
-            .await
-            .unwrap();
+        scoped.update_step(ids[0], None, &done).await.unwrap();
         let deficient = StepState {
             status: StepStatus::AcceptedWithDeficiency,
             actual_start: Some(today),
@@ -53,10 +49,7 @@ async fn open_steps_are_listed_by_due_date_for_the_projects_a_user_reads() {
             }),
             ..StepState::new("land_title_registration")
         };
-        scoped
-            .update_step(ids[0], None, &deficient, &calendar, today)
-            .await
-            .unwrap();
+        scoped.update_step(ids[0], None, &deficient).await.unwrap();
 
         let rows = scoped.open_steps(today, 100).await.unwrap();
         let of = |id: i64| rows.iter().filter(move |r| r.project_id == id);
@@ -82,14 +75,22 @@ async fn open_steps_are_listed_by_due_date_for_the_projects_a_user_reads() {
             org_id: None,
             password: Some("Liaoning-2024".into()),
         };
-        let (user, _) = store.create_user(&admin(), &new).await.unwrap();
+        let (user, _) = store
+            .as_system(&admin().name)
+            .create_user(&new)
+            .await
+            .unwrap();
         let grant = Grant {
             role: Role::Editor,
             scope: Scope::Region {
                 region_code: "210100".into(),
             },
         };
-        let user = store.grant(&admin(), &user.login, &grant).await.unwrap();
+        let user = store
+            .as_system(&admin().name)
+            .grant(&user.login, &grant)
+            .await
+            .unwrap();
         let access = store.resolve_access(&user, &user.grants).await.unwrap();
         let mine = store.scoped(&access).open_steps(today, 100).await.unwrap();
         assert!(!mine.is_empty());

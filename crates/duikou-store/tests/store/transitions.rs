@@ -18,7 +18,7 @@ fn today() -> NaiveDate {
 fn to(stage: Stage, on: NaiveDate) -> TransitionInput {
     TransitionInput {
         to: stage,
-        effective_date: on,
+        effective_date: Some(on),
         reason: None,
         override_rules: false,
     }
@@ -30,8 +30,7 @@ fn because(mut input: TransitionInput, reason: &str) -> TransitionInput {
 }
 
 async fn moved(store: &Store, actor: &Actor, p: &Project, input: TransitionInput) -> Project {
-    store
-        .transition(actor, p.id, Some(p.version), &input, today())
+    transition(store, actor, p.id, Some(p.version), &input, today())
         .await
         .unwrap_or_else(|e| panic!("transition to {:?}: {e}", input.to))
         .0
@@ -46,9 +45,7 @@ async fn assert_refused(
     field: &str,
     code: &str,
 ) {
-    let result = store
-        .transition(actor, p.id, Some(p.version), &input, today())
-        .await;
+    let result = transition(store, actor, p.id, Some(p.version), &input, today()).await;
     let e = assert_field(result, field);
     assert_eq!(e.code, code, "{e:?}");
     assert_eq!(
@@ -73,16 +70,16 @@ async fn a_lead(store: &Store) -> Project {
 async fn a_forward_move_needs_no_reason_and_dates_the_new_stage() {
     on_each_backend(|store: Store| async move {
         let p = a_lead(&store).await;
-        let (after, change) = store
-            .transition(
-                &clerk(),
-                p.id,
-                Some(1),
-                &to(Stage::Negotiating, d(2018, 2, 1)),
-                today(),
-            )
-            .await
-            .unwrap();
+        let (after, change) = transition(
+            &store,
+            &clerk(),
+            p.id,
+            Some(1),
+            &to(Stage::Negotiating, d(2018, 2, 1)),
+            today(),
+        )
+        .await
+        .unwrap();
         assert_eq!(after.stage, Stage::Negotiating);
         assert_eq!(after.stage_since, d(2018, 2, 1));
         assert_eq!(after.held_stage, Stage::Negotiating);
@@ -112,16 +109,16 @@ async fn skipping_a_stage_needs_a_reason() {
         .await;
         let blank = because(skip.clone(), "   ");
         assert_refused(&store, &clerk(), &p, blank, "reason", "reason_required").await;
-        let (after, change) = store
-            .transition(
-                &clerk(),
-                p.id,
-                Some(1),
-                &because(skip, "框架协议直接签订"),
-                today(),
-            )
-            .await
-            .unwrap();
+        let (after, change) = transition(
+            &store,
+            &clerk(),
+            p.id,
+            Some(1),
+            &because(skip, "框架协议直接签订"),
+            today(),
+        )
+        .await
+        .unwrap();
         assert_eq!(after.stage, Stage::Signed);
         assert_eq!(change.kind, Some(TransitionKind::Skip));
         assert_eq!(change.reason.as_deref(), Some("框架协议直接签订"));
@@ -149,8 +146,7 @@ async fn landing_before_signing_needs_an_administrators_override() {
             "forbidden",
         )
         .await;
-        let (after, change) = store
-            .transition(&admin(), p.id, Some(p.version), &forced, today())
+        let (after, change) = transition(&store, &admin(), p.id, Some(p.version), &forced, today())
             .await
             .unwrap();
         assert_eq!(after.stage, Stage::Landed);
@@ -190,15 +186,15 @@ async fn an_effective_date_before_the_current_stage_or_in_the_future_is_refused(
 async fn a_stale_version_refuses_a_transition() {
     on_each_backend(|store: Store| async move {
         let p = a_lead(&store).await;
-        let result = store
-            .transition(
-                &clerk(),
-                p.id,
-                Some(7),
-                &to(Stage::Negotiating, d(2018, 2, 1)),
-                today(),
-            )
-            .await;
+        let result = transition(
+            &store,
+            &clerk(),
+            p.id,
+            Some(7),
+            &to(Stage::Negotiating, d(2018, 2, 1)),
+            today(),
+        )
+        .await;
         assert!(
             matches!(result, Err(StoreError::Stale { current: 1, .. })),
             "{result:?}"
@@ -232,16 +228,16 @@ async fn a_suspended_project_resumes_the_stage_it_held() {
         .await;
         let p = moved(&store, &clerk(), &p, because(suspend, "资金未到位")).await;
         assert_eq!((p.stage, p.held_stage), (Stage::Suspended, Stage::Signed));
-        let (p, change) = store
-            .transition(
-                &clerk(),
-                p.id,
-                Some(p.version),
-                &to(Stage::Signed, d(2018, 4, 1)),
-                today(),
-            )
-            .await
-            .unwrap();
+        let (p, change) = transition(
+            &store,
+            &clerk(),
+            p.id,
+            Some(p.version),
+            &to(Stage::Signed, d(2018, 4, 1)),
+            today(),
+        )
+        .await
+        .unwrap();
         assert_eq!(change.kind, Some(TransitionKind::Resume));
         assert_eq!((p.stage, p.held_stage), (Stage::Signed, Stage::Signed));
     })

@@ -219,8 +219,8 @@ async fn troubled_world(store: &Store, start: NaiveDate) -> Vec<i64> {
             .await
             .unwrap();
         store
+            .with_access(access_of(&clerk()))
             .set_annual_plan(
-                &clerk(),
                 p.id,
                 &AnnualPlan {
                     year: chrono::Datelike::year(&start),
@@ -301,27 +301,27 @@ async fn writes_re_evaluate_at_once() {
             vec![(RuleId::StartOverdue, Level::Red)]
         );
         // The transition to started clears it in the same write.
-        store
-            .transition(
-                &clerk(),
-                p.id,
-                None,
-                &duikou_store::TransitionInput {
-                    to: Stage::Started,
-                    effective_date: today,
-                    reason: None,
-                    override_rules: false,
-                },
-                today,
-            )
-            .await
-            .unwrap();
+        transition(
+            &store,
+            &clerk(),
+            p.id,
+            None,
+            &duikou_store::TransitionInput {
+                to: Stage::Started,
+                effective_date: Some(today),
+                reason: None,
+                override_rules: false,
+            },
+            today,
+        )
+        .await
+        .unwrap();
         assert!(active(&store).await.is_empty());
         // A report that shows the year's investment far behind raises 序时进度 at once.
         let year = chrono::Datelike::year(&today);
         store
+            .with_access(access_of(&clerk()))
             .set_annual_plan(
-                &clerk(),
                 p.id,
                 &AnnualPlan {
                     year,
@@ -420,21 +420,21 @@ async fn thresholds_are_chosen_per_org_and_year_and_named_in_the_warning() {
         };
         assert_field(
             store
-                .save_thresholds(&admin(), Some(org.id), 2026, &bad)
+                .with_access(access_of(&admin()))
+                .save_thresholds(Some(org.id), 2026, &bad)
                 .await,
             "stalled_red_days",
         );
         store
-            .save_thresholds(
-                &admin(),
-                Some(org.id),
-                chrono::Datelike::year(&today),
-                &strict,
-            )
+            .with_access(access_of(&admin()))
+            .save_thresholds(Some(org.id), chrono::Datelike::year(&today), &strict)
             .await
             .unwrap();
         assert_field(
-            store.save_thresholds(&admin(), None, 2026, &strict).await,
+            store
+                .with_access(access_of(&admin()))
+                .save_thresholds(None, 2026, &strict)
+                .await,
             "version",
         );
         store.sweep_warnings(today, false, |_, _| {}).await.unwrap();

@@ -318,17 +318,13 @@ pub async fn transition(
         true => if_match(&headers)?,
         false => None,
     };
-    let today = s.today();
     let input = TransitionInput {
         to: body.to,
-        effective_date: body.effective_date.unwrap_or(today),
+        effective_date: body.effective_date,
         reason: body.reason,
         override_rules: body.override_rules,
     };
-    let (project, change) = u
-        .scoped(&s.store)
-        .transition(id, expected, &input, today)
-        .await?;
+    let (project, change) = u.scoped(&s.store).transition(id, expected, &input).await?;
     Ok((
         StatusCode::CREATED,
         etag(project.version),

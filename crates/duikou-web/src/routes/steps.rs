@@ -4,10 +4,11 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use duikou_core::steps::{Schedule, StepState};
+use duikou_core::input::Input;
+use duikou_core::steps::{Schedule, StepAction, StepCommand, StepState};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/projects/{id}/steps", get(states).post(instantiate))
         .route("/api/v1/projects/{id}/steps/{key}", put(update))
+        .route("/api/v1/projects/{id}/steps/{key}/{action}", post(act))
         .route("/api/v1/projects/{id}/schedule", get(schedule))
 }
 
@@ -45,12 +47,10 @@ pub async fn instantiate(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<InstantiateBody>,
 ) -> ApiResult<impl IntoResponse> {
-    let calendar = s.store.calendar().await?;
-    let today = s.today();
-    let start = body.start.unwrap_or(today);
+    let start = body.start.unwrap_or_else(|| s.today());
     let schedule = u
         .scoped(&s.store)
-        .instantiate_steps(id, &body.template, body.version, start, &calendar, today)
+        .instantiate_steps(id, &body.template, body.version, start)
         .await?;
     Ok((StatusCode::CREATED, etag(1), Json(schedule)))
 }
@@ -96,11 +96,78 @@ pub async fn update(
             format!("请求体的环节 {} 与地址中的 {key} 不一致", state.key),
         ));
     }
-    let calendar = s.store.calendar().await?;
-    let (schedule, version) = u
-        .scoped(&s.store)
-        .update_step(id, expected, &state, &calendar, s.today())
-        .await?;
+    let (schedule, version) = u.scoped(&s.store).update_step(id, expected, &state).await?;
+    Ok((etag(version), Json(schedule)))
+}
+
+/// The fields of the step actions; each action reads its own (see the path's `action`)
+/// and names any other as unknown. Dates are `YYYY-MM-DD`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct StepActionBody {
+    /// start, finish: the actual start (finish: when the step has not started).
+    actual_start: Option<String>,
+    /// finish.
+    actual_finish: Option<String>,
+    /// Why a recorded date or the plan changes (start, finish, replan).
+    reason: Option<String>,
+    /// deficiency (容缺受理): the day it was accepted, what is missing, days to supply it.
+    accepted_on: Option<String>,
+    missing_documents: Option<Vec<String>>,
+    supply_days: Option<i32>,
+    /// supply.
+    supplied_on: Option<String>,
+    /// commitment (告知承诺): the day it was granted, the promise, days to verify it.
+    granted_on: Option<String>,
+    promised: Option<String>,
+    verify_days: Option<i32>,
+    /// verify.
+    verified_on: Option<String>,
+    /// replan: the earliest start and the due date the step keeps to.
+    not_before: Option<String>,
+    due_override: Option<String>,
+    /// suspend: why the clock stops (deficiency_supply, expert_review, public_notice,
+    /// hearing, other), from when, and a note.
+    suspension_reason: Option<String>,
+    from: Option<String>,
+    note: Option<String>,
+    /// resume: the day the clock restarts.
+    to: Option<String>,
+    /// skip: why the step does not apply.
+    skip_reason: Option<String>,
+}
+
+/// Takes a step action — start, finish, deficiency (容缺受理), supply, commitment (告知承诺),
+/// verify, replan, suspend, resume, skip — as the step page does, with the same rules:
+/// who and when are the server's, every bad or unknown field is named. `If-Match` is
+/// optional; the steps' new version comes back as the ETag.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/steps/{key}/{action}", tag = "steps",
+    request_body = StepActionBody,
+    params(("id" = i64, Path, description = "project id"), ("key" = String, Path, description = "step key of the template"),
+        ("action" = String, Path, description = "start, finish, deficiency, supply, commitment, verify, replan, suspend, resume or skip"),
+        crate::openapi::IfMatchOptional),
+    responses((status = 200, body = Schedule), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 412, body = crate::error::ErrorBody),
+        (status = 422, description = "a bad or unknown field, a date outside 2000-2100, a state the template's rules refuse", body = crate::error::ErrorBody)))]
+pub async fn act(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    Path((id, key, action)): Path<(i64, String, String)>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> ApiResult<impl IntoResponse> {
+    let action = StepAction::parse(&action).ok_or_else(|| ApiError::not_found("该环节操作"))?;
+    let expected = match headers.contains_key(axum::http::header::IF_MATCH) {
+        true => if_match(&headers)?,
+        false => None,
+    };
+    let scoped = u.scoped(&s.store);
+    // Rights first: a 403 or 404 before the body's errors.
+    scoped.editable(id).await?;
+    let input = Input::from_json(&body).map_err(ApiError::invalid)?;
+    let command = StepCommand::parse(action, &input).map_err(ApiError::invalid)?;
+    let (schedule, version) = scoped.act_on_step(id, &key, expected, &command).await?;
     Ok((etag(version), Json(schedule)))
 }
 

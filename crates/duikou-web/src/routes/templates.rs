@@ -61,6 +61,6 @@ pub async fn create(
     Admin(u): Admin,
     ApiJson(template): ApiJson<Template>,
 ) -> ApiResult<impl IntoResponse> {
-    let saved = s.store.save_template(&u.access.actor(), &template).await?;
+    let saved = u.scoped(&s.store).save_template(&template).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }

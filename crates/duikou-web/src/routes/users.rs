@@ -72,7 +72,7 @@ pub async fn create(
         org_id: b.org_id,
         password: b.password,
     };
-    let (user, password) = s.store.create_user(&u.access.actor(), &new).await?;
+    let (user, password) = u.scoped(&s.store).create_user(&new).await?;
     Ok((StatusCode::CREATED, Json(CreatedUser { user, password })))
 }
 
@@ -84,7 +84,7 @@ pub async fn grant(
     Path(login): Path<String>,
     ApiJson(g): ApiJson<Grant>,
 ) -> ApiResult<Json<User>> {
-    Ok(Json(s.store.grant(&u.access.actor(), &login, &g).await?))
+    Ok(Json(u.scoped(&s.store).grant(&login, &g).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/users/{login}/grants", tag = "accounts", request_body = Grant,
@@ -95,7 +95,7 @@ pub async fn revoke(
     Path(login): Path<String>,
     ApiJson(g): ApiJson<Grant>,
 ) -> ApiResult<Json<User>> {
-    Ok(Json(s.store.revoke(&u.access.actor(), &login, &g).await?))
+    Ok(Json(u.scoped(&s.store).revoke(&login, &g).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{login}/disable", tag = "accounts", responses((status = 200, body = serde_json::Value), (status = 403)))]
@@ -105,9 +105,7 @@ pub async fn disable(
     Path(login): Path<String>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(
-        s.store
-            .set_user_disabled(&u.access.actor(), &login, true)
-            .await?,
+        u.scoped(&s.store).set_user_disabled(&login, true).await?,
     ))
 }
 
@@ -118,9 +116,7 @@ pub async fn enable(
     Path(login): Path<String>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(
-        s.store
-            .set_user_disabled(&u.access.actor(), &login, false)
-            .await?,
+        u.scoped(&s.store).set_user_disabled(&login, false).await?,
     ))
 }
 
@@ -141,7 +137,7 @@ pub async fn reset_password(
     Admin(u): Admin,
     Path(login): Path<String>,
 ) -> ApiResult<Json<ResetResult>> {
-    let password = s.store.reset_password(&u.access.actor(), &login).await?;
+    let password = u.scoped(&s.store).reset_password(&login).await?;
     Ok(Json(ResetResult { password }))
 }
 

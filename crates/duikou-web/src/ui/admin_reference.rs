@@ -303,8 +303,7 @@ pub async fn change_day(
         _ => return Err(super::page::PageError::not_found()),
     };
     if let (Some(year), Some(date), true) = (year, date, errs.is_empty()) {
-        let who = scoped.actor();
-        match s.store.set_calendar_day(&who, year, date, day).await {
+        match scoped.set_calendar_day(year, date, day).await {
             Ok(()) => {
                 let done = if action == "add" { "added" } else { "removed" };
                 let to = format!("/admin/calendar?year={year}&done={done}");

@@ -253,9 +253,9 @@ pub async fn create(
             org_id,
             password: None,
         };
-        match s.store.create_user(&actor(&s, &u), &new).await {
+        match s.store.scoped(&u.access).create_user(&new).await {
             Ok((_, password)) => {
-                let granted = s.store.grant(&actor(&s, &u), &new.login, &grant).await;
+                let granted = s.store.scoped(&u.access).grant(&new.login, &grant).await;
                 if let Err(e) = granted {
                     return Err(e.into());
                 }
@@ -383,9 +383,9 @@ pub async fn act(
             let mut form = FormState::from_data(&data);
             if let (Some(g), true) = (grant_of(lang, &data, &mut errs), errs.is_empty()) {
                 let r = if action == "grant" {
-                    s.store.grant(&who, &login, &g).await
+                    s.store.scoped(&u.access).grant(&login, &g).await
                 } else {
-                    s.store.revoke(&who, &login, &g).await
+                    s.store.scoped(&u.access).revoke(&login, &g).await
                 };
                 match r {
                     Ok(_) if action == "grant" => return back("granted"),
@@ -404,11 +404,14 @@ pub async fn act(
                     "user.not_self",
                 ));
             }
-            s.store.set_user_disabled(&who, &login, disable).await?;
+            s.store
+                .scoped(&u.access)
+                .set_user_disabled(&login, disable)
+                .await?;
             back(if disable { "disabled" } else { "enabled" })
         }
         "reset" => {
-            let p = s.store.reset_password(&who, &login).await?;
+            let p = s.store.scoped(&u.access).reset_password(&login).await?;
             user_page(&s, &u, lang, &uri, &login, Some(p), Some("user.reset_done")).await
         }
         "unlock" => {

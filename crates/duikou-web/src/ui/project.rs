@@ -600,8 +600,7 @@ pub async fn transition(
     if to.is_none() {
         errs.push(FieldError::new("to", "required", lang.t("err.required")));
     }
-    let today = s.today();
-    let date = parse_date(lang, &data, "effective_date", &mut errs).unwrap_or(today);
+    let date = parse_date(lang, &data, "effective_date", &mut errs);
     if let (Some(to), true) = (to, errs.is_empty()) {
         let input = TransitionInput {
             to,
@@ -609,12 +608,7 @@ pub async fn transition(
             reason: data.opt("reason"),
             override_rules: data.checked("override"),
         };
-        match s
-            .store
-            .scoped(&u.access)
-            .transition(id, None, &input, today)
-            .await
-        {
+        match s.store.scoped(&u.access).transition(id, None, &input).await {
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/projects/{id}?done=transition")).into_response())
             }

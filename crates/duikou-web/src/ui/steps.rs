@@ -17,8 +17,13 @@ use super::forms::{parse_date, FormState};
 use super::i18n::Lang;
 use super::page::{html, CsrfForm, Page, PageError, PageResult, PageUser, Section};
 use super::refs::Choice;
-use super::step_actions::{apply, form_field, suspension_code, Action, Ctx, SUSPENSION_REASONS};
+use super::step_actions::form_field;
 use crate::AppState;
+use duikou_core::input::Input;
+use duikou_core::steps::{
+    suspension_code, StepAction as Action, StepCommand, DEFAULT_SUPPLY_DAYS, DEFAULT_VERIFY_DAYS,
+    SUSPENSION_REASONS,
+};
 
 /// The forms of the step page, by action code.
 pub struct StepForms(BTreeMap<&'static str, FormState>);
@@ -110,10 +115,18 @@ fn default_forms(today: chrono::NaiveDate, state: &StepState) -> StepForms {
     );
     set(Action::Finish, "actual_finish", t.clone());
     set(Action::Deficiency, "accepted_on", t.clone());
-    set(Action::Deficiency, "supply_days", "5".into());
+    set(
+        Action::Deficiency,
+        "supply_days",
+        DEFAULT_SUPPLY_DAYS.to_string(),
+    );
     set(Action::Supply, "supplied_on", t.clone());
     set(Action::Commitment, "granted_on", t.clone());
-    set(Action::Commitment, "verify_days", "20".into());
+    set(
+        Action::Commitment,
+        "verify_days",
+        DEFAULT_VERIFY_DAYS.to_string(),
+    );
     set(Action::Verify, "verified_on", t.clone());
     set(
         Action::Replan,
@@ -133,42 +146,10 @@ fn default_forms(today: chrono::NaiveDate, state: &StepState) -> StepForms {
 
 /// The forms the step's state and its template offer.
 fn offers(def: &StepDef, s: &StepState) -> Vec<&'static str> {
-    let finished = s.is_finished();
-    let started = s.actual_start.is_some();
-    let mut v = Vec::new();
-    let mut offer = |ok: bool, a: Action| {
-        if ok {
-            v.push(a.code());
-        }
-    };
-    offer(!finished, Action::Start);
-    offer(s.status != StepStatus::Skipped, Action::Finish);
-    offer(
-        def.allow_deficiency && s.deficiency.is_none() && !finished,
-        Action::Deficiency,
-    );
-    offer(
-        s.deficiency
-            .as_ref()
-            .is_some_and(|d| d.supplied_on.is_none()),
-        Action::Supply,
-    );
-    offer(
-        def.allow_commitment && s.commitment.is_none() && !finished,
-        Action::Commitment,
-    );
-    offer(
-        s.commitment
-            .as_ref()
-            .is_some_and(|c| c.verified_on.is_none()),
-        Action::Verify,
-    );
-    offer(!finished, Action::Replan);
-    let open_stop = s.suspensions.iter().any(|x| x.to.is_none());
-    offer(started && !finished && !open_stop, Action::Suspend);
-    offer(open_stop, Action::Resume);
-    offer(!started && !finished, Action::Skip);
-    v
+    Action::offers(def, s)
+        .into_iter()
+        .map(Action::code)
+        .collect()
 }
 
 pub async fn show(
@@ -405,23 +386,24 @@ pub async fn act(
     CsrfForm(data): CsrfForm,
 ) -> PageResult {
     let action = Action::parse(&action).ok_or_else(PageError::not_found)?;
+    // Rights first, then the step must exist: a 403 or 404 page, not a form's errors.
     s.store.scoped(&u.access).editable(id).await?;
-    let l = load(&s, &u, id, &key).await?;
+    load(&s, &u, id, &key).await?;
     let mut form = FormState::from_data(&data);
     let fields = action.fields();
-    let ctx = Ctx {
-        lang,
-        actor: &u.user.login,
-        now: chrono::Utc::now(),
-    };
-    let version = data.get("version").parse::<i64>().ok().or(Some(l.version));
-    match apply(action, &l.state, &data, &ctx) {
-        Ok(next) => {
-            let calendar = s.store.calendar().await?;
+    let version = data.get("version").parse::<i64>().ok();
+    let typed = Input::from_pairs(
+        data.0
+            .iter()
+            .filter(|(k, _)| fields.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    match StepCommand::parse(action, &typed) {
+        Ok(command) => {
             let written = s
                 .store
                 .scoped(&u.access)
-                .update_step(id, version, &next, &calendar, s.today())
+                .act_on_step(id, &key, version, &command)
                 .await;
             match written {
                 Ok(_) => {
@@ -470,11 +452,10 @@ pub async fn instantiate(
         ));
     }
     if errs.is_empty() {
-        let calendar = s.store.calendar().await?;
         match s
             .store
             .scoped(&u.access)
-            .instantiate_steps(id, data.get("template"), None, start, &calendar, today)
+            .instantiate_steps(id, data.get("template"), None, start)
             .await
         {
             Ok(_) => {

@@ -18,10 +18,15 @@ async fn user(app: &TestApp, login: &str, password: Option<&str>) -> Option<Stri
         org_id: None,
         password: password.map(Into::into),
     };
-    let (_, generated) = app.store.create_user(&system, &new).await.unwrap();
+    let (_, generated) = app
+        .store
+        .as_system(&system.name)
+        .create_user(&new)
+        .await
+        .unwrap();
     app.store
+        .as_system(&system.name)
         .grant(
-            &system,
             login,
             &Grant {
                 role: Role::Editor,

@@ -25,7 +25,11 @@ async fn a_token_mints_tokens_only_within_its_own_grants_and_expiry() {
             scope: Scope::All,
         };
         for g in [&narrow, &wide] {
-            app.store.grant(&system, "two-hats", g).await.unwrap();
+            app.store
+                .as_system(&system.name)
+                .grant("two-hats", g)
+                .await
+                .unwrap();
         }
         let user = app.store.user("two-hats").await.unwrap();
         let restricted = NewToken {

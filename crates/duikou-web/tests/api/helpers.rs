@@ -284,12 +284,20 @@ pub async fn admin_token(store: &Store) -> String {
                 org_id: None,
                 password: Some("Liaoning-2024".into()),
             };
-            store.create_user(&system, &new).await.expect("admin");
+            store
+                .as_system(&system.name)
+                .create_user(&new)
+                .await
+                .expect("admin");
             let g = Grant {
                 role: Role::Admin,
                 scope: Scope::All,
             };
-            store.grant(&system, "admin", &g).await.expect("grant")
+            store
+                .as_system(&system.name)
+                .grant("admin", &g)
+                .await
+                .expect("grant")
         }
     };
     let new = NewToken {
@@ -314,7 +322,11 @@ pub async fn add_user(app: &TestApp, login: &str, password: &str) {
         org_id: None,
         password: Some(password.into()),
     };
-    app.store.create_user(&system, &new).await.expect("user");
+    app.store
+        .as_system(&system.name)
+        .create_user(&new)
+        .await
+        .expect("user");
 }
 
 /// A request with another caller's bearer token; `If-Match: *` on PUT. Answers the status and

@@ -174,9 +174,14 @@ pub(crate) async fn world(app: &TestApp) -> World {
             org_id: Some(org),
             password: Some("Matrix-2024-x".into()),
         };
-        app.store.create_user(&system, &new).await.unwrap();
         app.store
-            .grant(&system, login, &Grant { role, scope })
+            .as_system(&system.name)
+            .create_user(&new)
+            .await
+            .unwrap();
+        app.store
+            .as_system(&system.name)
+            .grant(login, &Grant { role, scope })
             .await
             .unwrap();
     }

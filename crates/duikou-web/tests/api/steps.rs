@@ -190,3 +190,105 @@ async fn working_day_answers_follow_the_official_calendar() {
     })
     .await;
 }
+
+/// The step page's actions through the API: the same rules, every bad field named at once,
+/// who and when the server's, the steps' version guarding the write.
+#[tokio::test]
+async fn step_actions_through_the_api_follow_the_step_pages_rules() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        let p = app
+            .create_project(project_body(&seed, "环节操作项目"))
+            .await;
+        let steps = format!("/api/v1/projects/{}/steps", p["id"]);
+        let (s, sch) = app
+            .post(
+                &steps,
+                json!({"template": "construction_approval", "start": "2024-06-03"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{sch}");
+        let key = sch["steps"][0]["key"].as_str().unwrap().to_owned();
+        let act = |a: &str| format!("{steps}/{key}/{a}");
+
+        // Every bad or unknown field at once, and nothing written.
+        let bad = json!({"granted_on": "2024-13-01", "verify_days": "x", "actor": "sy-leader"});
+        let (s, b) = app.post(&act("commitment"), bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        for f in ["granted_on", "promised", "verify_days", "actor"] {
+            assert!(field_error(&b, f).is_some(), "{f} named: {b}");
+        }
+        assert_eq!(app.get(&steps).await.1["version"], 1, "nothing written");
+
+        let (s, sch) = app
+            .post(&act("start"), json!({"actual_start": "2024-06-03"}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{sch}");
+        assert_eq!(step(&sch, &key)["status"], "in_progress");
+
+        // A recorded start changed without a reason is refused under `reason`.
+        let finish = json!({"actual_start": "2024-06-04", "actual_finish": "2024-06-05"});
+        let (s, b) = app.post(&act("finish"), finish.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(field_error(&b, "reason").is_some(), "{b}");
+        // A stale version is refused; the current one goes through.
+        let mut with_reason = finish;
+        with_reason["reason"] = json!("录入错误");
+        let r = app
+            .send(
+                Method::POST,
+                &act("finish"),
+                Some(with_reason.clone()),
+                Some("\"1\""),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+        let r = app
+            .send(
+                Method::POST,
+                &act("finish"),
+                Some(with_reason),
+                Some("\"2\""),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["etag"], "\"3\"");
+        let (_, stored) = app.get(&steps).await;
+        let state = &stored["states"][0];
+        assert_eq!(state["status"], "done");
+        assert_eq!(state["actual_start"], "2024-06-04");
+        assert_eq!(state["date_changes"][0]["actor"], "admin", "{state}");
+        assert_eq!(state["date_changes"][0]["reason"], "录入错误");
+
+        // A finished step offers no skip; an unknown action is not found.
+        let (s, _) = app.post(&format!("{steps}/{key}/nap"), json!({})).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Someone without rights on the project does not find it.
+        add_user(&app, "outsider", "Liaoning-2024-q").await;
+        let user = app.store.user("outsider").await.unwrap();
+        let new = duikou_store::accounts::NewToken {
+            parent: None,
+            name: "t".into(),
+            expires_in_days: Some(1),
+            grants: None,
+        };
+        let token = app
+            .store
+            .create_token(&user, &new, chrono::Utc::now())
+            .await
+            .unwrap()
+            .1;
+        let body = json!({"actual_start": "2024-06-03"});
+        let (s, _) = send_as(
+            &app,
+            &token,
+            Method::POST,
+            &format!("{steps}/{key}/start"),
+            body,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    })
+    .await;
+}

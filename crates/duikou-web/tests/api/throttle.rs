@@ -116,7 +116,11 @@ async fn an_admin_clears_a_lock() {
             role: Role::Editor,
             scope: Scope::All,
         };
-        app.store.grant(&system, "feng", &editor).await.unwrap();
+        app.store
+            .as_system(&system.name)
+            .grant("feng", &editor)
+            .await
+            .unwrap();
         let r = login(&app, "feng", PASSWORD, None).await;
         let cookie = r.headers()["set-cookie"].to_str().unwrap();
         let cookie = cookie.split(';').next().unwrap().to_owned();

@@ -269,10 +269,9 @@ async fn a_forged_post_without_the_csrf_token_is_refused() {
 pub(crate) async fn late_step(app: &App, id: i64) {
     let access = duikou_core::auth::Access::system("browser-tests");
     let scoped = app.store.scoped(&access);
-    let calendar = app.store.calendar().await.expect("calendar");
     let start = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).expect("date");
     scoped
-        .instantiate_steps(id, "construction_approval", None, start, &calendar, today())
+        .instantiate_steps(id, "construction_approval", None, start)
         .await
         .expect("steps");
     let state = duikou_core::steps::StepState {
@@ -281,7 +280,7 @@ pub(crate) async fn late_step(app: &App, id: i64) {
         ..duikou_core::steps::StepState::new("project_filing")
     };
     scoped
-        .update_step(id, None, &state, &calendar, today())
+        .update_step(id, None, &state)
         .await
         .expect("step update");
 }

@@ -148,14 +148,11 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
         if d.stage == Stage::Suspended {
             let t = TransitionInput {
                 to: Stage::Suspended,
-                effective_date: today() - chrono::Duration::days(20),
+                effective_date: Some(today() - chrono::Duration::days(20)),
                 reason: Some("企业融资未到位".into()),
                 override_rules: false,
             };
-            scoped
-                .transition(p.id, None, &t, today())
-                .await
-                .expect("suspend");
+            scoped.transition(p.id, None, &t).await.expect("suspend");
         }
         if i == 0 {
             first = p.id;
@@ -203,17 +200,9 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
         resolved_on: None,
     };
     scoped.create_problem(second, &soon).await.expect("problem");
-    let calendar = app.store.calendar().await.expect("calendar");
     let start = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).expect("date");
     scoped
-        .instantiate_steps(
-            first,
-            "construction_approval",
-            None,
-            start,
-            &calendar,
-            today(),
-        )
+        .instantiate_steps(first, "construction_approval", None, start)
         .await
         .expect("steps");
     // The first step has been running since the start: past its committed and statutory
@@ -224,7 +213,7 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
         ..duikou_core::steps::StepState::new("project_filing")
     };
     scoped
-        .update_step(first, None, &state, &calendar, today())
+        .update_step(first, None, &state)
         .await
         .expect("late step");
     let warnings = scoped

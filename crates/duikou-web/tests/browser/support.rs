@@ -182,9 +182,14 @@ pub async fn seed(store: &Store) -> Seed {
             org_id,
             password: Some(PASSWORD.into()),
         };
-        store.create_user(&system, &new).await.expect("user");
         store
-            .grant(&system, login, &Grant { role, scope })
+            .as_system(&system.name)
+            .create_user(&new)
+            .await
+            .expect("user");
+        store
+            .as_system(&system.name)
+            .grant(login, &Grant { role, scope })
             .await
             .expect("grant");
     }

@@ -58,11 +58,11 @@ async fn the_project_page_charts_its_money_and_the_dashboard_shows_the_year_on_y
     // The project moves from 签约 to 落地 today: the dashboard lists the change.
     let input = TransitionInput {
         to: Stage::Landed,
-        effective_date: today,
+        effective_date: Some(today),
         reason: None,
         override_rules: false,
     };
-    scoped.transition(id, None, &input, today).await.unwrap();
+    scoped.transition(id, None, &input).await.unwrap();
     let (status, page) = app.page(&cookie, "/").await;
     assert_eq!(status, StatusCode::OK);
     let latest = page

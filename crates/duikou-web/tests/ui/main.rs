@@ -42,12 +42,20 @@ async fn start_with() -> (App, Store) {
         org_id: None,
         password: Some(PASSWORD.into()),
     };
-    store.create_user(&system, &new).await.unwrap();
+    store
+        .as_system(&system.name)
+        .create_user(&new)
+        .await
+        .unwrap();
     let g = Grant {
         role: Role::Leader,
         scope: Scope::All,
     };
-    store.grant(&system, "leader", &g).await.unwrap();
+    store
+        .as_system(&system.name)
+        .grant("leader", &g)
+        .await
+        .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(duikou_web::serve(

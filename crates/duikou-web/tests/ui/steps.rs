@@ -160,7 +160,6 @@ async fn a_deficiency_is_recorded_then_supplied_and_a_viewer_may_not_act() {
     let id = troubled(&store).await;
     let today = store.today();
     let access = Access::system("setup");
-    let calendar = store.calendar().await.unwrap();
     store
         .scoped(&access)
         .instantiate_steps(
@@ -168,8 +167,6 @@ async fn a_deficiency_is_recorded_then_supplied_and_a_viewer_may_not_act() {
             "construction_approval",
             None,
             today - chrono::Duration::days(7),
-            &calendar,
-            today,
         )
         .await
         .unwrap();
@@ -248,11 +245,10 @@ async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_proj
     let id = troubled(&store).await;
     let today = store.today();
     let access = Access::system("setup");
-    let calendar = store.calendar().await.unwrap();
     let start = today - chrono::Duration::days(30);
     store
         .scoped(&access)
-        .instantiate_steps(id, "construction_approval", None, start, &calendar, today)
+        .instantiate_steps(id, "construction_approval", None, start)
         .await
         .unwrap();
     // 备案 running since the start: late. 不动产登记 accepted with a deficiency.
@@ -263,7 +259,7 @@ async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_proj
     };
     store
         .scoped(&access)
-        .update_step(id, None, &running, &calendar, today)
+        .update_step(id, None, &running)
         .await
         .unwrap();
     let deficient = duikou_core::steps::StepState {
@@ -279,7 +275,7 @@ async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_proj
     };
     store
         .scoped(&access)
-        .update_step(id, None, &deficient, &calendar, today)
+        .update_step(id, None, &deficient)
         .await
         .unwrap();
     let cookie = app.login_as("editor").await;
@@ -323,14 +319,22 @@ async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_proj
         org_id: None,
         password: Some(super::PASSWORD.into()),
     };
-    store.create_user(&system, &new).await.unwrap();
+    store
+        .as_system(&system.name)
+        .create_user(&new)
+        .await
+        .unwrap();
     let g = duikou_core::auth::Grant {
         role: duikou_core::auth::Role::Editor,
         scope: duikou_core::auth::Scope::Region {
             region_code: "110000".into(),
         },
     };
-    store.grant(&system, "beijing", &g).await.unwrap();
+    store
+        .as_system(&system.name)
+        .grant("beijing", &g)
+        .await
+        .unwrap();
     let (status, page) = app.page(&app.login_as("beijing").await, "/steps").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("企业投资项目备案"), "{page}");

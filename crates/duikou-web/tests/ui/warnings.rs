@@ -62,9 +62,14 @@ pub(super) async fn troubled(store: &Store) -> i64 {
             org_id: Some(org.id),
             password: Some(PASSWORD.into()),
         };
-        store.create_user(&system, &new).await.unwrap();
         store
-            .grant(&system, login, &Grant { role, scope })
+            .as_system(&system.name)
+            .create_user(&new)
+            .await
+            .unwrap();
+        store
+            .as_system(&system.name)
+            .grant(login, &Grant { role, scope })
             .await
             .unwrap();
     }
