@@ -56,6 +56,42 @@ impl Category {
     }
 }
 
+/// 建设性质: whether a project builds anew, continues work begun in an earlier year, or
+/// rebuilds or extends what stands (the ledgers' 新建 / 续建 / 改扩建).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Construction {
+    New,
+    Continued,
+    Expansion,
+}
+
+impl Construction {
+    pub const ALL: [Construction; 3] = [
+        Construction::New,
+        Construction::Continued,
+        Construction::Expansion,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Construction::New => "new",
+            Construction::Continued => "continued",
+            Construction::Expansion => "expansion",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Construction> {
+        Construction::ALL.into_iter().find(|c| c.code() == code)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Construction::New => "新建",
+            Construction::Continued => "续建",
+            Construction::Expansion => "改扩建",
+        }
+    }
+}
+
 /// Every field a caller may set on a project (stage excepted: it moves by transitions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -87,6 +123,9 @@ pub struct ProjectFields {
     pub note: Option<String>,
     /// True for records made by the demo or data generators.
     pub generated: bool,
+    /// 建设性质, when known.
+    #[serde(default)]
+    pub construction: Option<Construction>,
 }
 
 impl ProjectFields {
@@ -180,6 +219,18 @@ pub struct StageChange {
     pub overridden: bool,
     pub actor: String,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// The day a new project is entered as holding its stage: not in the future.
+pub fn check_entered_since(since: NaiveDate, today: NaiveDate) -> Result<(), ValidationError> {
+    if since > today {
+        return Err(ValidationError::one(
+            "stage_since",
+            "future_date",
+            "阶段开始日期不能晚于今天",
+        ));
+    }
+    Ok(())
 }
 
 /// The first check of a transition's date: not before the current stage began and not in

@@ -40,6 +40,14 @@ pub enum ProjectSort {
 }
 
 impl ProjectSort {
+    /// A sort as the API and the pages write it: a key, `-` before it for descending.
+    pub fn parse_signed(text: &str) -> Option<(ProjectSort, bool)> {
+        match text.strip_prefix('-') {
+            Some(key) => ProjectSort::parse(key).map(|s| (s, true)),
+            None => ProjectSort::parse(text).map(|s| (s, false)),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<ProjectSort> {
         Some(match s {
             "id" => ProjectSort::Id,

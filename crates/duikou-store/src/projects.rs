@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use duikou_core::auth::Access;
 use duikou_core::money::Currency;
-use duikou_core::project::{Category, Project, ProjectFields};
+use duikou_core::project::{Category, Construction, Project, ProjectFields};
 use duikou_core::project_code::ProjectCode;
 use duikou_core::{Actor, Stage};
 
@@ -17,7 +17,75 @@ pub(crate) const COLS: &str = "id, code, external_ids, name, partnership_id, sou
     source_org_id, investor, host_region_code, owner_org_id, category, industry, stage, \
     stage_since, held_stage, planned_start, planned_production, currency, planned_investment, \
     agreement_amount, leader, service_officer, task_force, land_area_mu, address, note, generated, \
-    created_at, updated_at, version";
+    construction, created_at, updated_at, version";
+
+/// The columns a project's fields are written to, in the order `bind_fields` binds them: a new
+/// field is one name here, one bind there and one line in `read`.
+const FIELD_COLS: [&str; 27] = [
+    "code",
+    "external_ids",
+    "name",
+    "partnership_id",
+    "partnership_path",
+    "source_region_code",
+    "source_region_path",
+    "source_org_id",
+    "investor",
+    "host_region_code",
+    "host_region_path",
+    "owner_org_id",
+    "category",
+    "industry",
+    "planned_start",
+    "planned_production",
+    "currency",
+    "planned_investment",
+    "agreement_amount",
+    "leader",
+    "service_officer",
+    "task_force",
+    "land_area_mu",
+    "address",
+    "note",
+    "generated",
+    "construction",
+];
+
+/// `UPDATE projects SET <fields>, updated_at, updated_by, version + 1 WHERE id AND version`.
+static UPDATE_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let n = FIELD_COLS.len();
+    let set: Vec<String> = FIELD_COLS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    format!(
+        "UPDATE projects SET {}, updated_at = ${}, updated_by = ${}, version = version + 1 \
+         WHERE id = ${} AND version = ${}",
+        set.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    )
+});
+
+/// `INSERT INTO projects (<fields>, created/updated at and by, stage, since, held) … RETURNING id`.
+static INSERT_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let n = FIELD_COLS.len();
+    let values: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO projects ({}, created_at, updated_at, created_by, updated_by, stage, \
+         stage_since, held_stage) VALUES ({}, ${a}, ${a}, ${b}, ${b}, ${c}, ${d}, ${e}) RETURNING id",
+        FIELD_COLS.join(", "),
+        values.join(", "),
+        a = n + 1,
+        b = n + 2,
+        c = n + 3,
+        d = n + 4,
+        e = n + 5
+    )
+});
 
 pub(crate) fn read(row: &sqlx::any::AnyRow) -> Result<Project, StoreError> {
     let r = RowReader::new(row, "projects");
@@ -56,6 +124,7 @@ pub(crate) fn read(row: &sqlx::any::AnyRow) -> Result<Project, StoreError> {
             address: r.opt_text("address")?,
             note: r.opt_text("note")?,
             generated: r.flag("generated")?,
+            construction: r.opt_code("construction", Construction::parse)?,
         },
         stage: r.code("stage", Stage::parse)?,
         stage_since: r.date("stage_since")?,
@@ -201,16 +270,7 @@ impl Kind for Project {
         stamp: &Stamp,
     ) -> Result<u64, StoreError> {
         let paths = resolve(tx, fields).await?;
-        let sql = "UPDATE projects SET code = $1, external_ids = $2, name = $3, \
-            partnership_id = $4, partnership_path = $5, source_region_code = $6, \
-            source_region_path = $7, source_org_id = $8, investor = $9, host_region_code = $10, \
-            host_region_path = $11, owner_org_id = $12, category = $13, industry = $14, \
-            planned_start = $15, planned_production = $16, currency = $17, \
-            planned_investment = $18, agreement_amount = $19, leader = $20, \
-            service_officer = $21, task_force = $22, land_area_mu = $23, address = $24, \
-            note = $25, generated = $26, updated_at = $27, updated_by = $28, \
-            version = version + 1 WHERE id = $29 AND version = $30";
-        let done = bind_fields(sqlx::query(sql), fields, &paths)
+        let done = bind_fields(sqlx::query(&UPDATE_SQL), fields, &paths)
             .bind(stamp.now.clone())
             .bind(stamp.actor.name.clone())
             .bind(before.id)
@@ -227,6 +287,19 @@ impl Create for Project {
 
     fn fields_of(new: &NewProject) -> Option<&ProjectFields> {
         Some(&new.fields)
+    }
+
+    /// It holds its stage since a day not in the future.
+    async fn check_new(
+        _tx: &mut Tx,
+        _: (),
+        new: &NewProject,
+        today: NaiveDate,
+    ) -> Result<(), StoreError> {
+        Ok(duikou_core::project::check_entered_since(
+            new.stage_since,
+            today,
+        )?)
     }
 
     async fn insert(
@@ -315,6 +388,7 @@ fn bind_fields<'q>(
         .bind(f.address.clone())
         .bind(f.note.clone())
         .bind(i64::from(f.generated))
+        .bind(f.construction.map(Construction::code))
 }
 
 async fn insert_project(
@@ -324,20 +398,12 @@ async fn insert_project(
 ) -> Result<Project, StoreError> {
     let paths = resolve(tx, &new.fields).await?;
     let now = now_text();
-    let sql = "INSERT INTO projects (code, external_ids, name, partnership_id, partnership_path, \
-        source_region_code, source_region_path, source_org_id, investor, host_region_code, \
-        host_region_path, owner_org_id, category, industry, planned_start, planned_production, \
-        currency, planned_investment, agreement_amount, leader, service_officer, task_force, \
-        land_area_mu, address, note, generated, created_at, updated_at, created_by, updated_by, \
-        stage, stage_since, held_stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-        $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27, \
-        $28, $28, $29, $30, $31) RETURNING id";
     let held = if new.stage.is_main_line() {
         new.stage
     } else {
         Stage::Lead
     };
-    let id: i64 = bind_fields(sqlx::query(sql), &new.fields, &paths)
+    let id: i64 = bind_fields(sqlx::query(&INSERT_SQL), &new.fields, &paths)
         .bind(now.clone())
         .bind(actor.name.clone())
         .bind(new.stage.code())

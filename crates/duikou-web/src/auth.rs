@@ -74,8 +74,14 @@ fn unauthorized(message: &str) -> ApiError {
 }
 
 /// Paths a user who must change their first password may still use.
-fn allowed_before_password_change(path: &str) -> bool {
-    path == "/api/v1/me" || path == "/api/v1/me/password" || path.starts_with("/api/v1/session")
+/// What a user who must change their password may still reach, in the API and the pages:
+/// the password change itself, who they are, signing out, and the pages' assets.
+pub(crate) fn allowed_before_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/v1/me" | "/api/v1/me/password" | "/password" | "/logout"
+    ) || path.starts_with("/api/v1/session")
+        || path.starts_with("/assets/")
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use duikou_core::money::{Currency, Money};
 use duikou_core::problem::{ProblemFields, ProblemStatus};
-use duikou_core::project::{Category, ProjectFields};
+use duikou_core::project::{Category, Construction, ProjectFields};
 use duikou_core::report::{Period, ReportFields};
 use duikou_core::{Actor, Stage};
 use duikou_store::{NewProject, Store, TransitionInput};
@@ -92,6 +92,7 @@ impl ProjectPlan {
                 address: None,
                 note: None,
                 generated: true,
+                construction: None,
             },
             events: Vec::new(),
             reports: Vec::new(),
@@ -259,6 +260,23 @@ pub struct Written {
     pub problems: usize,
 }
 
+/// 建设性质 as the demo's ledgers would give it: a project still building into a later year
+/// than it started is 续建, one in seven an extension of what stands, the rest 新建.
+fn construction_of(i: usize, p: &ProjectPlan, today: NaiveDate) -> Construction {
+    let started = p
+        .events
+        .iter()
+        .find(|e| e.stage == Stage::Started && e.date <= today)
+        .map(|e| e.date);
+    if i % 7 == 3 {
+        Construction::Expansion
+    } else if started.is_some_and(|d| d.year() < today.year()) {
+        Construction::Continued
+    } else {
+        Construction::New
+    }
+}
+
 /// Writes the plans: all projects in one transaction, then their histories, reports and
 /// problems. Anything dated after `today` is left out.
 pub async fn write(
@@ -270,10 +288,13 @@ pub async fn write(
     let mut out = Written::default();
     let news: Vec<NewProject> = plans
         .iter()
-        .filter_map(|p| {
-            let first = p.events.first()?;
-            (first.date <= today).then(|| NewProject {
-                fields: p.fields.clone(),
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let first = p.events.first().filter(|e| e.date <= today)?;
+            let mut fields = p.fields.clone();
+            fields.construction = fields.construction.or(Some(construction_of(i, p, today)));
+            Some(NewProject {
+                fields,
                 stage: first.stage,
                 stage_since: first.date,
             })

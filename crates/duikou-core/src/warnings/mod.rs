@@ -31,11 +31,13 @@ use crate::stage::Stage;
 use crate::steps::{OpenItem, OpenItemKind, ScheduledStep, StepStatus};
 
 mod engine;
+mod escalate;
 mod status;
 pub use engine::{
     evaluate, AnnualPlan, Evaluation, ProblemFacts, ProjectFacts, Raised, StepsFacts, Subject,
     SubjectKind,
 };
+pub use escalate::{slip_for, AutoSlip};
 pub use status::{Answer, WarningStatus};
 
 /// How serious a finding is.

@@ -235,7 +235,7 @@ fn notice(
     })
 }
 
-/// Opens a slip for a red warning when the thresholds ask for one and none is open for it.
+/// Opens the slip core's `slip_for` says a warning opens, unless one is open for it.
 /// Returns whether it opened one.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn open_for_warning(
@@ -249,10 +249,11 @@ pub(crate) async fn open_for_warning(
     as_of: NaiveDate,
     actor: &str,
 ) -> Result<bool, StoreError> {
-    let f = &raised.finding;
-    if f.level != Level::Red || !t.slip_rules.contains(&f.rule) {
+    let Some(slip) =
+        duikou_core::warnings::slip_for(&raised.finding, project_name, t, calendar, as_of)
+    else {
         return Ok(false);
-    }
+    };
     let open: Option<i64> =
         sqlx::query_scalar("SELECT id FROM slips WHERE warning_id = $1 AND closed_at IS NULL")
             .bind(warning_id)
@@ -261,14 +262,7 @@ pub(crate) async fn open_for_warning(
     if open.is_some() {
         return Ok(false);
     }
-    let reply_due = calendar
-        .checked_add_working_days(as_of, t.slip_reply_days)
-        .map_or(as_of, |a| a.value);
-    let title = format!("关于「{project_name}」{}的督办单", f.rule.label_zh());
-    let requirement = format!(
-        "{}。请责任单位于{reply_due}前报送整改方案（措施与完成时限）。",
-        f.reason
-    );
+    let (title, requirement, reply_due) = (slip.title, slip.requirement, slip.reply_due);
     let id = insert(
         tx,
         project_id,

@@ -204,6 +204,7 @@ pub fn fields(name: &str, host: &str) -> ProjectFields {
         address: None,
         note: None,
         generated: false,
+        construction: None,
     }
 }
 

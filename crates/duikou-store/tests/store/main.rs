@@ -21,6 +21,7 @@ mod concurrency;
 mod history;
 mod keyset;
 mod lists;
+mod migration_trees;
 mod orgs;
 mod problems;
 mod projects;

@@ -1,7 +1,7 @@
 //! Projects: create, read, update, delete; references and money checked; codes unique; stale
 //! versions refused without a write.
 
-use duikou_core::project::ProjectFields;
+use duikou_core::project::{Construction, ProjectFields};
 use duikou_core::{Category, Currency, Stage};
 use duikou_store::{Store, StoreError};
 
@@ -28,6 +28,7 @@ fn full_fields(world: &World) -> ProjectFields {
     f.land_area_mu = Some(158.5);
     f.address = Some("沈阳市浑南区创新路1号".into());
     f.note = Some("备注：50%_以上".into());
+    f.construction = Some(Construction::Continued);
     f
 }
 

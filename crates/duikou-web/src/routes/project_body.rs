@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use duikou_core::error::Errors;
 use duikou_core::money::{parse_money, Currency, Money, MoneyUnit};
-use duikou_core::project::{Category, ProjectFields};
+use duikou_core::project::{Category, Construction, ProjectFields};
 use duikou_core::project_code::ProjectCode;
 use duikou_core::{Stage, ValidationError};
 use serde::Deserialize;
@@ -53,6 +53,8 @@ pub struct ProjectBody {
     pub note: Option<String>,
     #[serde(default)]
     pub generated: bool,
+    /// 建设性质: new (新建), continued (续建) or expansion (改扩建).
+    pub construction: Option<Construction>,
     /// On creation only: the stage the project is entered in (default `lead`).
     pub stage: Option<Stage>,
     /// On creation only: since when it holds that stage (default today).
@@ -169,6 +171,7 @@ impl ProjectBody {
         let fields = ProjectFields {
             code,
             external_ids: self.external_ids,
+            construction: self.construction,
             name: self.name,
             partnership_id: self.partnership_id,
             source_region_code: self.source_region_code,

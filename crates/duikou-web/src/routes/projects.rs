@@ -123,18 +123,13 @@ pub async fn list(
     ApiQuery(p): ApiQuery<ProjectParams>,
 ) -> ApiResult<Json<ProjectListBody>> {
     let (limit, offset) = super::page_of(p.limit, p.offset)?;
+    // By id unless asked: the order keyset paging (`after`) walks.
     let (sort, descending) = match p.sort.as_deref() {
         None => (ProjectSort::Id, false),
-        Some(text) => {
-            let (desc, key) = match text.strip_prefix('-') {
-                Some(k) => (true, k),
-                None => (false, text),
-            };
-            let sort = ProjectSort::parse(key).ok_or_else(|| {
-                ApiError::field("sort", "unknown_sort", format!("不支持按 {key} 排序"))
-            })?;
-            (sort, desc)
-        }
+        Some(text) => ProjectSort::parse_signed(text).ok_or_else(|| {
+            let key = text.trim_start_matches('-');
+            ApiError::field("sort", "unknown_sort", format!("不支持按 {key} 排序"))
+        })?,
     };
     let start = match (&p.after, p.offset) {
         (Some(_), Some(_)) => {
@@ -207,19 +202,10 @@ pub async fn create(
     ApiJson(body): ApiJson<ProjectBody>,
 ) -> ApiResult<impl IntoResponse> {
     let (fields, stage, since) = body.into_fields()?;
-    let today = s.today();
-    let stage_since = since.unwrap_or(today);
-    if stage_since > today {
-        return Err(ApiError::field(
-            "stage_since",
-            "future_date",
-            "阶段开始日期不能晚于今天",
-        ));
-    }
     let new = NewProject {
         fields,
         stage: stage.unwrap_or(Stage::Lead),
-        stage_since,
+        stage_since: since.unwrap_or_else(|| s.today()),
     };
     let p = u.scoped(&s.store).create_project(&new).await?;
     Ok((StatusCode::CREATED, etag(p.version), Json(p)))

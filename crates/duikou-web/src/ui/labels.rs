@@ -2,7 +2,7 @@
 
 use duikou_core::notify::ChannelKind;
 use duikou_core::problem::{ProblemCategory, ProblemStatus};
-use duikou_core::project::Category;
+use duikou_core::project::{Category, Construction};
 use duikou_core::supervision::SlipStatus;
 use duikou_core::warnings::{Level, RuleId};
 use duikou_core::Stage;
@@ -16,6 +16,10 @@ pub fn stage(lang: Lang, s: Stage) -> &'static str {
 
 pub fn category(lang: Lang, c: Category) -> &'static str {
     lang.t(&format!("category.{}", c.code()))
+}
+
+pub fn construction(lang: Lang, c: Construction) -> &'static str {
+    lang.t(&format!("construction.{}", c.code()))
 }
 
 pub const PROBLEM_CATEGORIES: [ProblemCategory; 9] = [

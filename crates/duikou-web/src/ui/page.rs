@@ -29,10 +29,6 @@ pub struct PageUser {
 struct SessionCsrf(String);
 
 /// Paths a user who must change their first password may still open.
-fn allowed_before_password_change(path: &str) -> bool {
-    matches!(path, "/password" | "/logout") || path.starts_with("/assets/")
-}
-
 /// `/login?next=…` for the page asked for (only local paths are kept).
 pub fn login_redirect(parts: &Parts) -> Redirect {
     let next = parts
@@ -59,7 +55,9 @@ impl FromRequestParts<AppState> for PageUser {
         let Some(known) = found else {
             return Err(login_redirect(parts).into_response());
         };
-        if known.user.must_change_password && !allowed_before_password_change(parts.uri.path()) {
+        if known.user.must_change_password
+            && !crate::auth::allowed_before_password_change(parts.uri.path())
+        {
             return Err(Redirect::to("/password").into_response());
         }
         remember_lang(s, &known.user, parts).await;

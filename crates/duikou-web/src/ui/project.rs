@@ -305,6 +305,12 @@ fn facts(lang: Lang, refs: &Refs, p: &Project) -> Vec<Fact> {
             value: labels::category(lang, f.category).to_owned(),
         },
         Fact {
+            label: lang.t("field.construction"),
+            value: f
+                .construction
+                .map_or_else(|| "—".into(), |c| labels::construction(lang, c).to_owned()),
+        },
+        Fact {
             label: lang.t("field.partnership"),
             value: or_dash(refs.partnership_name(lang, f.partnership_id)),
         },

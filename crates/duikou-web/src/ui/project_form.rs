@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect};
-use duikou_core::project::{Category, Project, ProjectFields};
+use duikou_core::project::{Category, Construction, Project, ProjectFields};
 use duikou_core::project_code::ProjectCode;
 use duikou_core::{FieldError, Stage};
 use duikou_store::NewProject;
@@ -14,12 +14,13 @@ use super::fmt;
 use super::forms::{parse_date, parse_money_wan, FormState};
 use super::i18n::Lang;
 use super::page::{html, CsrfForm, FormData, Page, PageResult, PageUser, Section};
-use super::projects::{category_choices, stage_choices};
+use super::projects::{category_choices, construction_choices, stage_choices};
 use super::refs::{Choice, Refs};
 use crate::AppState;
 
-const FIELDS: [&str; 21] = [
+const FIELDS: [&str; 22] = [
     "name",
+    "construction",
     "code",
     "partnership_id",
     "investor",
@@ -55,6 +56,7 @@ struct FormPage {
     regions: Vec<Choice>,
     orgs: Vec<Choice>,
     categories: Vec<Choice>,
+    constructions: Vec<Choice>,
     stages: Vec<Choice>,
 }
 
@@ -87,6 +89,7 @@ async fn show(
         regions: refs.region_choices(lang),
         orgs: refs.org_choices(lang),
         categories: category_choices(lang),
+        constructions: construction_choices(lang),
         stages: main_line,
     };
     let failed = body.form.failed;
@@ -152,6 +155,12 @@ fn values_of(p: &Project) -> FormState {
             f.owner_org_id.map(|i| i.to_string()).unwrap_or_default(),
         ),
         ("category", f.category.code().to_owned()),
+        (
+            "construction",
+            f.construction
+                .map(|c| c.code().to_owned())
+                .unwrap_or_default(),
+        ),
         ("industry", opt(&f.industry)),
         (
             "planned_start",
@@ -261,6 +270,17 @@ fn fields_of(
         address: data.opt("address"),
         note: data.opt("note"),
         generated: base.is_some_and(|b| b.generated),
+        construction: match data.get("construction") {
+            "" => None,
+            code => {
+                let c = Construction::parse(code);
+                if c.is_none() {
+                    let t = lang.t("err.required");
+                    errs.push(FieldError::new("construction", "unknown", t));
+                }
+                c
+            }
+        },
     };
     if let Err(v) = fields.validate() {
         // The core checks the name and region again; keep one message per field.
@@ -289,12 +309,10 @@ pub async fn create(
     let stage = Stage::parse(data.get("stage")).unwrap_or(Stage::Lead);
     let today = s.today();
     let since = parse_date(lang, &data, "stage_since", &mut errs).unwrap_or(today);
-    if since > today {
-        errs.push(FieldError::new(
-            "stage_since",
-            "future_date",
-            lang.t("err.future_date"),
-        ));
+    // Core's rule, which the store enforces, checked here too so that the form names it
+    // with the fields' other errors at once.
+    if let Err(e) = duikou_core::project::check_entered_since(since, today) {
+        errs.extend(e.0);
     }
     match fields_of(lang, &data, None) {
         Ok(fields) if errs.is_empty() => {

@@ -4,7 +4,7 @@
 use axum::extract::{RawQuery, State};
 use axum::http::Uri;
 use duikou_core::money::{parse_money, MoneyUnit};
-use duikou_core::project::{Category, Project};
+use duikou_core::project::{Category, Construction, Project};
 use duikou_core::Stage;
 use duikou_store::{ProjectFilter, ProjectSort, ProjectStart, StoreError};
 
@@ -156,16 +156,9 @@ pub(super) fn filter_of(
     f
 }
 
+/// The list's sort; most recently updated first unless asked (what an office looks for).
 pub(super) fn sort_of(p: &UrlParams) -> (ProjectSort, bool) {
-    let text = p.get("sort");
-    let (desc, key) = match text.strip_prefix('-') {
-        Some(k) => (true, k),
-        None => (false, text),
-    };
-    match ProjectSort::parse(key) {
-        Some(s) => (s, desc),
-        None => (ProjectSort::UpdatedAt, true),
-    }
+    ProjectSort::parse_signed(p.get("sort")).unwrap_or((ProjectSort::UpdatedAt, true))
 }
 
 fn headers(lang: Lang, p: &UrlParams) -> Vec<SortHeader> {
@@ -225,6 +218,17 @@ pub fn category_choices(lang: Lang) -> Vec<Choice> {
         .map(|c| Choice {
             value: c.code().to_owned(),
             label: labels::category(lang, c).to_owned(),
+        })
+        .collect()
+}
+
+/// 建设性质 as a form offers it.
+pub fn construction_choices(lang: Lang) -> Vec<Choice> {
+    Construction::ALL
+        .into_iter()
+        .map(|c| Choice {
+            value: c.code().to_owned(),
+            label: labels::construction(lang, c).to_owned(),
         })
         .collect()
 }

@@ -341,3 +341,40 @@ async fn what_was_acknowledged_survives_a_restart() {
         assert_eq!(back["name"], "重启后仍在的项目");
     }
 }
+
+/// 建设性质 is given, read back, corrected and cleared; an unknown value is named.
+#[tokio::test]
+async fn a_projects_construction_is_kept_and_an_unknown_one_is_named() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        let mut body = project_body(&seed, "沈阳汽车零部件扩建项目");
+        body["construction"] = json!("rebuild");
+        body["planned_investment"] = json!(-1);
+        let (s, b) = app.post("/api/v1/projects", body.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(field_error(&b, "construction").is_some(), "{b}");
+        assert!(field_error(&b, "planned_investment").is_some(), "{b}");
+
+        body["construction"] = json!("expansion");
+        body["planned_investment"] = json!("3亿元");
+        let p = app.create_project(body.clone()).await;
+        assert_eq!(p["construction"], "expansion");
+        let path = format!("/api/v1/projects/{}", p["id"]);
+        body["construction"] = json!("continued");
+        let r = app
+            .send(Method::PUT, &path, Some(body.clone()), Some("\"1\""))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(app.get(&path).await.1["construction"], "continued");
+        body.as_object_mut().unwrap().remove("construction");
+        let r = app
+            .send(Method::PUT, &path, Some(body), Some("\"2\""))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            app.get(&path).await.1["construction"],
+            serde_json::Value::Null
+        );
+    })
+    .await;
+}

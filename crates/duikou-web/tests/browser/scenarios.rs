@@ -34,6 +34,7 @@ pub(crate) async fn project(app: &App, seed: &Seed, name: &str) -> i64 {
         address: None,
         note: Some("沈阳浑南区重点项目".into()),
         generated: false,
+        construction: None,
     };
     let new = NewProject {
         fields,

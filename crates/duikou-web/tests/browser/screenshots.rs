@@ -132,6 +132,7 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
             address: Some("沈阳市浑南区创新路".into()),
             note: None,
             generated: false,
+            construction: None,
         };
         let (stage, since) = match d.stage {
             Stage::Suspended => (Stage::Signed, today() - chrono::Duration::days(200)),

@@ -99,6 +99,7 @@ pub(super) async fn troubled(store: &Store) -> i64 {
         address: None,
         note: None,
         generated: false,
+        construction: None,
     };
     let today = store.today();
     let p = scoped
