@@ -37,7 +37,8 @@ impl FromTestDb for TestDb {
     }
 }
 
-/// Runs `body` on SQLite and, when `DUIKOU_TEST_POSTGRES` is set, on PostgreSQL.
+/// Runs `body` on SQLite (unless `DUIKOU_TEST_SKIP_SQLITE=1`: CI's second pass) and, when
+/// `DUIKOU_TEST_POSTGRES` is set, on PostgreSQL.
 pub async fn on_each_backend<T, F, Fut>(body: F)
 where
     T: FromTestDb,
@@ -48,7 +49,9 @@ where
         .name()
         .unwrap_or("store test")
         .to_owned();
-    on_sqlite(&test, &body).await;
+    if std::env::var("DUIKOU_TEST_SKIP_SQLITE").map_or(true, |v| v != "1") {
+        on_sqlite(&test, &body).await;
+    }
     match std::env::var(POSTGRES_ENV) {
         Ok(url) if !url.trim().is_empty() => on_postgres(&test, url.trim(), &body).await,
         _ => eprintln!("{test}: PostgreSQL skipped ({POSTGRES_ENV} is not set)"),

@@ -50,8 +50,13 @@ impl Drop for DbGuard {
 }
 
 /// The backends a test runs on: SQLite always, PostgreSQL when `DUIKOU_TEST_POSTGRES` is set.
+/// SQLite, and PostgreSQL when `DUIKOU_TEST_POSTGRES` is set; `DUIKOU_TEST_SKIP_SQLITE=1`
+/// leaves SQLite out (CI's second pass, after the first ran it).
 pub fn backends() -> Vec<&'static str> {
-    let mut b = vec!["sqlite"];
+    let mut b = Vec::new();
+    if std::env::var("DUIKOU_TEST_SKIP_SQLITE").map_or(true, |v| v != "1") {
+        b.push("sqlite");
+    }
     if std::env::var("DUIKOU_TEST_POSTGRES").is_ok() {
         b.push("postgres");
     }

@@ -1,6 +1,5 @@
 //! `duikou demo` end to end: the binary starts on a free port with a fresh database, prints its
 //! URL, and the three published figures come out of `GET /api/v1/stats/projects`.
-#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -56,6 +55,26 @@ fn start_demo(extra: &[&str]) -> (Server, String) {
     panic!("duikou demo exited without printing its URL");
 }
 
+/// A copy of a demo database loaded once for this test binary (the load is the slow part),
+/// and its URL; the copy lives as long as the directory returned.
+fn loaded_demo_copy() -> (tempfile::TempDir, String) {
+    static LOADED: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let loaded = LOADED.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+        // Started on it once: loaded, then stopped (its write-ahead log is copied with it).
+        drop(start_demo(&["--database", &url]));
+        dir
+    });
+    let copy = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(loaded.path()).expect("the loaded demo") {
+        let entry = entry.expect("a file");
+        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copied");
+    }
+    let url = format!("sqlite:{}", copy.path().join("demo.db").display());
+    (copy, url)
+}
+
 /// Logs in as a printed demo user and returns the session cookie.
 async fn login(base: &str, user: &str) -> String {
     let r = reqwest::Client::new()
@@ -99,7 +118,8 @@ fn yi(v: &Value) -> String {
 
 #[tokio::test]
 async fn the_demo_reproduces_the_published_figures_through_the_api() {
-    let (_server, base) = start_demo(&[]);
+    let (_db, url) = loaded_demo_copy();
+    let (_server, base) = start_demo(&["--database", &url]);
 
     let sd = stats(&base, "partnership=shanghai-dalian&as_of=2018-12-31").await;
     let signed = find(&sd["reached"], "stage", "signed");
@@ -174,7 +194,8 @@ async fn a_demo_database_given_by_url_is_kept_and_reused() {
 
 #[tokio::test]
 async fn each_printed_demo_login_works_and_sees_its_own_scope() {
-    let (_server, base) = start_demo(&[]);
+    let (_db, url) = loaded_demo_copy();
+    let (_server, base) = start_demo(&["--database", &url]);
     let count = |cookie: String| {
         let base = base.clone();
         async move {

@@ -1,7 +1,6 @@
 //! `duikou audit verify` with the keyed chain: the key file created beside a SQLite database,
 //! the day's checkpoint appended beside it, and verify reporting a wrong key and a chain cut
 //! back below its checkpoint.
-#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,6 +1,5 @@
 //! The demo data set reproduces the published figures through `Store::project_stats`, for
 //! their scope and date, whatever "today" the demo is loaded on; and it is loaded once only.
-#![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
 use duikou_cli::demo;

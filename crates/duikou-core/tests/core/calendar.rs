@@ -7,7 +7,7 @@ use duikou_core::calendar::{
 };
 use proptest::prelude::*;
 
-const SHIPPED: &str = include_str!("../data/cn-holidays.csv");
+const SHIPPED: &str = include_str!("../../data/cn-holidays.csv");
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")

@@ -1,6 +1,5 @@
 //! `duikou steps act`: the step page's actions from the command line, with the same rules
 //! (every bad field named, a changed date needs a reason) and the server's who and when.
-#![allow(clippy::unwrap_used)]
 
 use std::process::{Command, Output};
 

@@ -1,7 +1,6 @@
 //! `duikou gen` on a small N: deterministic for a seed, and the data keeps the store's
 //! invariants (every project counted once by the statistics, stage spans closed, steps
 //! readable).
-#![allow(clippy::unwrap_used)]
 
 use chrono::Duration;
 use duikou_cli::gen::{end_day, generate, start_day};

@@ -1,0 +1,8 @@
+//! Core's integration tests, in one binary: the working-day calendar, parsers that never
+//! panic, steps and their schedule, the warning rules and their engine.
+
+mod calendar;
+mod never_panics;
+mod steps;
+mod warnings;
+mod warnings_engine;
