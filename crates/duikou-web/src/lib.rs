@@ -19,6 +19,7 @@ use axum::Router;
 use chrono::NaiveDate;
 use duikou_store::Store;
 use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 /// What every handler can reach.
@@ -63,7 +64,25 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(body_limit))
         .layer(axum::middleware::map_response(security_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Every request's span, so that each line logged while it runs names it: its id (the
+/// caller's `x-request-id`, or one made here and answered in the same header), method and path.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %req.method(),
+        path = %req.uri().path(),
+    )
 }
 
 /// How long a client may take to send its request headers.

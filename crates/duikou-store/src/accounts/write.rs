@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::passwords::{end_credentials, store_hash};
 use super::users::{by_login_in, check_new_user, User};
+use crate::changes::record;
 use crate::error::unique_to_field;
 use crate::rows::Tx;
 use crate::write::{Action, Create, Kind, Place, Stamp};
@@ -147,7 +148,20 @@ impl Kind for Account {
             UserChange::Revoke(g) => delete_grant(tx, &before.user, g).await?,
             UserChange::Reset { hash } => {
                 store_hash(tx, id, hash, true).await?;
-                end_credentials(tx, id, None, true).await?;
+                let ended = end_credentials(tx, id, None, true).await?;
+                // What the reset ended, beside the reset in the user's history.
+                let login = &before.user.login;
+                let (actor, none) = (&stamp.actor, None::<&()>);
+                record(
+                    tx,
+                    "user",
+                    login,
+                    "credentials_ended",
+                    actor,
+                    none,
+                    Some(&ended),
+                )
+                .await?;
                 // Devices the attacker may have logged in from are no longer known, and the
                 // owner is not left locked out of the new password.
                 sqlx::query("DELETE FROM login_devices WHERE user_id = $1")

@@ -60,6 +60,7 @@ pub(crate) enum Place {
 
 impl Store {
     /// Creates a record of kind `K` under `parent` for `access`.
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = K::NAME, key, by = %access.login))]
     pub(crate) async fn create<K: Create>(
         &self,
         access: &Access,
@@ -73,12 +74,14 @@ impl Store {
         }
         K::check_new(&mut w.tx, parent, new, w.stamp.today).await?;
         let key = K::insert(&mut w.tx, parent, new, &w.stamp).await?;
+        tracing::Span::current().record("key", tracing::field::display(&key.to_string()));
         let after = w.read(&key).await?;
         w.finish(K::CREATED, &key, None, Some(&after)).await?;
         Ok(after)
     }
 
     /// Replaces the fields of record `key` (at `version`, when the caller gives one).
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = K::NAME, key = %key.to_string(), by = %access.login))]
     pub(crate) async fn update<K: Edit>(
         &self,
         access: &Access,
@@ -99,6 +102,7 @@ impl Store {
 
     /// Takes `action` on record `key` (at `version`, when the caller gives one): core's
     /// `apply` gives the fields it leaves, written as a change.
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = K::NAME, key = %key.to_string(), action = action.name(), by = %access.login))]
     pub(crate) async fn act<K: Kind, A: Action<K>>(
         &self,
         access: &Access,
@@ -120,6 +124,7 @@ impl Store {
     }
 
     /// Deletes record `key` (at `version`, when the caller gives one); the record as it was.
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = K::NAME, key = %key.to_string(), by = %access.login))]
     pub(crate) async fn delete<K: Delete>(
         &self,
         access: &Access,
@@ -254,6 +259,7 @@ impl<K: Kind> Writing<'_, K> {
                 .await?;
         }
         self.tx.commit().await?;
+        tracing::debug!(action, "written");
         if K::REACH {
             self.store.accounts_changed();
         }

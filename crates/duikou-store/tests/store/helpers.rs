@@ -37,6 +37,17 @@ impl FromTestDb for TestDb {
     }
 }
 
+/// `TEST_LOG=debug` (or any filter) shows the service's logs under each test, every line with
+/// its request and the writes it made; without it the tests are quiet.
+pub fn init_test_log() {
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
+}
+
 /// Runs `body` on SQLite (unless `DUIKOU_TEST_SKIP_SQLITE=1`: CI's second pass) and, when
 /// `DUIKOU_TEST_POSTGRES` is set, on PostgreSQL.
 pub async fn on_each_backend<T, F, Fut>(body: F)
@@ -45,6 +56,7 @@ where
     F: Fn(T) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    init_test_log();
     let test = std::thread::current()
         .name()
         .unwrap_or("store test")

@@ -138,6 +138,26 @@ async fn an_admin_password_reset_ends_every_session_and_token() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(me_by_cookie(&app, &s.0).await, StatusCode::UNAUTHORIZED);
         assert_eq!(me_by_token(&app, &secret).await, StatusCode::UNAUTHORIZED);
+        // The history says what the reset ended, and who reset it.
+        let log = app.store.history("user", "wuyi").await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.ends_with(&["credentials_ended", "reset_password"]),
+            "{actions:?}"
+        );
+        let ended = log
+            .iter()
+            .find(|e| e.action == "credentials_ended")
+            .unwrap();
+        let after = ended.after.as_ref().unwrap();
+        assert_eq!(
+            (
+                after["sessions_ended"].as_u64(),
+                after["tokens_revoked"].as_u64()
+            ),
+            (Some(1), Some(1))
+        );
+        assert_eq!(log.last().unwrap().actor, "admin");
     })
     .await;
 }

@@ -50,6 +50,17 @@ impl Drop for DbGuard {
 }
 
 /// The backends a test runs on: SQLite always, PostgreSQL when `DUIKOU_TEST_POSTGRES` is set.
+/// `TEST_LOG=debug` (or any filter) shows the service's logs under each test, every line with
+/// its request and the writes it made; without it the tests are quiet.
+pub fn init_test_log() {
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
+}
+
 /// SQLite, and PostgreSQL when `DUIKOU_TEST_POSTGRES` is set; `DUIKOU_TEST_SKIP_SQLITE=1`
 /// leaves SQLite out (CI's second pass, after the first ran it).
 pub fn backends() -> Vec<&'static str> {
@@ -260,6 +271,7 @@ where
     F: Fn(std::rc::Rc<TestApp>) -> Fut,
     Fut: Future<Output = ()>,
 {
+    init_test_log();
     for b in backends() {
         let app = std::rc::Rc::new(TestApp::start(b).await);
         f(app.clone()).await;

@@ -345,3 +345,33 @@ async fn rights_come_before_the_body_on_administrators_routes() {
     })
     .await;
 }
+
+/// Every answer names its request: the caller's `x-request-id` is kept, one is made otherwise
+/// (the same id is on every log line of the request).
+#[tokio::test]
+async fn every_answer_carries_its_request_id() {
+    each_backend(|app| async move {
+        let r = app
+            .send(Method::GET, "/api/v1/projects?limit=1", None, None)
+            .await;
+        let made = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(made.len(), 36, "a UUID: {made}");
+        let again = app
+            .send(Method::GET, "/api/v1/projects?limit=1", None, None)
+            .await;
+        assert_ne!(
+            again.headers()["x-request-id"],
+            made.as_str(),
+            "one per request"
+        );
+        let r = app
+            .client
+            .get(format!("{}/healthz", app.base))
+            .header("x-request-id", "ops-check-42")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["x-request-id"], "ops-check-42");
+    })
+    .await;
+}

@@ -1,0 +1,204 @@
+//! Projects, their stage moves, history, progress reports and problems, as one user sees them.
+
+use super::Scoped;
+
+use duikou_core::problem::{Problem, ProblemFields};
+use duikou_core::project::{Project, ProjectFields, StageChange};
+use duikou_core::report::{ProgressReport, ReportFields};
+use duikou_core::stats::ProjectStats;
+
+use crate::{
+    ChangeEntry, NewProject, ProjectFilter, ProjectPage, ProjectSort, ProjectStart, StatsQuery,
+    StoreError, TransitionInput,
+};
+
+impl Scoped<'_> {
+    pub async fn project(&self, id: i64) -> Result<Project, StoreError> {
+        let (project, paths) = self.store.project_and_paths(id).await?;
+        if self.access.can_read(&paths.as_ref()) {
+            Ok(project)
+        } else {
+            Err(StoreError::not_found("project", id))
+        }
+    }
+
+    pub async fn projects(
+        &self,
+        filter: &ProjectFilter,
+        sort: ProjectSort,
+        descending: bool,
+        limit: i64,
+        start: &ProjectStart,
+    ) -> Result<ProjectPage, StoreError> {
+        self.store
+            .projects_visible(
+                filter,
+                Some(&self.access.read),
+                sort,
+                descending,
+                limit,
+                start,
+            )
+            .await
+    }
+
+    pub async fn project_stats(&self, q: &StatsQuery) -> Result<ProjectStats, StoreError> {
+        self.store
+            .project_stats_visible(q, Some(&self.access.read))
+            .await
+    }
+
+    pub async fn create_project(&self, new: &NewProject) -> Result<Project, StoreError> {
+        self.store.create(&self.access, (), new).await
+    }
+
+    /// The bulk loader of `duikou gen` (10^6 projects with their history): the one writer
+    /// beside the write path, for an empty database, with no change log: administrators only.
+    pub async fn bulk_loader(&self) -> Result<crate::BulkLoader, StoreError> {
+        self.require_admin()?;
+        self.store.bulk_loader().await
+    }
+
+    /// Many projects in one transaction, all or nothing, without a change-log row each (the
+    /// demo and generators): administrators only.
+    pub async fn create_projects(&self, news: &[NewProject]) -> Result<Vec<i64>, StoreError> {
+        self.require_admin()?;
+        self.store.create_projects(&self.actor(), news).await
+    }
+
+    pub async fn update_project(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        f: &ProjectFields,
+    ) -> Result<Project, StoreError> {
+        self.store.update(&self.access, (), id, version, f).await
+    }
+
+    pub async fn delete_project(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
+        self.store
+            .delete::<Project>(&self.access, (), id, version)
+            .await
+            .map(drop)
+    }
+
+    /// Moves project `id` to another stage (at `version`, when given): the project after,
+    /// and the stage row the move opened.
+    pub async fn transition(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        input: &TransitionInput,
+    ) -> Result<(Project, StageChange), StoreError> {
+        let after = self
+            .store
+            .act::<crate::transitions::Staged, _>(&self.access, (), id, version, input)
+            .await?;
+        let change = after.change.ok_or_else(|| StoreError::Corrupt {
+            table: "stage_changes",
+            message: format!("project {id} moved without a stage row"),
+        })?;
+        Ok((after.project, change))
+    }
+
+    pub async fn stage_changes(&self, id: i64) -> Result<Vec<StageChange>, StoreError> {
+        self.readable(id).await?;
+        self.store.stage_changes(id).await
+    }
+
+    pub async fn project_history(&self, id: i64) -> Result<Vec<ChangeEntry>, StoreError> {
+        self.readable(id).await?;
+        self.store.history("project", &id.to_string()).await
+    }
+
+    pub async fn reports(&self, id: i64) -> Result<Vec<ProgressReport>, StoreError> {
+        self.readable(id).await?;
+        self.store.reports(id).await
+    }
+
+    pub async fn reports_page(
+        &self,
+        id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<crate::Page<ProgressReport>, StoreError> {
+        self.readable(id).await?;
+        self.store.reports_page(id, limit, offset).await
+    }
+
+    pub async fn report(&self, id: i64, report_id: i64) -> Result<ProgressReport, StoreError> {
+        self.readable(id).await?;
+        self.store.report(id, report_id).await
+    }
+
+    pub async fn create_report(
+        &self,
+        id: i64,
+        f: &ReportFields,
+    ) -> Result<ProgressReport, StoreError> {
+        self.store.create(&self.access, id, f).await
+    }
+
+    pub async fn update_report(
+        &self,
+        id: i64,
+        rid: i64,
+        v: Option<i64>,
+        f: &ReportFields,
+    ) -> Result<ProgressReport, StoreError> {
+        self.store.update(&self.access, id, rid, v, f).await
+    }
+
+    pub async fn delete_report(&self, id: i64, rid: i64, v: Option<i64>) -> Result<(), StoreError> {
+        self.store
+            .delete::<ProgressReport>(&self.access, id, rid, v)
+            .await
+            .map(drop)
+    }
+
+    pub async fn problems(&self, id: i64) -> Result<Vec<Problem>, StoreError> {
+        self.readable(id).await?;
+        self.store.problems(id).await
+    }
+
+    pub async fn problems_page(
+        &self,
+        id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<crate::Page<Problem>, StoreError> {
+        self.readable(id).await?;
+        self.store.problems_page(id, limit, offset).await
+    }
+
+    pub async fn problem(&self, id: i64, pid: i64) -> Result<Problem, StoreError> {
+        self.readable(id).await?;
+        self.store.problem(id, pid).await
+    }
+
+    pub async fn create_problem(&self, id: i64, f: &ProblemFields) -> Result<Problem, StoreError> {
+        self.store.create(&self.access, id, f).await
+    }
+
+    pub async fn update_problem(
+        &self,
+        id: i64,
+        pid: i64,
+        v: Option<i64>,
+        f: &ProblemFields,
+    ) -> Result<Problem, StoreError> {
+        self.store.update(&self.access, id, pid, v, f).await
+    }
+
+    pub async fn delete_problem(
+        &self,
+        id: i64,
+        pid: i64,
+        v: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.store
+            .delete::<Problem>(&self.access, id, pid, v)
+            .await
+            .map(drop)
+    }
+}
