@@ -26,11 +26,13 @@ impl Input {
     }
 
     /// From a JSON object: texts, numbers and booleans as typed, a list of texts one a line,
-    /// `null` as absent. Anything else (a nested object, a list of numbers) is named.
-    pub fn from_json(value: &serde_json::Value) -> Result<Input, Vec<FieldError>> {
+    /// `null` as absent. Anything else (a nested object, a list of numbers) is named and
+    /// left out, so that the command's parse can name the other bad fields beside it.
+    pub fn from_json(value: &serde_json::Value) -> (Input, Vec<FieldError>) {
         use serde_json::Value;
         let Value::Object(map) = value else {
-            return Err(vec![FieldError::new("", "type", "请求体应为 JSON 对象")]);
+            let e = FieldError::new("body", "type", "请求体应为 JSON 对象");
+            return (Input::default(), vec![e]);
         };
         let mut out = BTreeMap::new();
         let mut errs = Vec::new();
@@ -54,10 +56,26 @@ impl Input {
                 None => errs.push(FieldError::new(k.clone(), "type", "该字段的类型不对")),
             }
         }
-        if errs.is_empty() {
-            Ok(Input(out))
-        } else {
-            Err(errs)
+        (Input(out), errs)
+    }
+
+    /// `errs` (from [`Input::from_json`]) with those of `parsed` on other fields: every bad
+    /// field once, or the value when there are none.
+    pub fn merged<T>(
+        mut errs: Vec<FieldError>,
+        parsed: Result<T, Vec<FieldError>>,
+    ) -> Result<T, Vec<FieldError>> {
+        match parsed {
+            Ok(v) if errs.is_empty() => Ok(v),
+            Ok(_) => Err(errs),
+            Err(more) => {
+                for e in more {
+                    if !errs.iter().any(|x| x.field == e.field) {
+                        errs.push(e);
+                    }
+                }
+                Err(errs)
+            }
         }
     }
 
@@ -83,6 +101,25 @@ impl Input {
     }
 }
 
+/// The date typed into `field` (`2024-03-08`, within the sane range): `None` when empty,
+/// an error naming the field when malformed or out of range. The one date parse of forms,
+/// JSON bodies' command fields and the command line.
+pub fn date_of(field: &str, text: &str) -> Result<Option<NaiveDate>, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(d) if crate::dates::in_range(d) => Ok(Some(d)),
+        Ok(_) => Err(FieldError::new(
+            field,
+            "date_range",
+            crate::dates::out_of_range_message(),
+        )),
+        Err(_) => Err(FieldError::new(field, "date", "日期应形如 2024-03-08")),
+    }
+}
+
 /// Reads fields of an [`Input`], gathering an error for each bad one.
 pub struct Reader<'a> {
     pub input: &'a Input,
@@ -104,20 +141,10 @@ impl<'a> Reader<'a> {
 
     /// A date (`2024-03-08`, within the sane range); `None` when empty or bad (named).
     pub fn date(&mut self, field: &str) -> Option<NaiveDate> {
-        let text = self.input.get(field);
-        if text.is_empty() {
-            return None;
-        }
-        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) if crate::dates::in_range(d) => Some(d),
-            Ok(_) => {
-                let m = crate::dates::out_of_range_message();
-                self.errs.push(FieldError::new(field, "date_range", m));
-                None
-            }
-            Err(_) => {
-                let m = "日期应形如 2024-03-08";
-                self.errs.push(FieldError::new(field, "date", m));
+        match date_of(field, self.input.get(field)) {
+            Ok(d) => d,
+            Err(e) => {
+                self.errs.push(e);
                 None
             }
         }
@@ -176,17 +203,33 @@ mod tests {
     #[test]
     fn json_fields_become_text_and_each_bad_one_is_named() {
         let v = serde_json::json!({"a": "x", "n": 5, "l": ["甲", "乙"], "z": null});
-        let i = Input::from_json(&v).unwrap();
+        let (i, errs) = Input::from_json(&v);
+        assert!(errs.is_empty());
         assert_eq!(i.get("n"), "5");
         assert_eq!(i.get("l"), "甲\n乙");
         assert!(i.opt("z").is_none());
         let v = serde_json::json!({"o": {}, "l": [1], "ok": true});
-        let errs = Input::from_json(&v).unwrap_err();
+        let (i, errs) = Input::from_json(&v);
         let named: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(named, ["l", "o"]);
+        assert_eq!(i.get("ok"), "true", "the good fields are kept");
+        let (_, errs) = Input::from_json(&serde_json::json!([1]));
+        assert_eq!(errs[0].field, "body");
+    }
+
+    #[test]
+    fn merged_errors_name_each_field_once() {
+        let typed = vec![FieldError::new("a", "type", "t")];
+        let parsed: Result<(), _> = Err(vec![
+            FieldError::new("a", "required", "r"),
+            FieldError::new("b", "date", "d"),
+        ]);
+        let errs = Input::merged(typed, parsed).unwrap_err();
+        let named: Vec<(&str, &str)> = errs.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(named, [("a", "type"), ("b", "date")]);
         assert_eq!(
-            Input::from_json(&serde_json::json!([1])).unwrap_err().len(),
-            1
+            Input::merged(Vec::new(), Ok::<_, Vec<FieldError>>(3)),
+            Ok(3)
         );
     }
 

@@ -165,8 +165,9 @@ pub async fn act(
     let scoped = u.scoped(&s.store);
     // Rights first: a 403 or 404 before the body's errors.
     scoped.editable(id).await?;
-    let input = Input::from_json(&body).map_err(ApiError::invalid)?;
-    let command = StepCommand::parse(action, &input).map_err(ApiError::invalid)?;
+    let (input, typed) = Input::from_json(&body);
+    let command =
+        Input::merged(typed, StepCommand::parse(action, &input)).map_err(ApiError::invalid)?;
     let (schedule, version) = scoped.act_on_step(id, &key, expected, &command).await?;
     Ok((etag(version), Json(schedule)))
 }

@@ -280,7 +280,7 @@ pub async fn change_day(
     if year.is_none() {
         errs.push(FieldError::new("year", "number", lang.t("err.number")));
     }
-    let date = parse_date(lang, &data, "date", &mut errs);
+    let date = parse_date(&data, "date", &mut errs);
     if date.is_none() && data.get("date").is_empty() {
         errs.push(FieldError::new("date", "required", lang.t("err.required")));
     }

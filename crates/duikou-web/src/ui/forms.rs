@@ -137,20 +137,13 @@ pub fn parse_money_wan(
 
 /// A date field (2024-03-08); `None` when empty. A bad value is recorded under the field.
 pub fn parse_date(
-    lang: Lang,
     data: &FormData,
     field: &str,
     errs: &mut Vec<FieldError>,
 ) -> Option<chrono::NaiveDate> {
-    let text = data.get(field);
-    if text.is_empty() {
-        return None;
-    }
-    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errs.push(FieldError::new(field, "date", lang.t("err.date")));
-            None
-        }
-    }
+    // Core's parse; the message is put in the page's language where the error is shown.
+    duikou_core::input::date_of(field, data.get(field)).unwrap_or_else(|e| {
+        errs.push(e);
+        None
+    })
 }

@@ -550,7 +550,7 @@ pub async fn add_problem(
             lang.t("err.required"),
         ));
     }
-    let due_date = parse_date(lang, &data, "due_date", &mut errs);
+    let due_date = parse_date(&data, "due_date", &mut errs);
     let owner_org_id = match data.get("owner_org_id") {
         "" => None,
         v => match v.parse::<i64>() {
@@ -606,7 +606,7 @@ pub async fn transition(
     if to.is_none() {
         errs.push(FieldError::new("to", "required", lang.t("err.required")));
     }
-    let date = parse_date(lang, &data, "effective_date", &mut errs);
+    let date = parse_date(&data, "effective_date", &mut errs);
     if let (Some(to), true) = (to, errs.is_empty()) {
         let input = TransitionInput {
             to,

@@ -258,8 +258,8 @@ fn fields_of(
         owner_org_id: id_of("owner_org_id", &mut errs),
         category,
         industry: data.opt("industry"),
-        planned_start: parse_date(lang, data, "planned_start", &mut errs),
-        planned_production: parse_date(lang, data, "planned_production", &mut errs),
+        planned_start: parse_date(data, "planned_start", &mut errs),
+        planned_production: parse_date(data, "planned_production", &mut errs),
         currency: base.map(|b| b.currency).unwrap_or_default(),
         planned_investment: parse_money_wan(data, "planned_investment", &mut errs),
         agreement_amount: parse_money_wan(data, "agreement_amount", &mut errs),
@@ -275,8 +275,8 @@ fn fields_of(
             code => {
                 let c = Construction::parse(code);
                 if c.is_none() {
-                    let t = lang.t("err.required");
-                    errs.push(FieldError::new("construction", "unknown", t));
+                    let t = lang.t("err.choice");
+                    errs.push(FieldError::new("construction", "choice", t));
                 }
                 c
             }
@@ -308,7 +308,7 @@ pub async fn create(
     let mut errs = Vec::new();
     let stage = Stage::parse(data.get("stage")).unwrap_or(Stage::Lead);
     let today = s.today();
-    let since = parse_date(lang, &data, "stage_since", &mut errs).unwrap_or(today);
+    let since = parse_date(&data, "stage_since", &mut errs).unwrap_or(today);
     // Core's rule, which the store enforces, checked here too so that the form names it
     // with the fields' other errors at once.
     if let Err(e) = duikou_core::project::check_entered_since(since, today) {

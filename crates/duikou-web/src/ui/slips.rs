@@ -422,7 +422,7 @@ fn plan_of(lang: Lang, data: &FormData, errs: &mut Vec<FieldError>) -> (Vec<Plan
         if action.is_empty() && data.get(&due_field).is_empty() {
             continue;
         }
-        let due = parse_date(lang, data, &due_field, errs);
+        let due = parse_date(data, &due_field, errs);
         if due.is_none() && data.get(&due_field).is_empty() {
             errs.push(FieldError::new(
                 due_field.as_str(),
@@ -501,7 +501,7 @@ pub async fn act(
             if item.is_none() {
                 errs.push(FieldError::new("item", "required", lang.t("err.required")));
             }
-            let done_on = parse_date(lang, &data, "done_on", &mut errs);
+            let done_on = parse_date(&data, "done_on", &mut errs);
             if done_on.is_none() && data.get("done_on").is_empty() {
                 errs.push(FieldError::new(
                     "done_on",
@@ -520,7 +520,7 @@ pub async fn act(
             (Which::Progress, action)
         }
         "request_extension" => {
-            let new_due = parse_date(lang, &data, "new_due", &mut errs);
+            let new_due = parse_date(&data, "new_due", &mut errs);
             if new_due.is_none() && data.get("new_due").is_empty() {
                 errs.push(FieldError::new(
                     "new_due",

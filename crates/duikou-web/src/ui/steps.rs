@@ -443,7 +443,7 @@ pub async fn instantiate(
     let mut form = FormState::from_data(&data);
     let mut errs = Vec::new();
     let today = s.today();
-    let start = parse_date(lang, &data, "start", &mut errs).unwrap_or(today);
+    let start = parse_date(&data, "start", &mut errs).unwrap_or(today);
     if data.get("template").is_empty() {
         errs.push(FieldError::new(
             "template",

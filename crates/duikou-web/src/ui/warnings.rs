@@ -600,7 +600,7 @@ pub async fn issue_slip(
     let (w, _) = scoped.warning(id).await?;
     let mut form = FormState::from_data(&data);
     let mut errs = Vec::new();
-    let due = parse_date(lang, &data, "reply_due", &mut errs);
+    let due = parse_date(&data, "reply_due", &mut errs);
     if due.is_none() && errs.is_empty() {
         errs.push(duikou_core::FieldError::new(
             "reply_due",

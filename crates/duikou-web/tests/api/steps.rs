@@ -212,12 +212,18 @@ async fn step_actions_through_the_api_follow_the_step_pages_rules() {
         let act = |a: &str| format!("{steps}/{key}/{a}");
 
         // Every bad or unknown field at once, and nothing written.
-        let bad = json!({"granted_on": "2024-13-01", "verify_days": "x", "actor": "sy-leader"});
+        let bad = json!({"granted_on": "2024-13-01", "verify_days": "x", "actor": "sy-leader",
+                         "promised": {"text": "按期补齐"}});
         let (s, b) = app.post(&act("commitment"), bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         for f in ["granted_on", "promised", "verify_days", "actor"] {
             assert!(field_error(&b, f).is_some(), "{f} named: {b}");
         }
+        assert_eq!(
+            field_error(&b, "promised").unwrap()["code"],
+            "type",
+            "named once, by its type: {b}"
+        );
         assert_eq!(app.get(&steps).await.1["version"], 1, "nothing written");
 
         let (s, sch) = app
