@@ -78,11 +78,7 @@ impl Kind for Channel {
         id: &i64,
         _today: NaiveDate,
     ) -> Result<Option<Self>, StoreError> {
-        match channel_in(tx, *id).await {
-            Ok(c) => Ok(Some(c)),
-            Err(StoreError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        crate::error::found(channel_in(tx, *id).await)
     }
 
     /// A change without a secret keeps the stored one, and is checked with it.

@@ -133,3 +133,12 @@ pub fn kind_zh(kind: &str) -> &'static str {
         _ => "记录",
     }
 }
+
+/// A lookup's answer as an option: not found is `None`; any other failure stays one.
+pub(crate) fn found<T>(r: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -50,14 +50,7 @@ impl Kind for Problem {
         id: &i64,
         _today: NaiveDate,
     ) -> Result<Option<Self>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLS} FROM problems WHERE id = $1 AND project_id = $2"
-        ))
-        .bind(*id)
-        .bind(project_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        row.as_ref().map(read).transpose()
+        crate::write::project_row(tx, "problems", COLS, project_id, *id, read).await
     }
 
     async fn check(

@@ -61,14 +61,7 @@ impl Kind for ProgressReport {
         id: &i64,
         _today: NaiveDate,
     ) -> Result<Option<Self>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLS} FROM progress_reports WHERE id = $1 AND project_id = $2"
-        ))
-        .bind(*id)
-        .bind(project_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        row.as_ref().map(read).transpose()
+        crate::write::project_row(tx, "progress_reports", COLS, project_id, *id, read).await
     }
 
     async fn check(

@@ -89,11 +89,8 @@ impl Kind for Saved {
         key: &VersionOf,
         _: NaiveDate,
     ) -> Result<Option<Self>, StoreError> {
-        match get_in(tx, &key.0, Some(key.1)).await {
-            Ok(t) => Ok(Some(Saved(t))),
-            Err(StoreError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let t = crate::error::found(get_in(tx, &key.0, Some(key.1)).await)?;
+        Ok(t.map(Saved))
     }
 
     async fn check(

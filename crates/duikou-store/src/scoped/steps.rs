@@ -94,12 +94,15 @@ impl Scoped<'_> {
             .store
             .act::<Step, _>(&self.access, id, key, version, &write)
             .await?;
-        Ok((self.schedule_now(id).await?, after.version()))
+        // Planned from the steps the write left, not read again.
+        let calendar = self.store.cached_calendar(None).await?;
+        let schedule = after.schedule(&calendar, self.store.today());
+        Ok((schedule, after.version()))
     }
 
     /// The schedule of project `id` as of the store's today.
     async fn schedule_now(&self, id: i64) -> Result<Schedule, StoreError> {
-        let calendar = self.store.calendar().await?;
+        let calendar = self.store.cached_calendar(None).await?;
         self.store.schedule(id, &calendar, self.store.today()).await
     }
 }

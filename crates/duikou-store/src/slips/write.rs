@@ -31,11 +31,8 @@ impl Kind for Slip {
         id: &i64,
         today: NaiveDate,
     ) -> Result<Option<Self>, StoreError> {
-        match get_in(tx, *id, today).await {
-            Ok(s) if s.project_id == project_id => Ok(Some(s)),
-            Ok(_) | Err(StoreError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let slip = crate::error::found(get_in(tx, *id, today).await)?;
+        Ok(slip.filter(|s| s.project_id == project_id))
     }
 
     async fn update(

@@ -6,6 +6,7 @@
 //! steps before the project is re-planned.
 
 use chrono::NaiveDate;
+use duikou_core::calendar::WorkCalendar;
 use duikou_core::steps::{
     plan, stamp_appended, validate_update, Schedule, StepCommand, StepState, Template,
 };
@@ -128,8 +129,13 @@ impl Create for Scheduled {
             version: 1,
             states: template.steps().map(|s| StepState::new(&s.key)).collect(),
         };
-        let calendar = crate::calendar::calendar_in(tx).await?;
-        let schedule = plan(&template, new.start, &steps.states, &calendar, stamp.today);
+        let schedule = plan(
+            &template,
+            new.start,
+            &steps.states,
+            &stamp.calendar,
+            stamp.today,
+        );
         write_steps(tx, &steps, &schedule, true, &stamp.now).await?;
         Ok(project)
     }
@@ -146,6 +152,23 @@ pub(crate) struct Step {
     steps: ProjectSteps,
     #[serde(skip)]
     template: Template,
+}
+
+impl Step {
+    /// The project's schedule with the steps in `states`, as of `today`.
+    fn plan_with(
+        &self,
+        states: &[StepState],
+        calendar: &WorkCalendar,
+        today: NaiveDate,
+    ) -> Schedule {
+        plan(&self.template, self.steps.start, states, calendar, today)
+    }
+
+    /// The project's schedule as this record holds it.
+    pub(crate) fn schedule(&self, calendar: &WorkCalendar, today: NaiveDate) -> Schedule {
+        self.plan_with(&self.steps.states, calendar, today)
+    }
 }
 
 impl Kind for Step {
@@ -211,14 +234,7 @@ impl Kind for Step {
         .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 1 {
-            let calendar = crate::calendar::calendar_in(tx).await?;
-            let schedule = plan(
-                &before.template,
-                steps.start,
-                &steps.states,
-                &calendar,
-                stamp.today,
-            );
+            let schedule = before.plan_with(&steps.states, &stamp.calendar, stamp.today);
             write_steps(tx, &steps, &schedule, false, &stamp.now).await?;
         }
         Ok(done.rows_affected())

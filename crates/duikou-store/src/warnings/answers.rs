@@ -36,11 +36,8 @@ impl Kind for Warning {
         id: &i64,
         _today: NaiveDate,
     ) -> Result<Option<Self>, StoreError> {
-        match warning_in(tx, *id).await {
-            Ok(w) if w.project_id == project_id => Ok(Some(w)),
-            Ok(_) | Err(StoreError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let warning = crate::error::found(warning_in(tx, *id).await)?;
+        Ok(warning.filter(|w| w.project_id == project_id))
     }
 
     async fn update(

@@ -35,9 +35,11 @@ use crate::{time_text, Store, StoreError};
 pub(crate) use kind::{Action, Create, Delete, Edit, Kind, Right};
 pub(crate) use place::{org_region_in, placement_in, project_place_in, ProjectPlace};
 
-/// Who writes and when: always the server's, never the caller's.
+/// Who writes and when (always the server's, never the caller's), and the working calendar
+/// in force (the store's cached copy, read through the write's transaction when stale).
 pub(crate) struct Stamp {
     pub actor: Actor,
+    pub calendar: std::sync::Arc<duikou_core::calendar::WorkCalendar>,
     pub at: chrono::DateTime<chrono::Utc>,
     /// `at` as stored.
     pub now: String,
@@ -164,6 +166,7 @@ impl Store {
         let at = chrono::Utc::now();
         let stamp = Stamp {
             actor: access.actor(),
+            calendar: self.cached_calendar(Some(&mut tx)).await?,
             at,
             now: time_text(at),
             today: self.today(),
@@ -297,6 +300,25 @@ async fn authorize(
             }
         }
     }
+}
+
+/// Row `id` of `table` if it belongs to project `project` (a project record's usual `get`),
+/// its `cols` read by `read`.
+pub(crate) async fn project_row<T>(
+    tx: &mut Tx,
+    table: &str,
+    cols: &str,
+    project: i64,
+    id: i64,
+    read: fn(&sqlx::any::AnyRow) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    let sql = format!("SELECT {cols} FROM {table} WHERE id = $1 AND project_id = $2");
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(project)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(read).transpose()
 }
 
 /// What names a row of a table: its id or its code.
