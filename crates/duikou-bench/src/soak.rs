@@ -175,7 +175,7 @@ impl Client {
             }
             70..=74 => {
                 c.reads.fetch_add(1, Ordering::Relaxed);
-                self.send(self.get(&format!("/api/v1/projects/{id}/reports")))
+                self.send(self.get(&format!("/api/v1/projects/{id}/progress-reports")))
                     .await;
             }
             75..=84 => {
@@ -198,7 +198,7 @@ impl Client {
                     "invested_to_date": 1_000_000 * (1 + (x >> 20) % 900),
                     "note": "浸泡测试",
                 });
-                self.send(self.post(&format!("/api/v1/projects/{id}/reports"), body))
+                self.send(self.post(&format!("/api/v1/projects/{id}/progress-reports"), body))
                     .await;
             }
             _ => {

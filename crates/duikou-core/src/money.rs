@@ -125,6 +125,67 @@ pub enum MoneyError {
     Negative(String),
 }
 
+/// A record's money field written as text: its amount in `default_unit` unless the text names
+/// one ("239.5亿元", "1,200万"), checked against the record's `currency`. A text that names a
+/// currency sets it when none is set yet, and is refused (`currency`) when it names another
+/// one; an unreadable text is refused (`money`). Empty text is `None`.
+pub fn read_amount(
+    field: &str,
+    text: &str,
+    default_unit: MoneyUnit,
+    currency: &mut Option<Currency>,
+) -> Result<Option<Money>, crate::FieldError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let parsed = parse_money(text, default_unit)
+        .map_err(|e| crate::FieldError::new(field, "money", e.to_string()))?;
+    if !names_currency(text) {
+        return Ok(Some(parsed.amount));
+    }
+    match currency {
+        Some(c) if *c != parsed.currency => Err(crate::FieldError::new(
+            field,
+            "currency",
+            format!(
+                "金额的币种（{}）与项目币种（{}）不一致",
+                parsed.currency.code(),
+                c.code()
+            ),
+        )),
+        _ => {
+            *currency = Some(parsed.currency);
+            Ok(Some(parsed.amount))
+        }
+    }
+}
+
+/// Whether a money text names its currency (beyond the bare 元 that every amount carries).
+pub fn names_currency(text: &str) -> bool {
+    [
+        "美元",
+        "美金",
+        "欧元",
+        "港元",
+        "港币",
+        "日元",
+        "英镑",
+        "人民币",
+        "$",
+        "USD",
+        "EUR",
+        "HKD",
+        "JPY",
+        "GBP",
+        "CNY",
+        "RMB",
+        "¥",
+        "￥",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
 /// Parses an amount as officials write it. `default_unit` applies when the text has no unit
 /// (e.g. a spreadsheet column headed "计划总投资（万元）" holding "1,200").
 ///
@@ -556,6 +617,29 @@ impl<'de> Deserialize<'de> for Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_field_reads_its_default_unit_and_checks_the_currency_it_names() {
+        let mut cur = None;
+        let wan = |t: &str, cur: &mut Option<Currency>| read_amount("x", t, MoneyUnit::Wan, cur);
+        assert_eq!(wan("", &mut cur), Ok(None));
+        assert_eq!(wan("12", &mut cur), Ok(Some(Money::from_yuan(120_000))));
+        assert_eq!(cur, None, "a bare number names no currency");
+        assert_eq!(
+            wan("3亿元", &mut cur),
+            Ok(Some(Money::from_yuan(300_000_000)))
+        );
+        assert_eq!(cur, None, "元 alone names no currency");
+        assert_eq!(
+            wan("100万美元", &mut cur),
+            Ok(Some(Money::from_yuan(1_000_000)))
+        );
+        assert_eq!(cur, Some(Currency::Usd));
+        let refused = wan("5万欧元", &mut cur).unwrap_err();
+        assert_eq!((refused.field.as_str(), refused.code), ("x", "currency"));
+        assert_eq!(cur, Some(Currency::Usd), "a refused text changes nothing");
+        assert_eq!(wan("很多", &mut cur).unwrap_err().code, "money");
+    }
 
     fn cny(yuan: i64) -> ParsedMoney {
         ParsedMoney {

@@ -426,7 +426,7 @@ impl BulkLoader {
         .await
     }
 
-    pub async fn reports(&mut self, rows: &[BulkReport]) -> Result<(), StoreError> {
+    pub async fn progress_reports(&mut self, rows: &[BulkReport]) -> Result<(), StoreError> {
         self.insert(
             "INSERT INTO progress_reports (project_id, period, period_end, invested_to_date, \
              funds_in_place, trade_volume, output_value, created_at, updated_at, updated_by)",

@@ -2,19 +2,31 @@
 //! `/api/openapi.json`, and health checks. Handlers translate HTTP to calls of the store; they
 //! hold no SQL and no business rules.
 #![forbid(unsafe_code)]
+//!
+//! The crate is grouped by feature: each folder holds one feature's API routes (`api.rs`),
+//! pages, forms and templates side by side, and its `mod.rs` says which addresses it serves
+//! (`api()` and `pages()`). What they share — authentication, decoding, errors, page chrome,
+//! forms, formatting, charts, the catalogues — is in `shared/`.
 
-pub mod auth;
-pub mod auth_cache;
-pub mod decode;
-pub mod error;
-pub mod extract;
+mod accounts;
+mod admin;
+mod calendar;
+mod dashboard;
 mod openapi;
-pub mod path;
-mod routes;
-pub mod ui;
+mod problems;
+mod progress_reports;
+mod projects;
+mod session;
+pub mod shared;
+mod slips;
+mod steps;
+mod warnings;
+
+pub use shared::{auth, auth_cache, decode, error, extract, path};
 
 use std::future::Future;
 
+use axum::routing::get;
 use axum::Router;
 use chrono::NaiveDate;
 use duikou_store::Store;
@@ -51,11 +63,46 @@ pub fn china_today() -> NaiveDate {
     duikou_store::china_today()
 }
 
+/// The JSON API, every feature's routes.
+fn api() -> Router<AppState> {
+    Router::new()
+        .merge(shared::health::router())
+        .merge(shared::history::router())
+        .merge(admin::api())
+        .merge(projects::api())
+        .merge(progress_reports::api())
+        .merge(problems::api())
+        .merge(dashboard::api())
+        .merge(steps::api())
+        .merge(calendar::api())
+        .merge(session::api())
+        .merge(accounts::api())
+        .merge(warnings::api())
+        .merge(slips::api())
+}
+
+/// The web pages (server-rendered HTML) in the user's language, and their assets. Pages read
+/// and write through `Store::scoped` exactly as the JSON handlers do.
+fn pages() -> Router<AppState> {
+    Router::new()
+        .merge(session::pages())
+        .merge(dashboard::pages())
+        .merge(projects::pages())
+        .merge(steps::pages())
+        .merge(warnings::pages())
+        .merge(slips::pages())
+        .merge(accounts::pages())
+        .merge(calendar::pages())
+        .merge(admin::pages())
+        .layer(axum::middleware::from_fn(shared::i18n::layer))
+        .route("/assets/{name}", get(shared::assets::asset))
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    routes::router()
+    api()
         .merge(openapi::router())
-        .merge(ui::router())
+        .merge(pages())
         .fallback(not_found)
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(extract::BODY_LIMIT))
@@ -105,13 +152,13 @@ async fn body_limit(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let lang = ui::i18n::request_lang(&req).0;
+    let lang = shared::i18n::request_lang(&req).0;
     let too_large = |close: bool| {
         let mut r = if api {
             extract::too_large().into_response()
         } else {
-            ui::page::render_error_page(
-                ui::page::PageError::new(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large")
+            shared::page::render_error_page(
+                shared::page::PageError::new(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large")
                     .into_response(),
                 lang,
             )

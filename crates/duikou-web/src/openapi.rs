@@ -17,7 +17,18 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, 
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response, ResponseBuilder};
 use utoipa::OpenApi;
 
-use crate::routes::*;
+use crate::accounts::api as users;
+use crate::admin::{orgs, partnerships, regions};
+use crate::calendar::api as calendar;
+use crate::dashboard::api as stats;
+use crate::problems::api as problems;
+use crate::progress_reports::api as reports;
+use crate::projects::api as projects;
+use crate::session::api as session;
+use crate::shared::{health, history};
+use crate::slips::api as slips;
+use crate::steps::{api as steps, templates_api as templates};
+use crate::warnings::api as warnings;
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -117,7 +128,7 @@ use crate::AppState;
         history::problem,
         document,
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(crate::shared::error::ErrorBody)),
     modifiers(&Security, &Conformance),
     security(("bearer" = []), ("session" = []))
 )]
@@ -379,7 +390,7 @@ impl utoipa::Modify for Security {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                crate::auth::SESSION_COOKIE,
+                crate::shared::auth::SESSION_COOKIE,
             ))),
         );
     }

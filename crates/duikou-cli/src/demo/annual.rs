@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
-use duikou_core::report::{Period, ReportFields};
+use duikou_core::progress_report::{Period, ProgressReportFields};
 use duikou_core::warnings::AnnualPlan;
 use duikou_core::{Actor, Money, Stage};
 use duikou_store::{ProjectFilter, ProjectSort, Store};
@@ -62,7 +62,7 @@ pub async fn create(
             )
             .await?;
         let before_year = store
-            .reports(project.id)
+            .progress_reports(project.id)
             .await?
             .into_iter()
             .filter(|r| r.period_end.year() < year)
@@ -72,9 +72,9 @@ pub async fn create(
         let reached = expected / 100 * REACHED[i % REACHED.len()];
         store
             .as_system(&actor.name)
-            .create_report(
+            .create_progress_report(
                 project.id,
-                &ReportFields {
+                &ProgressReportFields {
                     period,
                     invested_to_date: Some(Money::from_yuan(
                         before_year + reached / 10_000 * 10_000,

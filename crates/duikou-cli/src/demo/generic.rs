@@ -2,8 +2,8 @@
 //! year-end progress reports whose cumulative figures grow with the stage.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use duikou_core::progress_report::Period;
 use duikou_core::project::Category;
-use duikou_core::report::Period;
 use duikou_core::Stage;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;

@@ -11,8 +11,8 @@
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
+use duikou_core::progress_report::Period;
 use duikou_core::project::Category;
-use duikou_core::report::Period;
 use duikou_core::Stage::{
     self, Completed, Landed, Negotiating, Operating, Signed, Started, Terminated,
 };

@@ -2,8 +2,8 @@
 //! another period, below 1亿, or not landed. Facts as in `jingshen_named`; dates, hosts and
 //! amounts the reports do not give are illustrative.
 
+use duikou_core::progress_report::Period;
 use duikou_core::project::Category::{Consulting, Finance, Investment, Other, Technology, Trade};
-use duikou_core::report::Period;
 use duikou_core::Stage::{Completed, Landed, Negotiating, Signed, Started};
 
 use super::amounts::{WAN, YI};

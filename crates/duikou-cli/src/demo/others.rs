@@ -2,8 +2,8 @@
 //! projects, and named projects of zones outside any pairing (杨凌, 嘉兴秀洲, 桂林).
 
 use duikou_core::money::Currency;
+use duikou_core::progress_report::Period;
 use duikou_core::project::Category;
-use duikou_core::report::Period;
 use duikou_core::Stage::{Landed, Negotiating, Operating, Signed, Started};
 
 use super::amounts::{WAN, YI};

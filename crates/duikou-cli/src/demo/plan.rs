@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 use chrono::{Datelike, Duration, NaiveDate};
 use duikou_core::money::{Currency, Money};
 use duikou_core::problem::{ProblemFields, ProblemStatus};
+use duikou_core::progress_report::{Period, ProgressReportFields};
 use duikou_core::project::{Category, Construction, ProjectFields};
-use duikou_core::report::{Period, ReportFields};
 use duikou_core::{Actor, Stage};
 use duikou_store::{NewProject, Store, TransitionInput};
 use rand::Rng;
@@ -46,7 +46,7 @@ pub struct ProjectPlan {
     pub fields: ProjectFields,
     /// The first event is the stage the project is created in.
     pub events: Vec<Event>,
-    pub reports: Vec<ReportFields>,
+    pub reports: Vec<ProgressReportFields>,
     pub problems: Vec<ProblemFields>,
 }
 
@@ -236,8 +236,8 @@ impl ProjectPlan {
         }
     }
 
-    pub fn report(&mut self, period: Period, f: impl FnOnce(&mut ReportFields)) {
-        let mut r = ReportFields {
+    pub fn report(&mut self, period: Period, f: impl FnOnce(&mut ProgressReportFields)) {
+        let mut r = ProgressReportFields {
             period,
             invested_to_date: None,
             funds_in_place: None,
@@ -322,12 +322,12 @@ pub async fn write(
                 })?;
             out.transitions += 1;
         }
-        let mut reports: Vec<&ReportFields> = plan.reports.iter().collect();
+        let mut reports: Vec<&ProgressReportFields> = plan.reports.iter().collect();
         reports.sort_by_key(|r| r.period.end());
         for r in reports.into_iter().filter(|r| r.period.end() <= today) {
             store
                 .as_system(&actor.name)
-                .create_report(*id, r)
+                .create_progress_report(*id, r)
                 .await
                 .with_context(|| format!("{}：{}进展报告", plan.fields.name, r.period))?;
             out.reports += 1;

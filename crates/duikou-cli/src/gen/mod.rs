@@ -136,7 +136,7 @@ pub async fn generate(
         loader.begin().await?;
         loader.projects(&c.projects).await?;
         loader.stage_changes(&c.stage_changes).await?;
-        loader.reports(&c.reports).await?;
+        loader.progress_reports(&c.reports).await?;
         loader.problems(&c.problems).await?;
         loader.schedules(&c.schedules).await?;
         loader.steps(&c.steps).await?;

@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 use duikou_core::calendar::WorkCalendar;
 use duikou_core::money::{parse_money, MoneyUnit};
+use duikou_core::progress_report::Period;
 use duikou_core::project_code::ProjectCode;
 use duikou_core::region::RegionCode;
-use duikou_core::report::Period;
 use duikou_core::steps::{plan, validate_update, StepState, Template};
 use proptest::prelude::*;
 

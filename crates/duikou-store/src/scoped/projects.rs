@@ -3,8 +3,8 @@
 use super::Scoped;
 
 use duikou_core::problem::{Problem, ProblemFields};
+use duikou_core::progress_report::{ProgressReport, ProgressReportFields};
 use duikou_core::project::{Project, ProjectFields, StageChange};
-use duikou_core::report::{ProgressReport, ReportFields};
 use duikou_core::stats::ProjectStats;
 
 use crate::{
@@ -111,9 +111,9 @@ impl Scoped<'_> {
         self.store.history("project", &id.to_string()).await
     }
 
-    pub async fn reports(&self, id: i64) -> Result<Vec<ProgressReport>, StoreError> {
+    pub async fn progress_reports(&self, id: i64) -> Result<Vec<ProgressReport>, StoreError> {
         self.readable(id).await?;
-        self.store.reports(id).await
+        self.store.progress_reports(id).await
     }
 
     pub async fn reports_page(
@@ -126,30 +126,39 @@ impl Scoped<'_> {
         self.store.reports_page(id, limit, offset).await
     }
 
-    pub async fn report(&self, id: i64, report_id: i64) -> Result<ProgressReport, StoreError> {
-        self.readable(id).await?;
-        self.store.report(id, report_id).await
-    }
-
-    pub async fn create_report(
+    pub async fn progress_report(
         &self,
         id: i64,
-        f: &ReportFields,
+        report_id: i64,
+    ) -> Result<ProgressReport, StoreError> {
+        self.readable(id).await?;
+        self.store.progress_report(id, report_id).await
+    }
+
+    pub async fn create_progress_report(
+        &self,
+        id: i64,
+        f: &ProgressReportFields,
     ) -> Result<ProgressReport, StoreError> {
         self.store.create(&self.access, id, f).await
     }
 
-    pub async fn update_report(
+    pub async fn update_progress_report(
         &self,
         id: i64,
         rid: i64,
         v: Option<i64>,
-        f: &ReportFields,
+        f: &ProgressReportFields,
     ) -> Result<ProgressReport, StoreError> {
         self.store.update(&self.access, id, rid, v, f).await
     }
 
-    pub async fn delete_report(&self, id: i64, rid: i64, v: Option<i64>) -> Result<(), StoreError> {
+    pub async fn delete_progress_report(
+        &self,
+        id: i64,
+        rid: i64,
+        v: Option<i64>,
+    ) -> Result<(), StoreError> {
         self.store
             .delete::<ProgressReport>(&self.access, id, rid, v)
             .await

@@ -9,7 +9,7 @@ use crate::{
     NewSlip, Page, Slip, SlipEvent, SlipFilter, StoreError, Tally, ThresholdSet, Warning,
     WarningCounts, WarningEvent, WarningFilter,
 };
-use duikou_core::supervision::SlipAction;
+use duikou_core::slip::SlipAction;
 use duikou_core::warnings::{AnnualPlan, Answer, Thresholds};
 
 impl Scoped<'_> {

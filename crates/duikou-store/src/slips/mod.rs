@@ -1,10 +1,10 @@
 //! Supervision slips (督办单) in the store: opened by the warnings engine for red warnings of
 //! the rules its thresholds name (or by a supervisor by hand), then moved through the workflow
-//! of `duikou_core::supervision` with every step kept as history and audited.
+//! of `duikou_core::slip` with every step kept as history and audited.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use duikou_core::calendar::WorkCalendar;
-use duikou_core::supervision::{Extension, PlanItem, SlipState, SlipStatus};
+use duikou_core::slip::{Extension, PlanItem, SlipState, SlipStatus};
 use duikou_core::warnings::{Level, Raised, Thresholds};
 use serde::{Deserialize, Serialize};
 

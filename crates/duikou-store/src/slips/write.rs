@@ -1,10 +1,10 @@
 //! Slips on the one write path: issued by hand by a supervisor of the project (督办), moved
-//! through core's workflow (`duikou_core::supervision::apply`) by the party each step
+//! through core's workflow (`duikou_core::slip::apply`) by the party each step
 //! belongs to: the owner replies, reports and asks; the supervisor accepts, returns,
 //! decides and closes.
 
 use chrono::NaiveDate;
-use duikou_core::supervision::{apply, Party, SlipAction, SlipState, SlipStatus};
+use duikou_core::slip::{apply, Party, SlipAction, SlipState, SlipStatus};
 use duikou_core::warnings::Level;
 
 use super::{add_event, corrupt, get_in, insert, notice, NewSlip, Slip};

@@ -7,7 +7,7 @@
 /// keep derived records (the warnings engine raises and clears warnings and opens slips for
 /// red ones, inside the write that caused them).
 const OWNERS: &[(&str, &[&str])] = &[
-    ("progress_reports", &["reports.rs", "bulk.rs"]),
+    ("progress_reports", &["progress_reports.rs", "bulk.rs"]),
     ("problems", &["problems.rs", "bulk.rs"]),
     ("regions", &["regions.rs", "bulk.rs"]),
     ("orgs", &["orgs.rs"]),
@@ -23,7 +23,7 @@ const OWNERS: &[(&str, &[&str])] = &[
         &[
             "projects.rs",
             "transitions.rs",
-            "reports.rs",
+            "progress_reports.rs",
             "warnings/engine.rs",
             "bulk.rs",
         ],

@@ -35,12 +35,17 @@ pub(crate) async fn busy(store: &Store) -> i64 {
         .unwrap();
     let r = store
         .with_access(clerk_access())
-        .create_report(p.id, &crate::reports::report("2018-06", 5))
+        .create_progress_report(p.id, &crate::progress_reports::report("2018-06", 5))
         .await
         .unwrap();
     store
         .with_access(clerk_access())
-        .update_report(p.id, r.id, Some(1), &crate::reports::report("2018-06", 6))
+        .update_progress_report(
+            p.id,
+            r.id,
+            Some(1),
+            &crate::progress_reports::report("2018-06", 6),
+        )
         .await
         .unwrap();
     let renamed = region_input("210112", "浑南新区", RegionKind::District, Some("210100"));
@@ -63,7 +68,7 @@ pub(crate) async fn busy(store: &Store) -> i64 {
         .unwrap();
     store
         .with_access(clerk_access())
-        .delete_report(p.id, r.id, Some(2))
+        .delete_progress_report(p.id, r.id, Some(2))
         .await
         .unwrap();
     store

@@ -79,7 +79,9 @@ where
     let dir = tempfile::TempDir::new().expect("a temporary directory");
     let url = format!("sqlite:{}/t.db", dir.path().display());
     eprintln!("{test}: on SQLite ({url})");
-    let store = Store::open(&url).await.expect("open SQLite");
+    let store = duikou_store::testing::fresh_sqlite(&dir.path().join("t.db"))
+        .await
+        .expect("open SQLite");
     assert_eq!(store.backend(), Backend::Sqlite);
     run(body, TestDb { store, url }, || async {}).await;
     drop(dir);

@@ -107,17 +107,22 @@ async fn regions_partnerships_and_reports_keep_a_history_too() {
         let p = lead(&store, fields("项目", "210112")).await;
         let r = store
             .with_access(clerk_access())
-            .create_report(p.id, &crate::reports::report("2018-06", 5))
+            .create_progress_report(p.id, &crate::progress_reports::report("2018-06", 5))
             .await
             .unwrap();
         store
             .with_access(clerk_access())
-            .update_report(p.id, r.id, Some(1), &crate::reports::report("2018-06", 6))
+            .update_progress_report(
+                p.id,
+                r.id,
+                Some(1),
+                &crate::progress_reports::report("2018-06", 6),
+            )
             .await
             .unwrap();
         store
             .with_access(clerk_access())
-            .delete_report(p.id, r.id, Some(2))
+            .delete_progress_report(p.id, r.id, Some(2))
             .await
             .unwrap();
         let report = store

@@ -199,7 +199,7 @@ async fn updated_since_finds_only_what_changed_after_the_moment() {
         // A report touches its project as well.
         store
             .with_access(clerk_access())
-            .create_report(lib.id('f'), &crate::reports::report("2018-06", 1))
+            .create_progress_report(lib.id('f'), &crate::progress_reports::report("2018-06", 1))
             .await
             .unwrap();
         let since = ProjectFilter {

@@ -235,7 +235,7 @@ async fn a_deleted_project_is_gone_with_its_history_rows_and_reports() {
         let p = lead(&store, fields("将删除", "210191")).await;
         store
             .with_access(clerk_access())
-            .create_report(p.id, &crate::reports::report("2018-06", 10))
+            .create_progress_report(p.id, &crate::progress_reports::report("2018-06", 10))
             .await
             .unwrap();
         store
@@ -255,7 +255,7 @@ async fn a_deleted_project_is_gone_with_its_history_rows_and_reports() {
             "{gone:?}"
         );
         assert!(store.stage_changes(p.id).await.unwrap().is_empty());
-        assert!(store.reports(p.id).await.unwrap().is_empty());
+        assert!(store.progress_reports(p.id).await.unwrap().is_empty());
         let again = store
             .with_access(clerk_access())
             .delete_project(p.id, None)

@@ -4,15 +4,15 @@
 //! and scopes, deletions, and after a rebuild.
 
 use chrono::{Datelike, NaiveDate};
+use duikou_core::progress_report::ProgressReportFields;
 use duikou_core::project::ProjectFields;
-use duikou_core::report::ReportFields;
 use duikou_core::stats::LARGE_PROJECT_YUAN;
 use duikou_core::{Category, Currency, Stage};
 use duikou_store::{StatsQuery, StatsScope, Store};
 
 use crate::fixtures::*;
 use crate::helpers::on_each_backend;
-use crate::reports::report;
+use crate::progress_reports::report;
 use crate::stats::{file, scenario, step, Scenario};
 
 /// A small deterministic generator (the same histories on every run and backend).
@@ -71,14 +71,14 @@ async fn random_projects(store: &Store, s: &Scenario, n: usize) {
         }
         for _ in 0..rng.next(4) {
             let period = format!("{}-{:02}", 2016 + rng.next(3), 1 + rng.next(12));
-            let r = ReportFields {
+            let r = ProgressReportFields {
                 funds_in_place: yuan(rng.next(1000) as i64 * 10_000),
                 ..report(&period, rng.next(9000) as i64 * 10_000)
             };
             // A period filed twice is refused; the history is random, skip it.
             let _ = store
                 .with_access(clerk_access())
-                .create_report(p.id, &r)
+                .create_progress_report(p.id, &r)
                 .await;
         }
     }
@@ -193,15 +193,15 @@ async fn the_rollup_answers_what_counting_answers_through_every_kind_of_write() 
         )
         .await;
         // Reports changed and removed; a transition in the middle of a month.
-        let reports = store.reports(s.p[0].id).await.unwrap();
+        let reports = store.progress_reports(s.p[0].id).await.unwrap();
         let first = &reports[0];
         store
             .with_access(clerk_access())
-            .update_report(
+            .update_progress_report(
                 s.p[0].id,
                 first.id,
                 Some(first.version),
-                &ReportFields {
+                &ProgressReportFields {
                     invested_to_date: yuan(333 * 10_000),
                     ..first.fields.clone()
                 },
@@ -211,7 +211,7 @@ async fn the_rollup_answers_what_counting_answers_through_every_kind_of_write() 
         let last = reports.last().unwrap();
         store
             .with_access(clerk_access())
-            .delete_report(s.p[0].id, last.id, Some(last.version))
+            .delete_progress_report(s.p[0].id, last.id, Some(last.version))
             .await
             .unwrap();
         step(&store, &s.p[4], Stage::Negotiating, d(2018, 12, 14), None).await;

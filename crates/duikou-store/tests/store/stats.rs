@@ -3,15 +3,15 @@
 //! source region; each project counted once; money of non-CNY projects left out of the sums.
 
 use chrono::NaiveDate;
+use duikou_core::progress_report::ProgressReportFields;
 use duikou_core::project::{Project, ProjectFields};
-use duikou_core::report::ReportFields;
 use duikou_core::stats::{ProjectStats, Totals};
 use duikou_core::{Category, Currency, Stage};
 use duikou_store::{StatsQuery, StatsScope, Store, TransitionInput};
 
 use crate::fixtures::*;
 use crate::helpers::on_each_backend;
-use crate::reports::report;
+use crate::progress_reports::report;
 
 /// Five projects over two years (dates are effective dates; reports by period):
 ///
@@ -68,10 +68,10 @@ pub async fn step(
     .0
 }
 
-pub async fn file(store: &Store, p: &Project, r: ReportFields) {
+pub async fn file(store: &Store, p: &Project, r: ProgressReportFields) {
     store
         .with_access(clerk_access())
-        .create_report(p.id, &r)
+        .create_progress_report(p.id, &r)
         .await
         .unwrap();
 }
@@ -108,7 +108,7 @@ pub async fn scenario(store: &Store) -> Scenario {
     file(
         store,
         &p1,
-        ReportFields {
+        ProgressReportFields {
             funds_in_place: yuan(1500 * WAN),
             ..report("2018-06", 2000 * WAN)
         },
@@ -134,7 +134,7 @@ pub async fn scenario(store: &Store) -> Scenario {
         Some("资金未到位"),
     )
     .await;
-    let trade = |period, yuan_| ReportFields {
+    let trade = |period, yuan_| ProgressReportFields {
         invested_to_date: None,
         trade_volume: yuan(yuan_),
         ..report(period, 0)

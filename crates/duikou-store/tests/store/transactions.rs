@@ -90,7 +90,7 @@ async fn data_survives_closing_and_reopening_the_store() {
         let r = db
             .store
             .with_access(clerk_access())
-            .create_report(p.id, &crate::reports::report("2018-06", 42))
+            .create_progress_report(p.id, &crate::progress_reports::report("2018-06", 42))
             .await
             .unwrap();
         let p = db.store.project(p.id).await.unwrap();
@@ -98,7 +98,7 @@ async fn data_survives_closing_and_reopening_the_store() {
 
         let reopened = Store::open(&db.url).await.unwrap();
         assert_eq!(reopened.project(p.id).await.unwrap(), p);
-        assert_eq!(reopened.report(p.id, r.id).await.unwrap(), r);
+        assert_eq!(reopened.progress_report(p.id, r.id).await.unwrap(), r);
         assert_eq!(reopened.partnerships().await.unwrap().len(), 3);
         assert_eq!(
             reopened

@@ -11,7 +11,7 @@ use chrono::{Days, NaiveDate};
 use duikou_core::notify::{ChannelFields, ChannelKind};
 use duikou_core::org::{OrgInput, OrgKind};
 use duikou_core::problem::{ProblemCategory, ProblemFields, ProblemStatus};
-use duikou_core::report::ReportFields;
+use duikou_core::progress_report::ProgressReportFields;
 use duikou_core::warnings::{AnnualPlan, Level, RuleId, Thresholds};
 use duikou_core::Stage;
 use duikou_store::{Store, WarningFilter, WarningStatus};
@@ -347,10 +347,10 @@ async fn writes_re_evaluate_at_once() {
         if chrono::Datelike::year(&period_end) == year {
             store
                 .with_access(clerk_access())
-                .create_report(
+                .create_progress_report(
                     p.id,
-                    &ReportFields {
-                        period: duikou_core::report::Period::parse(&format!(
+                    &ProgressReportFields {
+                        period: duikou_core::progress_report::Period::parse(&format!(
                             "{}-{:02}",
                             year,
                             chrono::Datelike::month(&period_end)
@@ -583,7 +583,7 @@ async fn concurrent_sweeps_raise_no_duplicates() {
 
 #[tokio::test]
 async fn a_red_warning_opens_a_slip_that_runs_to_its_closing() {
-    use duikou_core::supervision::{PlanItem, SlipAction, SlipStatus};
+    use duikou_core::slip::{PlanItem, SlipAction, SlipStatus};
     on_each_backend(|store: Store| async move {
         seed(&store).await;
         let today = real_today();

@@ -1,0 +1,91 @@
+//! `/api/v1/orgs`: 单位.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use duikou_core::org::{Org, OrgInput};
+use serde::Deserialize;
+
+use crate::shared::api::ListBody;
+use crate::shared::auth::{Admin, CurrentUser};
+use crate::shared::error::ApiResult;
+use crate::shared::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::shared::path::Path;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/orgs", get(list).post(create))
+        .route("/api/v1/orgs/{id}", get(read).put(update).delete(remove))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct OrgParams {
+    /// Orgs of this region only.
+    region: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(OrgParams),
+    responses((status = 200, body = ListBody<Org>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    _u: CurrentUser,
+    ApiQuery(p): ApiQuery<OrgParams>,
+) -> ApiResult<Json<ListBody<Org>>> {
+    Ok(Json(ListBody::all(
+        s.store.orgs(p.region.as_deref()).await?,
+    )))
+}
+
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgInput,
+    responses((status = 201, body = Org), (status = 422, body = crate::shared::error::ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    Admin(u): Admin,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<impl IntoResponse> {
+    let o = u.scoped(&s.store).create_org(&input).await?;
+    Ok((StatusCode::CREATED, etag(o.version), Json(o)))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs",
+    responses((status = 200, body = Org), (status = 404, body = crate::shared::error::ErrorBody)))]
+pub async fn read(
+    State(s): State<AppState>,
+    _u: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let o = s.store.org(id).await?;
+    Ok((etag(o.version), Json(o)))
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", params(crate::openapi::IfMatch), request_body = OrgInput,
+    responses((status = 200, body = Org), (status = 412, body = crate::shared::error::ErrorBody)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Admin(u): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = if_match(&headers)?;
+    let o = u.scoped(&s.store).update_org(id, expected, &input).await?;
+    Ok((etag(o.version), Json(o)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/orgs/{id}", tag = "orgs", params(crate::openapi::IfMatch),
+    responses((status = 204), (status = 409, body = crate::shared::error::ErrorBody)))]
+pub async fn remove(
+    State(s): State<AppState>,
+    Admin(u): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let expected = if_match(&headers)?;
+    u.scoped(&s.store).delete_org(id, expected).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

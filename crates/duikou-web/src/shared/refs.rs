@@ -1,0 +1,101 @@
+//! Reference data a page shows by name or offers in a select: regions, partnerships, orgs
+//! (readable by every signed-in user).
+
+use std::collections::HashMap;
+
+use duikou_core::org::Org;
+use duikou_core::partnership::Partnership;
+use duikou_core::region::Region;
+use duikou_store::{RegionFilter, StoreError};
+
+use crate::shared::i18n::Lang;
+use crate::AppState;
+
+/// One option of a select.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+pub struct Refs {
+    pub regions: Vec<Region>,
+    pub partnerships: Vec<Partnership>,
+    pub orgs: Vec<Org>,
+    region_names: HashMap<String, String>,
+}
+
+impl Refs {
+    pub async fn load(s: &AppState) -> Result<Refs, StoreError> {
+        let regions = s.store.regions(&RegionFilter::default()).await?;
+        let region_names = regions
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone()))
+            .collect();
+        Ok(Refs {
+            regions,
+            partnerships: s.store.partnerships().await?,
+            orgs: s.store.orgs(None).await?,
+            region_names,
+        })
+    }
+
+    /// A region's name in `lang` (its code when unknown).
+    pub fn region_name(&self, lang: Lang, code: &str) -> String {
+        match self.region_names.get(code) {
+            Some(n) => lang.data(n).into_owned(),
+            None => code.to_owned(),
+        }
+    }
+
+    pub fn partnership_name(&self, lang: Lang, id: Option<i64>) -> String {
+        id.and_then(|id| self.partnerships.iter().find(|p| p.id == id))
+            .map(|p| lang.data(&p.name).into_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn org_name(&self, lang: Lang, id: Option<i64>) -> String {
+        id.and_then(|id| self.orgs.iter().find(|o| o.id == id))
+            .map(|o| lang.data(&o.name).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Regions in tree order, each label indented by its depth.
+    pub fn region_choices(&self, lang: Lang) -> Vec<Choice> {
+        self.regions
+            .iter()
+            .map(|r| {
+                let depth = r.path.matches('/').count().saturating_sub(2);
+                Choice {
+                    value: r.code.clone(),
+                    label: format!(
+                        "{}{} {}",
+                        "\u{3000}".repeat(depth),
+                        lang.data(&r.name),
+                        r.code
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    pub fn partnership_choices(&self, lang: Lang) -> Vec<Choice> {
+        self.partnerships
+            .iter()
+            .map(|p| Choice {
+                value: p.id.to_string(),
+                label: lang.data(&p.name).into_owned(),
+            })
+            .collect()
+    }
+
+    pub fn org_choices(&self, lang: Lang) -> Vec<Choice> {
+        self.orgs
+            .iter()
+            .map(|o| Choice {
+                value: o.id.to_string(),
+                label: lang.data(&o.name).into_owned(),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,93 @@
+//! The money-over-time chart on the project page and, on the dashboard, the change on last
+//! year (同比) and the latest stage changes with the stage each project left.
+
+use duikou_core::auth::Access;
+use duikou_core::money::Money;
+use duikou_core::progress_report::{Period, ProgressReportFields};
+use duikou_core::Stage;
+use duikou_store::TransitionInput;
+use reqwest::StatusCode;
+
+use super::start_with;
+use super::warnings::troubled;
+
+#[tokio::test]
+async fn the_project_page_charts_its_money_and_the_dashboard_shows_the_year_on_year_change() {
+    let (app, store) = start_with().await;
+    let id = troubled(&store).await;
+    let access = Access::system("setup");
+    let scoped = store.scoped(&access);
+    let today = store.today();
+    let cookie = app.login_as("viewer").await;
+    let (_, page) = app.page(&cookie, &format!("/projects/{id}")).await;
+    assert!(
+        !page.contains(r#"id="money-chart""#),
+        "no reports, no chart"
+    );
+    for (period, invested, funds) in [
+        ("2024-03", 100_000_000, 50_000_000),
+        ("2024-06", 380_000_000, 210_000_000),
+    ] {
+        let f = ProgressReportFields {
+            period: Period::parse(period).unwrap(),
+            invested_to_date: Some(Money::from_yuan(invested)),
+            funds_in_place: Some(Money::from_yuan(funds)),
+            trade_volume: None,
+            output_value: None,
+            note: None,
+        };
+        scoped.create_progress_report(id, &f).await.unwrap();
+    }
+    let (status, page) = app.page(&cookie, &format!("/projects/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let chart = page
+        .split(r#"id="money-chart""#)
+        .nth(1)
+        .and_then(|r| r.split("</figure>").next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        chart.contains("2024-03") && chart.contains("2024-06"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains(">3.80</text>") && chart.contains(">2.10</text>"),
+        "{chart}"
+    );
+
+    // The project moves from 签约 to 落地 today: the dashboard lists the change.
+    let input = TransitionInput {
+        to: Stage::Landed,
+        effective_date: Some(today),
+        reason: None,
+        override_rules: false,
+    };
+    scoped.transition(id, None, &input).await.unwrap();
+    let (status, page) = app.page(&cookie, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let latest = page
+        .split(r#"id="latest-transitions""#)
+        .nth(1)
+        .and_then(|r| r.split("</tbody>").next())
+        .unwrap()
+        .to_owned();
+    assert!(latest.contains("签约 → "), "{latest}");
+    assert!(latest.contains("落地"), "{latest}");
+    // A year ago nothing existed: each headline figure says so rather than inventing a rate.
+    assert_eq!(page.matches("同比 —").count(), 5, "{page}");
+
+    // A project signed 400 days ago: one project then, two now.
+    let mut old = scoped.project(id).await.unwrap().fields;
+    old.name = "于洪旧项目".into();
+    let new = duikou_store::NewProject {
+        fields: old,
+        stage: Stage::Signed,
+        stage_since: today - chrono::Duration::days(400),
+    };
+    scoped.create_project(&new).await.unwrap();
+    let (_, page) = app.page(&cookie, "/").await;
+    assert!(
+        page.contains(r#"<span class="change up">同比 +100.0%</span>"#),
+        "{page}"
+    );
+}
