@@ -91,6 +91,11 @@ impl Input {
             .map(str::to_owned)
     }
 
+    /// Whether a yes/no field is set: a ticked checkbox (`on`), `true` or `1`.
+    pub fn checked(&self, field: &str) -> bool {
+        matches!(self.get(field), "on" | "true" | "1")
+    }
+
     /// Every field not among `known`, each named.
     pub fn unknown(&self, known: &[&str]) -> Vec<FieldError> {
         self.0

@@ -376,12 +376,7 @@ mod tests {
     use super::*;
 
     fn data(pairs: &[(&str, &str)]) -> FormData {
-        FormData(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
+        FormData::from_pairs(pairs.iter().copied())
     }
 
     #[test]

@@ -11,7 +11,7 @@ use duikou_store::{ProjectFilter, ProjectSort, ProjectStart, StoreError};
 use crate::shared::forms::FormState;
 use crate::shared::i18n::Lang;
 use crate::shared::page::{html, Page, PageResult, PageUser, Section};
-use crate::shared::params::{pager, UrlParams};
+use crate::shared::params::{pager, Pager, UrlParams};
 use crate::shared::refs::{Choice, Refs};
 use crate::shared::{fmt, labels};
 use crate::AppState;
@@ -71,10 +71,7 @@ struct ListPage {
     total: i64,
     /// `false` when counting stopped at the bound: the total reads "more than 10 000".
     total_exact: bool,
-    page_no: i64,
-    pages: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     filtered: bool,
     clear_href: String,
     /// 导出Excel: the same list as an .xlsx file.
@@ -272,7 +269,10 @@ pub async fn list(
         },
         Err(e) => return Err(e.into()),
     };
-    let (pages, prev, next) = pager(&params, found.total, PAGE_SIZE);
+    let pager = Pager {
+        exact: found.total_exact,
+        ..pager(&params, found.total, PAGE_SIZE)
+    };
     let body = ListPage {
         page: Page::build(
             &s,
@@ -291,10 +291,7 @@ pub async fn list(
         rows: found.items.iter().map(|p| row(lang, &refs, p)).collect(),
         total: found.total,
         total_exact: found.total_exact,
-        page_no,
-        pages,
-        prev,
-        next,
+        pager,
         filtered: params.map.keys().any(|k| k != "sort" && k != "page"),
         clear_href: "/projects".to_owned(),
         export_href: export_href(&params),

@@ -102,27 +102,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 #[derive(Debug, Clone, Default)]
 pub struct CsrfForm(pub FormData);
 
-/// Form fields by name (the last value wins when a name repeats).
-#[derive(Debug, Clone, Default)]
-pub struct FormData(pub std::collections::BTreeMap<String, String>);
+/// A page's form: core's [`Input`](duikou_core::input::Input), the same a JSON body or the
+/// command line gives a command (the last value wins when a name repeats).
+pub type FormData = duikou_core::input::Input;
 
-impl FormData {
-    pub fn parse(body: &[u8]) -> FormData {
-        FormData(form_urlencoded::parse(body).into_owned().collect())
-    }
-    /// The trimmed value of a field; empty when absent.
-    pub fn get(&self, name: &str) -> &str {
-        self.0.get(name).map(|v| v.trim()).unwrap_or("")
-    }
-    /// The trimmed value, `None` when empty.
-    pub fn opt(&self, name: &str) -> Option<String> {
-        Some(self.get(name))
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    }
-    pub fn checked(&self, name: &str) -> bool {
-        matches!(self.get(name), "on" | "true" | "1")
-    }
+/// The fields of a URL-encoded form body.
+pub fn form_data(body: &[u8]) -> FormData {
+    duikou_core::input::Input::from_pairs(form_urlencoded::parse(body).into_owned())
 }
 
 impl FromRequest<AppState> for CsrfForm {
@@ -138,7 +124,7 @@ impl FromRequest<AppState> for CsrfForm {
         let body = Bytes::from_request(req, s)
             .await
             .map_err(IntoResponse::into_response)?;
-        let form = FormData::parse(&body);
+        let form = form_data(&body);
         let sent = header_token.or_else(|| form.opt("csrf_token"));
         match (expected, sent) {
             (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(CsrfForm(form)),

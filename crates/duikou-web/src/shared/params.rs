@@ -64,16 +64,28 @@ impl UrlParams {
     }
 }
 
-/// Links to the previous and next pages of a list of `total` rows, `size` a page.
-pub fn pager(p: &UrlParams, total: i64, size: i64) -> (i64, Option<String>, Option<String>) {
+/// Where a list's page stands: its number, how many there are (more when the total is not
+/// exact), and the links to the previous and next pages.
+pub struct Pager {
+    pub page_no: i64,
+    pub pages: i64,
+    pub exact: bool,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// The pager of a list of `total` rows, `size` a page.
+pub fn pager(p: &UrlParams, total: i64, size: i64) -> Pager {
     let pages = ((total + size - 1) / size).max(1);
     let n = p.page();
     let href = |n: i64| p.href(&[("page", (n > 1).then(|| n.to_string()))]);
-    (
+    Pager {
+        page_no: n,
         pages,
-        (n > 1).then(|| href(n - 1)),
-        (n < pages).then(|| href(n + 1)),
-    )
+        exact: true,
+        prev: (n > 1).then(|| href(n - 1)),
+        next: (n < pages).then(|| href(n + 1)),
+    }
 }
 
 #[cfg(test)]
@@ -103,9 +115,9 @@ mod tests {
             p.href(&[("page", None), ("level", None)]),
             "/warnings".to_owned()
         );
-        let (pages, prev, next) = pager(&p, 120, 50);
-        assert_eq!(pages, 3);
-        assert_eq!(prev.as_deref(), Some("/warnings?level=red"));
-        assert_eq!(next.as_deref(), Some("/warnings?level=red&page=3"));
+        let pg = pager(&p, 120, 50);
+        assert_eq!((pg.page_no, pg.pages), (2, 3));
+        assert_eq!(pg.prev.as_deref(), Some("/warnings?level=red"));
+        assert_eq!(pg.next.as_deref(), Some("/warnings?level=red&page=3"));
     }
 }

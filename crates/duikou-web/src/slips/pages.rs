@@ -16,7 +16,7 @@ use crate::shared::forms::{parse_date, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
 use crate::shared::page::{html, CsrfForm, FormData, Page, PageResult, PageUser, Section};
-use crate::shared::params::{pager, UrlParams};
+use crate::shared::params::{pager, Pager, UrlParams};
 use crate::shared::refs::{Choice, Refs};
 use crate::shared::{fmt, labels};
 use crate::AppState;
@@ -74,10 +74,7 @@ struct ListPage {
     project: Option<(i64, String)>,
     rows: Vec<SlipRow>,
     total: i64,
-    page_no: i64,
-    pages: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     filtered: bool,
 }
 
@@ -140,7 +137,7 @@ pub async fn list(
     let offset = (page_no - 1).saturating_mul(PAGE_SIZE);
     let found = scoped.slips(&filter, PAGE_SIZE, offset).await?;
     let refs = Refs::load(&s).await?;
-    let (pages, prev, next) = pager(&params, found.total, PAGE_SIZE);
+    let pager = pager(&params, found.total, PAGE_SIZE);
     html(&ListPage {
         page: Page::build(
             &s,
@@ -157,10 +154,7 @@ pub async fn list(
         project,
         rows: found.items.iter().map(|sl| row(lang, sl)).collect(),
         total: found.total,
-        page_no,
-        pages,
-        prev,
-        next,
+        pager,
         filtered: params.filtered(),
     })
 }

@@ -17,7 +17,7 @@ use crate::shared::forms::{parse_date, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
 use crate::shared::page::{html, CsrfForm, Page, PageResult, PageUser, Section};
-use crate::shared::params::{pager, UrlParams};
+use crate::shared::params::{pager, Pager, UrlParams};
 use crate::shared::refs::{Choice, Refs};
 use crate::shared::{fmt, labels};
 use crate::AppState;
@@ -97,10 +97,7 @@ struct InboxPage {
     clear_project: String,
     rows: Vec<WarningRow>,
     total: i64,
-    page_no: i64,
-    pages: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     filtered: bool,
 }
 
@@ -248,7 +245,7 @@ pub async fn list(
         count(lang.t("warnings.total_active"), "", counted.total, None),
     ];
     let refs = Refs::load(&s).await?;
-    let (pages, prev, next) = pager(&params, found.total, PAGE_SIZE);
+    let pager = pager(&params, found.total, PAGE_SIZE);
     let body = InboxPage {
         page: Page::build(
             &s,
@@ -273,10 +270,7 @@ pub async fn list(
             .map(|w| row_named(lang, &refs, w))
             .collect(),
         total: found.total,
-        page_no,
-        pages,
-        prev,
-        next,
+        pager,
         filtered: params.filtered(),
     };
     html(&body)
