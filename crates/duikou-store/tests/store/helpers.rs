@@ -7,10 +7,8 @@
 //! where it tells which backend failed.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use duikou_store::{Backend, Store};
-use sqlx::Connection;
 
 pub const POSTGRES_ENV: &str = "DUIKOU_TEST_POSTGRES";
 
@@ -93,27 +91,16 @@ where
     F: Fn(T) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let schema = fresh_schema_name();
-    eprintln!("{test}: on PostgreSQL (schema {schema})");
-    let mut admin = sqlx::PgConnection::connect(admin_url)
+    let (store, name) = duikou_store::testing::fresh_postgres(admin_url)
         .await
-        .unwrap_or_else(|e| panic!("connect to {POSTGRES_ENV}: {e}"));
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut admin)
-        .await
-        .expect("create the test schema");
-    let url = with_search_path(admin_url, &schema);
-    let store = match Store::open(&url).await {
-        Ok(store) => store,
-        Err(e) => {
-            drop_schema(&mut admin, &schema).await;
-            panic!("open PostgreSQL in schema {schema}: {e}");
-        }
-    };
+        .unwrap_or_else(|e| panic!("a test database on {POSTGRES_ENV}: {e}"));
+    eprintln!("{test}: on PostgreSQL (database {name})");
     assert_eq!(store.backend(), Backend::Postgres);
-    assert_tables_in(&mut admin, &schema).await;
-    run(body, TestDb { store, url }, || {
-        drop_schema(&mut admin, &schema)
+    let url = duikou_store::testing::with_database(admin_url, &name);
+    run(body, TestDb { store, url }, || async {
+        if let Err(e) = duikou_store::testing::drop_postgres(admin_url, &name).await {
+            eprintln!("could not drop database {name}: {e}");
+        }
     })
     .await;
 }
@@ -137,45 +124,5 @@ where
             Ok(panic) => std::panic::resume_unwind(panic),
             Err(e) => panic!("test body did not finish: {e}"),
         }
-    }
-}
-
-/// `t_<pid>_<counter>_<nanos>`: unique across the tests of a run and across concurrent runs.
-fn fresh_schema_name() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("t_{}_{n}_{nanos}", std::process::id())
-}
-
-/// The URL with `search_path` set to `schema` for every connection, through the startup
-/// `options` parameter (`-c search_path=...`), which sqlx passes to PostgreSQL as it is.
-pub fn with_search_path(url: &str, schema: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-c%20search_path%3D{schema}")
-}
-
-/// Checks that the migrations really went into the test's schema, not a shared one.
-async fn assert_tables_in(admin: &mut sqlx::PgConnection, schema: &str) {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM information_schema.tables \
-         WHERE table_schema = $1 AND table_name IN ('projects', '_sqlx_migrations')",
-    )
-    .bind(schema)
-    .fetch_one(&mut *admin)
-    .await
-    .expect("look up the test schema's tables");
-    assert_eq!(n, 2, "the store's tables should be in schema {schema}");
-}
-
-async fn drop_schema(admin: &mut sqlx::PgConnection, schema: &str) {
-    if let Err(e) = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&mut *admin)
-        .await
-    {
-        eprintln!("could not drop schema {schema}: {e}");
     }
 }

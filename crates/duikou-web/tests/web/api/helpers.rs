@@ -20,27 +20,27 @@ pub struct TestApp {
     _guard: DbGuard,
 }
 
-/// Keeps a test database alive: a temporary folder, or a PostgreSQL schema dropped at the end.
+/// Keeps a test database alive: a temporary folder, or a PostgreSQL database dropped at the end.
 pub enum DbGuard {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, schema: String },
+    Postgres { admin_url: String, database: String },
 }
 
 impl Drop for DbGuard {
     fn drop(&mut self) {
-        if let DbGuard::Postgres { admin_url, schema } = self {
-            let (url, schema) = (admin_url.clone(), schema.clone());
+        if let DbGuard::Postgres {
+            admin_url,
+            database,
+        } = self
+        {
+            let (url, database) = (admin_url.clone(), database.clone());
             let _ = std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async {
-                        if let Ok(store) = Store::connect(&url).await {
-                            let _ = store
-                                .execute_admin(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                                .await;
-                        }
+                        let _ = duikou_store::testing::drop_postgres(&url, &database).await;
                     });
                 }
             })
@@ -78,21 +78,15 @@ pub async fn fresh_store(backend: &str) -> (Store, DbGuard, String) {
     match backend {
         "postgres" => {
             let admin = std::env::var("DUIKOU_TEST_POSTGRES").expect("DUIKOU_TEST_POSTGRES");
-            let schema = format!("t_{}", random_suffix());
-            let admin_store = Store::connect(&admin).await.expect("connect postgres");
-            admin_store
-                .execute_admin(&format!("CREATE SCHEMA {schema}"))
+            let (store, name) = duikou_store::testing::fresh_postgres(&admin)
                 .await
-                .expect("create schema");
-            admin_store.close().await;
-            let sep = if admin.contains('?') { '&' } else { '?' };
-            let url = format!("{admin}{sep}options=-c%20search_path%3D{schema}");
-            let store = Store::open(&url).await.expect("open postgres schema");
+                .expect("a PostgreSQL test database");
+            let url = duikou_store::testing::with_database(&admin, &name);
             (
                 store,
                 DbGuard::Postgres {
                     admin_url: admin,
-                    schema,
+                    database: name,
                 },
                 url,
             )
@@ -106,21 +100,6 @@ pub async fn fresh_store(backend: &str) -> (Store, DbGuard, String) {
             (store, DbGuard::Sqlite(dir), url)
         }
     }
-}
-
-fn random_suffix() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        t % 1_000_000_000,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 /// The fixed "today" of API tests.
