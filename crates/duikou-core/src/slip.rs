@@ -8,7 +8,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Errors, ValidationError};
+use crate::error::{Errors, FieldError, ValidationError};
+use crate::input::{Input, Reader};
 
 /// Where a slip stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -162,6 +163,120 @@ pub enum SlipAction {
     },
     /// 销号: the supervisor closes the slip.
     Close { note: String },
+}
+
+/// Rows a reply's plan may have when typed (`plan[0].action`, `plan[0].due`, …).
+pub const MAX_PLAN_ROWS: usize = 50;
+
+/// An action parsed from what the writer typed, with the typed row of each plan item (rows
+/// left blank are skipped, so the store's `plan[k]` is typed row `plan_rows[k]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedAction {
+    pub action: SlipAction,
+    pub plan_rows: Vec<usize>,
+}
+
+impl SlipAction {
+    /// The fields the action named `name` reads (`approve_extension` and `refuse_extension`
+    /// are the two answers of `decide_extension`).
+    pub fn fields(name: &str) -> Vec<String> {
+        match name {
+            "reply" => (0..MAX_PLAN_ROWS)
+                .flat_map(|i| [format!("plan[{i}].action"), format!("plan[{i}].due")])
+                .chain(["note".to_owned()])
+                .collect(),
+            "progress" => vec!["item".into(), "done_on".into(), "note".into()],
+            "request_extension" => vec!["new_due".into(), "reason".into()],
+            _ => vec!["note".into()],
+        }
+    }
+
+    /// Parses the action named `name` from a form's or the command line's fields, naming
+    /// every bad or missing field.
+    pub fn parse(name: &str, input: &Input) -> Result<ParsedAction, Vec<FieldError>> {
+        let mut r = Reader::new(input);
+        let note = input.get("note").to_owned();
+        let mut plan_rows = Vec::new();
+        let action = match name {
+            "reply" => {
+                let (plan, rows) = plan_of(&mut r);
+                plan_rows = rows;
+                Some(SlipAction::Reply { plan, note })
+            }
+            "accept" => Some(SlipAction::Accept { note }),
+            "return" => Some(SlipAction::Return { note }),
+            "progress" => {
+                let item = match input.get("item") {
+                    "" => {
+                        r.required("item");
+                        None
+                    }
+                    v => v.parse::<usize>().ok().or_else(|| {
+                        r.errs.push(FieldError::new("item", "number", "请输入数字"));
+                        None
+                    }),
+                };
+                let done_on = r.required_date("done_on");
+                item.zip(done_on)
+                    .map(|(item, done_on)| SlipAction::Progress {
+                        item,
+                        done_on,
+                        note,
+                    })
+            }
+            "request_extension" => {
+                r.required_date("new_due")
+                    .map(|new_due| SlipAction::RequestExtension {
+                        new_due,
+                        reason: input.get("reason").to_owned(),
+                    })
+            }
+            "approve_extension" | "refuse_extension" => Some(SlipAction::DecideExtension {
+                approve: name == "approve_extension",
+                note,
+            }),
+            "close" => Some(SlipAction::Close { note }),
+            _ => {
+                let e = FieldError::new("action", "choice", format!("未知的督办操作「{name}」"));
+                r.errs.push(e);
+                None
+            }
+        };
+        r.finish(action)
+            .map(|action| ParsedAction { action, plan_rows })
+    }
+}
+
+/// The plan typed in rows `plan[i].action` / `plan[i].due`, blank rows skipped, and the row
+/// of each item; at least one item.
+fn plan_of(r: &mut Reader) -> (Vec<PlanItem>, Vec<usize>) {
+    let mut plan = Vec::new();
+    let mut rows = Vec::new();
+    for i in 0..MAX_PLAN_ROWS {
+        let action_field = format!("plan[{i}].action");
+        let due_field = format!("plan[{i}].due");
+        let action = r.input.get(&action_field).to_owned();
+        if action.is_empty() && r.input.get(&due_field).is_empty() {
+            continue;
+        }
+        let due = r.required_date(&due_field);
+        if action.is_empty() {
+            r.required(&action_field);
+        }
+        if let Some(due) = due {
+            plan.push(PlanItem {
+                action,
+                due,
+                done_on: None,
+            });
+            rows.push(i);
+        }
+    }
+    if plan.is_empty() && r.errs.is_empty() {
+        let e = FieldError::new("plan", "plan_required", "整改方案至少包含一项措施");
+        r.errs.push(e);
+    }
+    (plan, rows)
 }
 
 impl SlipAction {
@@ -378,6 +493,66 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn typed(pairs: &[(&str, &str)]) -> Input {
+        Input::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn a_reply_reads_the_typed_rows_and_names_each_bad_one() {
+        let ok = SlipAction::parse(
+            "reply",
+            &typed(&[
+                ("plan[0].action", "约谈业主"),
+                ("plan[0].due", "2026-12-10"),
+                ("plan[2].action", "复工"),
+                ("plan[2].due", "2026-12-20"),
+                ("note", " 已部署 "),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(ok.plan_rows, vec![0, 2]);
+        let SlipAction::Reply { plan, note } = ok.action else {
+            panic!("a reply")
+        };
+        assert_eq!((plan.len(), note.as_str()), (2, "已部署"));
+        let bad = SlipAction::parse(
+            "reply",
+            &typed(&[("plan[0].action", "约谈"), ("plan[1].due", "2026-02-30")]),
+        )
+        .unwrap_err();
+        let fields: Vec<_> = bad.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("plan[0].due", "required"),
+                ("plan[1].due", "date"),
+                ("plan[1].action", "required")
+            ]
+        );
+        let empty = SlipAction::parse("reply", &typed(&[])).unwrap_err();
+        assert_eq!(empty[0].code, "plan_required");
+    }
+
+    #[test]
+    fn every_action_parses_and_an_unknown_one_is_named() {
+        let progress = typed(&[("item", "1"), ("done_on", "2026-12-01")]);
+        assert!(matches!(
+            SlipAction::parse("progress", &progress).unwrap().action,
+            SlipAction::Progress { item: 1, .. }
+        ));
+        let missing = SlipAction::parse("progress", &typed(&[("item", "x")])).unwrap_err();
+        let fields: Vec<_> = missing.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["item", "done_on"]);
+        assert!(matches!(
+            SlipAction::parse("refuse_extension", &typed(&[])).unwrap().action,
+            SlipAction::DecideExtension { approve: false, .. }
+        ));
+        let e = SlipAction::parse("request_extension", &typed(&[])).unwrap_err();
+        assert_eq!(e[0].field, "new_due");
+        let e = SlipAction::parse("launch", &typed(&[])).unwrap_err();
+        assert_eq!((e[0].field.as_str(), e[0].code), ("action", "choice"));
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).expect("date")

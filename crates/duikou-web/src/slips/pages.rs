@@ -8,14 +8,13 @@
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect};
-use duikou_core::slip::{PlanItem, SlipAction, SlipStatus};
-use duikou_core::FieldError;
+use duikou_core::slip::{SlipAction, SlipStatus, MAX_PLAN_ROWS};
 use duikou_store::{Slip, SlipFilter, StoreError};
 
-use crate::shared::forms::{parse_date, FormState};
+use crate::shared::forms::FormState;
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
-use crate::shared::page::{html, CsrfForm, FormData, Page, PageResult, PageUser, Section};
+use crate::shared::page::{html, CsrfForm, Page, PageResult, PageUser, Section};
 use crate::shared::params::{pager, Pager, UrlParams};
 use crate::shared::refs::{Choice, Refs};
 use crate::shared::{fmt, labels};
@@ -27,8 +26,6 @@ const PARAMS: [&str; 4] = ["status", "project", "owner", "page"];
 
 /// Rows of an empty plan form; the owner adds more with a button.
 const MIN_PLAN_ROWS: usize = 3;
-/// The core takes at most 50 measures.
-const MAX_PLAN_ROWS: usize = 50;
 
 pub struct SlipRow {
     pub id: i64,
@@ -402,50 +399,6 @@ fn remap_plan_field(field: &str, rows: &[usize]) -> String {
     }
 }
 
-/// The plan typed into the form, and the form row of each item; errors of bad rows.
-fn plan_of(lang: Lang, data: &FormData, errs: &mut Vec<FieldError>) -> (Vec<PlanItem>, Vec<usize>) {
-    let mut plan = Vec::new();
-    let mut rows = Vec::new();
-    for i in 0..MAX_PLAN_ROWS {
-        let action = data.get(&format!("plan[{i}].action"));
-        let due_field = format!("plan[{i}].due");
-        if action.is_empty() && data.get(&due_field).is_empty() {
-            continue;
-        }
-        let due = parse_date(data, &due_field, errs);
-        if due.is_none() && data.get(&due_field).is_empty() {
-            errs.push(FieldError::new(
-                due_field.as_str(),
-                "required",
-                lang.t("err.required"),
-            ));
-        }
-        if action.is_empty() {
-            errs.push(FieldError::new(
-                format!("plan[{i}].action"),
-                "required",
-                lang.t("err.required"),
-            ));
-        }
-        if let Some(due) = due {
-            plan.push(PlanItem {
-                action: action.to_owned(),
-                due,
-                done_on: None,
-            });
-            rows.push(i);
-        }
-    }
-    if plan.is_empty() && errs.is_empty() {
-        errs.push(FieldError::new(
-            "plan",
-            "required",
-            lang.t("slip.plan_required"),
-        ));
-    }
-    (plan, rows)
-}
-
 /// Which form an action belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Which {
@@ -470,75 +423,19 @@ pub async fn act(
     form.values.remove("action");
     form.values.remove("version");
     let version = data.get("version").parse::<i64>().ok();
-    let note = data.get("note").to_owned();
-    let mut errs = Vec::new();
-    let mut rows = Vec::new();
-    let (which, action) = match data.get("action") {
+    let name = data.get("action");
+    let which = match name {
         "more_rows" => {
             let mut forms = default_forms(&s, &s.store.scoped(&u.access).slip(id).await?.0);
             forms.reply = form;
             return render(&s, &u, lang, &uri, id, Some((forms, true)), None).await;
         }
-        "reply" => {
-            let (plan, r) = plan_of(lang, &data, &mut errs);
-            rows = r;
-            (Which::Reply, Some(SlipAction::Reply { plan, note }))
-        }
-        "accept" => (Which::Review, Some(SlipAction::Accept { note })),
-        "return" => (Which::Review, Some(SlipAction::Return { note })),
-        "progress" => {
-            let item = data.get("item").parse::<usize>().ok();
-            if item.is_none() {
-                errs.push(FieldError::new("item", "required", lang.t("err.required")));
-            }
-            let done_on = parse_date(&data, "done_on", &mut errs);
-            if done_on.is_none() && data.get("done_on").is_empty() {
-                errs.push(FieldError::new(
-                    "done_on",
-                    "required",
-                    lang.t("err.required"),
-                ));
-            }
-            let action = match (item, done_on) {
-                (Some(item), Some(done_on)) => Some(SlipAction::Progress {
-                    item,
-                    done_on,
-                    note,
-                }),
-                _ => None,
-            };
-            (Which::Progress, action)
-        }
-        "request_extension" => {
-            let new_due = parse_date(&data, "new_due", &mut errs);
-            if new_due.is_none() && data.get("new_due").is_empty() {
-                errs.push(FieldError::new(
-                    "new_due",
-                    "required",
-                    lang.t("err.required"),
-                ));
-            }
-            let reason = data.get("reason").to_owned();
-            (
-                Which::Extension,
-                new_due.map(|new_due| SlipAction::RequestExtension { new_due, reason }),
-            )
-        }
-        "approve_extension" => (
-            Which::Decide,
-            Some(SlipAction::DecideExtension {
-                approve: true,
-                note,
-            }),
-        ),
-        "refuse_extension" => (
-            Which::Decide,
-            Some(SlipAction::DecideExtension {
-                approve: false,
-                note,
-            }),
-        ),
-        "close" => (Which::Close, Some(SlipAction::Close { note })),
+        "reply" => Which::Reply,
+        "accept" | "return" => Which::Review,
+        "progress" => Which::Progress,
+        "request_extension" => Which::Extension,
+        "approve_extension" | "refuse_extension" => Which::Decide,
+        "close" => Which::Close,
         _ => {
             return Err(crate::shared::page::PageError::new(
                 StatusCode::BAD_REQUEST,
@@ -546,18 +443,12 @@ pub async fn act(
             ))
         }
     };
-    let fields: Vec<String> = match which {
-        Which::Reply => {
-            let mut f: Vec<String> = (0..MAX_PLAN_ROWS)
-                .flat_map(|i| [format!("plan[{i}].action"), format!("plan[{i}].due")])
-                .collect();
-            f.push("note".into());
-            f
-        }
-        Which::Progress => vec!["item".into(), "done_on".into(), "note".into()],
-        Which::Extension => vec!["new_due".into(), "reason".into()],
-        Which::Review | Which::Decide | Which::Close => vec!["note".into()],
+    // Core's parse of the action, the same for every door.
+    let (action, rows, mut errs) = match SlipAction::parse(name, &data) {
+        Ok(p) => (Some(p.action), p.plan_rows, Vec::new()),
+        Err(errs) => (None, Vec::new(), errs),
     };
+    let fields = SlipAction::fields(name);
     let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
     if let (Some(action), true) = (action, errs.is_empty()) {
         let code = action.code();
