@@ -545,7 +545,9 @@ mod tests {
         let fields: Vec<_> = missing.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["item", "done_on"]);
         assert!(matches!(
-            SlipAction::parse("refuse_extension", &typed(&[])).unwrap().action,
+            SlipAction::parse("refuse_extension", &typed(&[]))
+                .unwrap()
+                .action,
             SlipAction::DecideExtension { approve: false, .. }
         ));
         let e = SlipAction::parse("request_extension", &typed(&[])).unwrap_err();

@@ -2,16 +2,17 @@
 
 use chrono::NaiveDate;
 use duikou_core::auth::Access;
-use duikou_core::problem::{Problem, ProblemCategory, ProblemFields, ProblemStatus};
+use duikou_core::problem::{Problem, ProblemAction, ProblemCategory, ProblemFields, ProblemStatus};
 
 use crate::rows::{code_of, opt_date_text, serde_code, RowReader, Tx};
 use crate::write::{
-    delete_row, org_region_in, placement_in, Create, Delete, Edit, Kind, Place, RowKey, Stamp,
+    delete_row, org_region_in, placement_in, Action, Create, Delete, Edit, Kind, Place, RowKey,
+    Stamp,
 };
 use crate::{Store, StoreError};
 
 const COLS: &str = "id, project_id, category, description, owner_org_id, due_date, status, \
-                    resolution, resolved_on, version";
+                    resolution, resolved_on, progress, version";
 
 fn read(row: &sqlx::any::AnyRow) -> Result<Problem, StoreError> {
     let r = RowReader::new(row, "problems");
@@ -26,6 +27,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<Problem, StoreError> {
             status: r.code("status", serde_code::<ProblemStatus>)?,
             resolution: r.opt_text("resolution")?,
             resolved_on: r.opt_date("resolved_on")?,
+            progress: r.opt_text("progress")?,
         },
         version: r.i64("version")?,
     })
@@ -102,7 +104,8 @@ impl Kind for Problem {
         let done = sqlx::query(
             "UPDATE problems SET category = $1, description = $2, owner_org_id = $3, \
              due_date = $4, status = $5, resolution = $6, resolved_on = $7, updated_at = $8, \
-             updated_by = $9, version = version + 1 WHERE id = $10 AND version = $11",
+             updated_by = $9, progress = $12, version = version + 1 \
+             WHERE id = $10 AND version = $11",
         )
         .bind(code_of(&fields.category))
         .bind(fields.description.trim())
@@ -115,6 +118,7 @@ impl Kind for Problem {
         .bind(&stamp.actor.name)
         .bind(before.id)
         .bind(before.version)
+        .bind(&fields.progress)
         .execute(&mut **tx)
         .await?;
         Ok(done.rows_affected())
@@ -136,8 +140,8 @@ impl Create for Problem {
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO problems (project_id, category, description, owner_org_id, due_date, \
-             status, resolution, resolved_on, created_at, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+             status, resolution, resolved_on, created_at, updated_at, updated_by, progress) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) RETURNING id",
         )
         .bind(project_id)
         .bind(code_of(&fields.category))
@@ -149,12 +153,24 @@ impl Create for Problem {
         .bind(opt_date_text(fields.resolved_on))
         .bind(&stamp.now)
         .bind(&stamp.actor.name)
+        .bind(&fields.progress)
         .fetch_one(&mut **tx)
         .await?)
     }
 }
 
 impl Edit for Problem {}
+
+/// 推进, 解决, 重新打开: core says what each does to the problem on the server's today.
+impl Action<Problem> for ProblemAction {
+    fn name(&self) -> &'static str {
+        self.code()
+    }
+
+    fn apply(&self, before: &Problem, stamp: &Stamp) -> Result<ProblemFields, StoreError> {
+        Ok(ProblemAction::apply(self, &before.fields, stamp.today)?)
+    }
+}
 
 impl Delete for Problem {
     async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {

@@ -88,6 +88,7 @@ fn pages() -> Router<AppState> {
         .merge(session::pages())
         .merge(dashboard::pages())
         .merge(projects::pages())
+        .merge(problems::pages())
         .merge(steps::pages())
         .merge(warnings::pages())
         .merge(slips::pages())

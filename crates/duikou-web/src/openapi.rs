@@ -73,6 +73,7 @@ use crate::AppState;
         problems::read,
         problems::update,
         problems::remove,
+        problems::act,
         stats::project_stats,
         templates::list,
         templates::read,

@@ -130,6 +130,7 @@ pub fn maybe(ctx: &mut Ctx, p: &mut ProjectPlan) {
             resolution: resolved
                 .then(|| RESOLUTIONS[ctx.rng.gen_range(0..RESOLUTIONS.len())].to_owned()),
             resolved_on: resolved.then_some(solved),
+            progress: None,
         });
     }
 }

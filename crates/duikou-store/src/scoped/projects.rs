@@ -2,7 +2,7 @@
 
 use super::Scoped;
 
-use duikou_core::problem::{Problem, ProblemFields};
+use duikou_core::problem::{Problem, ProblemAction, ProblemFields};
 use duikou_core::progress_report::{ProgressReport, ProgressReportFields};
 use duikou_core::project::{Project, ProjectFields, StageChange};
 use duikou_core::stats::ProjectStats;
@@ -197,6 +197,23 @@ impl Scoped<'_> {
         f: &ProblemFields,
     ) -> Result<Problem, StoreError> {
         self.store.update(&self.access, id, pid, v, f).await
+    }
+
+    /// The history of problem `pid` of project `id` (which the reader must see).
+    pub async fn problem_history(&self, id: i64, pid: i64) -> Result<Vec<ChangeEntry>, StoreError> {
+        self.problem(id, pid).await?;
+        self.store.history("problem", &pid.to_string()).await
+    }
+
+    /// 推进, 解决 or 重新打开 a problem of project `id`.
+    pub async fn act_on_problem(
+        &self,
+        id: i64,
+        pid: i64,
+        v: Option<i64>,
+        action: &ProblemAction,
+    ) -> Result<Problem, StoreError> {
+        self.store.act(&self.access, id, pid, v, action).await
     }
 
     pub async fn delete_problem(

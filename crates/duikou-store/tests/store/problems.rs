@@ -16,6 +16,7 @@ fn open_problem(description: &str, owner: Option<i64>) -> ProblemFields {
         status: ProblemStatus::Open,
         resolution: None,
         resolved_on: None,
+        progress: None,
     }
 }
 

@@ -51,6 +51,7 @@ fn problem(description: &str, due: NaiveDate) -> ProblemFields {
         status: ProblemStatus::Open,
         resolution: None,
         resolved_on: None,
+        progress: None,
     }
 }
 

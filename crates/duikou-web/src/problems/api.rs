@@ -3,14 +3,14 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use duikou_core::problem::{Problem, ProblemFields};
+use duikou_core::problem::{Problem, ProblemAction, ProblemFields};
 
 use crate::shared::api::ListBody;
 use crate::shared::auth::CurrentUser;
 use crate::shared::error::ApiResult;
-use crate::shared::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::shared::extract::{etag, if_match, optional_if_match, ApiJson, ApiQuery};
 use crate::shared::path::Path;
 use crate::AppState;
 
@@ -20,6 +20,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/projects/{id}/problems/{problem_id}",
             get(read).put(update).delete(remove),
+        )
+        .route(
+            "/api/v1/projects/{id}/problems/{problem_id}/actions",
+            post(act),
         )
 }
 
@@ -99,4 +103,26 @@ pub async fn remove(
         .delete_problem(id, problem_id, expected)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// 推进, 解决 or 重新打开 a problem: `{"action": "progress", "note": ...}`,
+/// `{"action": "resolve", "resolution": ..., "resolved_on": "2026-12-05"}` (today when left out;
+/// never later) or `{"action": "reopen", "reason": ...}`. Each is kept in the problem's
+/// history. If-Match is checked when given.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/problems/{problem_id}/actions", tag = "problems",
+    params(crate::openapi::IfMatchOptional), request_body = ProblemAction,
+    responses((status = 200, body = Problem), (status = 412, body = crate::shared::error::ErrorBody)))]
+pub async fn act(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    Path((id, problem_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    ApiJson(action): ApiJson<ProblemAction>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = optional_if_match(&headers)?;
+    let r = u
+        .scoped(&s.store)
+        .act_on_problem(id, problem_id, expected, &action)
+        .await?;
+    Ok((etag(r.version), Json(r)))
 }

@@ -13,6 +13,7 @@ use duikou_core::project::Project;
 use duikou_core::{FieldError, Stage};
 use duikou_store::{SlipFilter, StoreError, TransitionInput, WarningFilter};
 
+use crate::shared::changes::{change_row, ChangeRow};
 use crate::shared::forms::{parse_date, parse_money_wan, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
@@ -52,6 +53,7 @@ pub struct ReportRow {
 }
 
 pub struct ProblemRow {
+    pub id: i64,
     pub category: &'static str,
     pub description: String,
     pub owner: String,
@@ -67,13 +69,6 @@ pub struct StageRow {
     pub to: &'static str,
     pub reason: String,
     pub actor: String,
-}
-
-pub struct HistoryRow {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub what: String,
 }
 
 #[derive(askama::Template)]
@@ -100,7 +95,7 @@ struct ProjectPage {
     problems: Vec<ProblemRow>,
     reports: Vec<ReportRow>,
     stages_history: Vec<StageRow>,
-    history: Vec<HistoryRow>,
+    history: Vec<ChangeRow>,
     forms: Forms,
     warnings: Vec<crate::warnings::pages::WarningRow>,
     slips: Vec<i64>,
@@ -244,7 +239,7 @@ pub(crate) async fn render(
             .iter()
             .rev()
             .take(50)
-            .map(|h| history_row(lang, h))
+            .map(|h| change_row(lang, h, &|k, v| refs.name_of(lang, k, v)))
             .collect(),
         forms,
         warnings: warnings
@@ -254,13 +249,7 @@ pub(crate) async fn render(
             .collect(),
         slips: slips.items.iter().map(|sl| sl.id).collect(),
         stage_choices: labels_of_stages(lang, p.stage),
-        problem_choices: labels::PROBLEM_CATEGORIES
-            .into_iter()
-            .map(|c| Choice {
-                value: labels::problem_category_code(c),
-                label: labels::problem_category(lang, c).to_owned(),
-            })
-            .collect(),
+        problem_choices: labels::problem_category_choices(lang),
         org_choices: refs.org_choices(lang),
         name,
         page,
@@ -418,6 +407,7 @@ fn problem_row(
 ) -> ProblemRow {
     let f = &p.fields;
     ProblemRow {
+        id: p.id,
         category: labels::problem_category(lang, f.category),
         description: lang.data(&f.description).into_owned(),
         owner: refs.org_name(lang, f.owner_org_id),
@@ -445,23 +435,6 @@ fn report_row(lang: Lang, r: &duikou_core::progress_report::ProgressReport) -> R
             .as_deref()
             .map(|n| lang.data(n).into_owned())
             .unwrap_or_default(),
-    }
-}
-
-fn history_row(lang: Lang, h: &duikou_store::ChangeEntry) -> HistoryRow {
-    let action = lang
-        .t_opt(&format!("history.{}", h.action))
-        .map(str::to_owned)
-        .unwrap_or_else(|| h.action.clone());
-    let what = match lang.t_opt(&format!("kind.{}", h.kind)) {
-        Some(k) => k.to_owned(),
-        None => lang.message(duikou_store::kind_zh(&h.kind)),
-    };
-    HistoryRow {
-        at: crate::shared::fmt::time(h.at),
-        actor: h.actor.clone(),
-        action,
-        what,
     }
 }
 
@@ -528,7 +501,7 @@ pub async fn add_report(
     failed(render(&s, &u, lang, &uri, id, forms, None).await)
 }
 
-const PROBLEM_FIELDS: [&str; 4] = ["category", "description", "owner_org_id", "due_date"];
+const PROBLEM_FIELDS: [&str; 4] = duikou_core::problem::INPUT_FIELDS;
 
 pub async fn add_problem(
     State(s): State<AppState>,
@@ -539,52 +512,18 @@ pub async fn add_problem(
     CsrfForm(data): CsrfForm,
 ) -> PageResult {
     let mut form = FormState::from_data(&data);
-    let mut errs = Vec::new();
-    let category = labels::PROBLEM_CATEGORIES
-        .into_iter()
-        .find(|c| labels::problem_category_code(*c) == data.get("category"));
-    if category.is_none() {
-        errs.push(FieldError::new(
-            "category",
-            "required",
-            lang.t("err.required"),
-        ));
-    }
-    let due_date = parse_date(&data, "due_date", &mut errs);
-    let owner_org_id = match data.get("owner_org_id") {
-        "" => None,
-        v => match v.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errs.push(FieldError::new(
-                    "owner_org_id",
-                    "number",
-                    lang.t("err.number"),
-                ));
-                None
-            }
-        },
-    };
-    if let (Some(category), true) = (category, errs.is_empty()) {
-        let fields = ProblemFields {
-            category,
-            description: data.get("description").to_owned(),
-            owner_org_id,
-            due_date,
-            status: ProblemStatus::Open,
-            resolution: None,
-            resolved_on: None,
-        };
-        match s.store.scoped(&u.access).create_problem(id, &fields).await {
+    // Core's reading of the form, the same as the problem page's correction.
+    match ProblemFields::from_input(&data, None) {
+        Ok(fields) => match s.store.scoped(&u.access).create_problem(id, &fields).await {
             Ok(_) => {
                 return Ok(
                     Redirect::to(&format!("/projects/{id}?done=problem#problems")).into_response(),
                 )
             }
             Err(e) => form.store_error(&PROBLEM_FIELDS, lang, e)?,
-        }
+        },
+        Err(errs) => form.add_all(&PROBLEM_FIELDS, lang, &errs),
     }
-    form.add_all(&PROBLEM_FIELDS, lang, &errs);
     let mut forms = default_forms(&s, lang);
     forms.problem = form;
     failed(render(&s, &u, lang, &uri, id, forms, None).await)

@@ -502,6 +502,19 @@ mod bodies {
 
     // Checked where they are applied (they need the record's state or the template).
     impl Checked for duikou_core::slip::SlipAction {}
+    impl Checked for duikou_core::problem::ProblemAction {
+        fn field_errors(&self) -> Vec<FieldError> {
+            use duikou_core::problem::ProblemAction as A;
+            let mut out = Vec::new();
+            let (field, text) = match self {
+                A::Progress { note } => ("note", note),
+                A::Resolve { resolution, .. } => ("resolution", resolution),
+                A::Reopen { reason } => ("reason", reason),
+            };
+            text_field(&mut out, field, Some(text), TextKind::Text);
+            out
+        }
+    }
     impl Checked for duikou_core::steps::StepState {}
     impl Checked for duikou_core::steps::Template {}
     impl Checked for duikou_core::notify::ChannelFields {}

@@ -54,6 +54,26 @@ pub fn problem_status(lang: Lang, s: ProblemStatus) -> &'static str {
     })
 }
 
+/// The status's code, for a style (`status-open`, `status-resolved`).
+pub fn problem_status_code(s: ProblemStatus) -> &'static str {
+    match s {
+        ProblemStatus::Open => "open",
+        ProblemStatus::InProgress => "in_progress",
+        ProblemStatus::Resolved => "resolved",
+    }
+}
+
+/// Every problem category as a choice of a select.
+pub fn problem_category_choices(lang: Lang) -> Vec<crate::shared::refs::Choice> {
+    PROBLEM_CATEGORIES
+        .into_iter()
+        .map(|c| crate::shared::refs::Choice {
+            value: problem_category_code(c),
+            label: problem_category(lang, c).to_owned(),
+        })
+        .collect()
+}
+
 /// A warning level with its icon: ▲ 黄色预警, ● 红色预警 (it reads without colour).
 pub fn level(lang: Lang, l: Level) -> &'static str {
     lang.t(match l {

@@ -5,6 +5,7 @@ pub(crate) mod api;
 pub(crate) mod assets;
 pub mod auth;
 pub mod auth_cache;
+pub(crate) mod changes;
 pub(crate) mod charts;
 pub mod decode;
 pub mod error;

@@ -99,3 +99,19 @@ impl Refs {
             .collect()
     }
 }
+
+impl Refs {
+    /// Names a history value that refers to an org, a region or a partnership.
+    pub fn name_of(&self, lang: Lang, field: &str, v: &serde_json::Value) -> Option<String> {
+        if field.ends_with("org_id") {
+            return v.as_i64().map(|id| self.org_name(lang, Some(id)));
+        }
+        if field.ends_with("region_code") {
+            return v.as_str().map(|c| self.region_name(lang, c));
+        }
+        if field == "partnership_id" {
+            return v.as_i64().map(|id| self.partnership_name(lang, Some(id)));
+        }
+        None
+    }
+}

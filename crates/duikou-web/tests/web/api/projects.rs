@@ -378,3 +378,80 @@ async fn a_projects_construction_is_kept_and_an_unknown_one_is_named() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_problem_is_progressed_resolved_and_reopened_through_its_actions() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        let p = app.create_project(project_body(&seed, "问题项目")).await;
+        let base = format!("/api/v1/projects/{}/problems", p["id"]);
+        let (s, pb) = app
+            .post(
+                &base,
+                json!({"category": "land", "description": "用地指标未落实"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{pb}");
+        let actions = format!("{base}/{}/actions", pb["id"]);
+        let (s, v) = app
+            .post(&actions, json!({"action": "progress", "note": "已协调"}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (v["status"].as_str(), v["progress"].as_str()),
+            (Some("in_progress"), Some("已协调"))
+        );
+        let tomorrow = (today() + chrono::Duration::days(1)).to_string();
+        let (s, v) = app
+            .post(
+                &actions,
+                json!({"action": "resolve", "resolution": "", "resolved_on": tomorrow}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(
+            field_error(&v, "resolved_on").is_some() && field_error(&v, "resolution").is_some(),
+            "{v}"
+        );
+        let (s, v) = app
+            .post(
+                &actions,
+                json!({"action": "resolve", "resolution": "已下达"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            v["resolved_on"].as_str(),
+            Some(today().to_string().as_str()),
+            "today by default"
+        );
+        let (s, v) = app
+            .post(&actions, json!({"action": "progress", "note": "继续"}))
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a resolved problem is reopened first: {v}"
+        );
+        let (s, v) = app
+            .post(
+                &actions,
+                json!({"action": "reopen", "reason": "指标被收回"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (v["status"].as_str(), v["resolved_on"].as_str()),
+            (Some("in_progress"), None)
+        );
+        let (_, h) = app.get(&format!("{base}/{}/history", pb["id"])).await;
+        let done: Vec<_> = h["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(done, vec!["create", "progress", "resolve", "reopen"]);
+    })
+    .await;
+}

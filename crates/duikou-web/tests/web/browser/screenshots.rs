@@ -188,6 +188,7 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
         status: ProblemStatus::Open,
         resolution: None,
         resolved_on: None,
+        progress: None,
     };
     scoped
         .create_problem(first, &problem)
@@ -202,6 +203,7 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
         status: ProblemStatus::Open,
         resolution: None,
         resolved_on: None,
+        progress: None,
     };
     scoped.create_problem(second, &soon).await.expect("problem");
     let start = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).expect("date");

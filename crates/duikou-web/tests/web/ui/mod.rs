@@ -6,6 +6,7 @@ mod admin;
 mod dashboard;
 mod export;
 mod lang;
+mod problems;
 mod steps;
 mod warnings;
 

@@ -118,6 +118,7 @@ pub(super) async fn troubled(store: &Store) -> i64 {
         status: ProblemStatus::Open,
         resolution: None,
         resolved_on: None,
+        progress: None,
     };
     scoped.create_problem(p.id, &problem).await.unwrap();
     p.id

@@ -1,0 +1,142 @@
+//! A record's history as people read it: when, who, what was done, and each field that
+//! changed with its value before and after, in words.
+
+use duikou_store::ChangeEntry;
+use serde_json::Value;
+
+use crate::shared::fmt;
+use crate::shared::i18n::Lang;
+
+/// One field's change.
+pub struct FieldChange {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// One entry of a record's history.
+pub struct ChangeRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub what: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// Bookkeeping fields a reader has no use for.
+const HIDDEN: [&str; 6] = [
+    "id",
+    "version",
+    "project_id",
+    "updated_at",
+    "updated_by",
+    "created_at",
+];
+
+/// Names the value of a field that refers to another record (an org, a region), or `None`.
+pub type Namer<'a> = &'a dyn Fn(&str, &Value) -> Option<String>;
+
+pub fn change_row(lang: Lang, h: &ChangeEntry, names: Namer) -> ChangeRow {
+    let action = lang
+        .t_opt(&format!("history.{}", h.action))
+        .map(str::to_owned)
+        .unwrap_or_else(|| h.action.clone());
+    let what = match lang.t_opt(&format!("kind.{}", h.kind)) {
+        Some(k) => k.to_owned(),
+        None => lang.message(duikou_store::kind_zh(&h.kind)),
+    };
+    ChangeRow {
+        at: fmt::time(h.at),
+        actor: h.actor.clone(),
+        action,
+        what,
+        changes: diff(lang, &h.kind, h.before.as_ref(), h.after.as_ref(), names),
+    }
+}
+
+/// The fields whose values differ between `before` and `after` (a field absent on one side
+/// counts as empty), in the order the change log keeps them (by field name).
+pub fn diff(
+    lang: Lang,
+    kind: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    names: Namer,
+) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let b = before.and_then(Value::as_object).unwrap_or(&empty);
+    let a = after.and_then(Value::as_object).unwrap_or(&empty);
+    let keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    keys.into_iter()
+        .filter(|k| seen.insert(k.as_str()) && !HIDDEN.contains(&k.as_str()))
+        .filter_map(|k| {
+            let (x, y) = (
+                b.get(k).unwrap_or(&Value::Null),
+                a.get(k).unwrap_or(&Value::Null),
+            );
+            let say = |v: &Value| match v {
+                Value::Null => words(lang, kind, k, v),
+                _ => names(k, v).unwrap_or_else(|| words(lang, kind, k, v)),
+            };
+            let (x, y) = (say(x), say(y));
+            (x != y).then(|| FieldChange {
+                label: label(lang, kind, k),
+                before: x,
+                after: y,
+            })
+        })
+        .collect()
+}
+
+/// A field's name in words: the kind's own label, else the shared one, else the name.
+fn label(lang: Lang, kind: &str, field: &str) -> String {
+    [format!("{kind}.{field}"), format!("field.{field}")]
+        .iter()
+        .find_map(|key| lang.t_opt(key))
+        .map(str::to_owned)
+        .unwrap_or_else(|| field.to_owned())
+}
+
+/// A value in words: a code through the catalogue (`<kind>.<field>.<code>`, or
+/// `<kind>.cat.<code>` for a category), text as written, nothing as a dash.
+fn words(lang: Lang, kind: &str, field: &str, v: &Value) -> String {
+    match v {
+        Value::Null => "—".to_owned(),
+        Value::String(s) if s.is_empty() => "—".to_owned(),
+        Value::String(s) => [format!("{kind}.{field}.{s}"), format!("{kind}.cat.{s}")]
+            .iter()
+            .find_map(|key| lang.t_opt(key))
+            .map(str::to_owned)
+            .unwrap_or_else(|| lang.data(s).into_owned()),
+        Value::Bool(true) => lang.t("value.yes").to_owned(),
+        Value::Bool(false) => lang.t("value.no").to_owned(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_changed_fields_show_each_in_words_before_and_after() {
+        let before = json!({"id": 1, "version": 1, "status": "open", "progress": null, "description": "缺电"});
+        let after = json!({"id": 1, "version": 2, "status": "in_progress", "progress": "已协调", "description": "缺电"});
+        let none = |_: &str, _: &Value| None;
+        let rows = diff(Lang::ZhHans, "problem", Some(&before), Some(&after), &none);
+        let got: Vec<_> = rows
+            .iter()
+            .map(|c| (c.label.as_str(), c.before.as_str(), c.after.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("推进情况", "—", "已协调"), ("状态", "待解决", "推进中")]
+        );
+        let created = diff(Lang::ZhHans, "problem", None, Some(&after), &none);
+        assert!(created
+            .iter()
+            .any(|c| c.label == "问题描述" && c.after == "缺电"));
+    }
+}
