@@ -3,8 +3,9 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Errors, ValidationError};
-use crate::money::Money;
+use crate::error::{Errors, FieldError, ValidationError};
+use crate::input::Input;
+use crate::money::{Money, MoneyUnit};
 
 /// A reporting period: a month "2018-12", a quarter "2018-Q4", a half year "2018-H1" or a
 /// year "2018".
@@ -117,9 +118,68 @@ pub struct ProgressReportFields {
     pub trade_volume: Option<Money>,
     pub output_value: Option<Money>,
     pub note: Option<String>,
+    /// 更正说明: why a cumulative figure is lower than the earlier report's, or why a report
+    /// was corrected; kept with the report and in its history.
+    #[serde(default)]
+    pub correction: Option<String>,
 }
 
+/// The fields a report's form or command line gives.
+pub const INPUT_FIELDS: [&str; 7] = [
+    "period",
+    "invested_to_date",
+    "funds_in_place",
+    "trade_volume",
+    "output_value",
+    "note",
+    "correction",
+];
+
 impl ProgressReportFields {
+    /// A report as typed ([`INPUT_FIELDS`]): money in 万元 unless the text names its unit
+    /// ("3.5亿元"), in the project's currency. Every bad field is named.
+    pub fn from_input(input: &Input) -> Result<ProgressReportFields, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let period = Period::parse(input.get("period"));
+        if period.is_none() {
+            errs.push(FieldError::new(
+                "period",
+                "period",
+                "报告期应形如 2024-06、2024-Q2、2024-H1 或 2024",
+            ));
+        }
+        let mut currency = None;
+        let mut money = |field: &str| {
+            crate::money::read_amount(field, input.get(field), MoneyUnit::Wan, &mut currency)
+                .unwrap_or_else(|e| {
+                    errs.push(e);
+                    None
+                })
+        };
+        let (invested_to_date, funds_in_place, trade_volume, output_value) = (
+            money("invested_to_date"),
+            money("funds_in_place"),
+            money("trade_volume"),
+            money("output_value"),
+        );
+        let fields = period.map(|period| ProgressReportFields {
+            period,
+            invested_to_date,
+            funds_in_place,
+            trade_volume,
+            output_value,
+            note: input.opt("note"),
+            correction: input.opt("correction"),
+        });
+        match (fields, errs.is_empty()) {
+            (Some(f), true) => match f.validate() {
+                Ok(()) => Ok(f),
+                Err(v) => Err(v.0),
+            },
+            _ => Err(errs),
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut errs = Errors::new();
         for (field, value) in [
@@ -130,12 +190,58 @@ impl ProgressReportFields {
         ] {
             crate::validate::non_negative_money(&mut errs, field, value);
         }
-        crate::validate::optional_text(
-            &mut errs,
-            "note",
-            self.note.as_deref(),
-            crate::text::TextKind::Text,
-        );
+        for (field, text) in [("note", &self.note), ("correction", &self.correction)] {
+            crate::validate::optional_text(
+                &mut errs,
+                field,
+                text.as_deref(),
+                crate::text::TextKind::Text,
+            );
+        }
+        errs.finish()
+    }
+
+    /// The rules a report meets on `today`, against the project's latest report of an
+    /// earlier period (`earlier`): a period that has not begun cannot be reported, and a
+    /// cumulative figure (累计完成投资, 到位资金) lower than the earlier report's is taken only
+    /// with a 更正说明, which the writer gives to confirm the fall.
+    pub fn check_as_of(
+        &self,
+        today: NaiveDate,
+        earlier: Option<&ProgressReportFields>,
+    ) -> Result<(), ValidationError> {
+        let mut errs = Errors::new();
+        if self.period.start() > today {
+            errs.push("period", "future", "报告期尚未开始，不能填报");
+        }
+        let explained = self
+            .correction
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty());
+        if let (Some(e), false) = (earlier, explained) {
+            for (field, now, before) in [
+                (
+                    "invested_to_date",
+                    self.invested_to_date,
+                    e.invested_to_date,
+                ),
+                ("funds_in_place", self.funds_in_place, e.funds_in_place),
+            ] {
+                if let (Some(now), Some(before)) = (now, before) {
+                    if now < before {
+                        errs.push(
+                            field,
+                            "decrease",
+                            format!(
+                                "累计数低于{}期的{}元；如确需下调，请填写更正说明",
+                                e.period,
+                                before.yuan()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
         errs.finish()
     }
 }
@@ -183,6 +289,65 @@ impl utoipa::ToSchema for ProgressReport {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn fields(period: &str, invested: Option<i64>) -> ProgressReportFields {
+        ProgressReportFields {
+            period: Period::parse(period).unwrap(),
+            invested_to_date: invested.map(Money::from_yuan),
+            funds_in_place: None,
+            trade_volume: None,
+            output_value: None,
+            note: None,
+            correction: None,
+        }
+    }
+
+    #[test]
+    fn a_period_not_begun_is_refused_and_a_fall_needs_a_reason() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        assert!(fields("2026-12", None).check_as_of(today, None).is_ok());
+        assert!(fields("2026-Q4", None).check_as_of(today, None).is_ok());
+        let e = fields("2027-01", None)
+            .check_as_of(today, None)
+            .unwrap_err();
+        assert_eq!((e.0[0].field.as_str(), e.0[0].code), ("period", "future"));
+        let earlier = fields("2026-10", Some(500));
+        let fall = fields("2026-11", Some(400));
+        let e = fall.check_as_of(today, Some(&earlier)).unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code),
+            ("invested_to_date", "decrease")
+        );
+        assert!(fields("2026-11", Some(500))
+            .check_as_of(today, Some(&earlier))
+            .is_ok());
+        let explained = ProgressReportFields {
+            correction: Some("统计口径调整".into()),
+            ..fall
+        };
+        assert!(explained.check_as_of(today, Some(&earlier)).is_ok());
+    }
+
+    #[test]
+    fn a_report_reads_from_typed_fields_in_wan_naming_each_bad_one() {
+        let ok = ProgressReportFields::from_input(&Input::from_pairs([
+            ("period", "2026-11"),
+            ("invested_to_date", "1.5亿元"),
+            ("funds_in_place", "300"),
+            ("note", " 主体封顶 "),
+        ]))
+        .unwrap();
+        assert_eq!(ok.invested_to_date, Some(Money::from_yuan(150_000_000)));
+        assert_eq!(ok.funds_in_place, Some(Money::from_yuan(3_000_000)));
+        assert_eq!(ok.note.as_deref(), Some("主体封顶"));
+        let bad = ProgressReportFields::from_input(&Input::from_pairs([
+            ("period", "2026-13"),
+            ("invested_to_date", "很多"),
+        ]))
+        .unwrap_err();
+        let named: Vec<_> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, vec!["period", "invested_to_date"]);
+    }
 
     #[test]
     fn periods_parse_and_print_back() {

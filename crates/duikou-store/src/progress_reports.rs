@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use duikou_core::progress_report::{Period, ProgressReport, ProgressReportFields};
 
 const COLS: &str = "id, project_id, period, period_end, invested_to_date, funds_in_place, \
-                    trade_volume, output_value, note, version";
+                    trade_volume, output_value, note, correction, version";
 
 fn read(row: &sqlx::any::AnyRow) -> Result<ProgressReport, StoreError> {
     let r = RowReader::new(row, "progress_reports");
@@ -22,6 +22,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<ProgressReport, StoreError> {
             trade_volume: r.money("trade_volume")?,
             output_value: r.money("output_value")?,
             note: r.opt_text("note")?,
+            correction: r.opt_text("correction")?,
         },
         period_end: r.date("period_end")?,
         version: r.i64("version")?,
@@ -37,6 +38,28 @@ async fn touch_project(tx: &mut Tx, project_id: i64, stamp: &Stamp) -> Result<()
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Core's rules of a report on `today` against the project's latest report of an earlier
+/// period (other than the report itself, `own`).
+async fn as_of(
+    tx: &mut Tx,
+    project_id: i64,
+    fields: &ProgressReportFields,
+    today: NaiveDate,
+    own: Option<i64>,
+) -> Result<(), StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLS} FROM progress_reports WHERE project_id = $1 AND period_end < $2 \
+         AND id <> $3 ORDER BY period_end DESC, id DESC LIMIT 1"
+    ))
+    .bind(project_id)
+    .bind(date_text(fields.period.end()))
+    .bind(own.unwrap_or(0))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let earlier = row.as_ref().map(read).transpose()?;
+    Ok(fields.check_as_of(today, earlier.as_ref().map(|r| &r.fields))?)
 }
 
 const DUPLICATE: &str = "该报告期已填报，请修改原报告";
@@ -79,10 +102,12 @@ impl Kind for ProgressReport {
         fields: &ProgressReportFields,
         stamp: &Stamp,
     ) -> Result<u64, StoreError> {
+        as_of(tx, before.project_id, fields, stamp.today, Some(before.id)).await?;
         let done = sqlx::query(
             "UPDATE progress_reports SET period = $1, period_end = $2, invested_to_date = $3, \
              funds_in_place = $4, trade_volume = $5, output_value = $6, note = $7, \
-             updated_at = $8, updated_by = $9, version = version + 1 WHERE id = $10 AND version = $11",
+             updated_at = $8, updated_by = $9, correction = $12, version = version + 1 \
+             WHERE id = $10 AND version = $11",
         )
         .bind(fields.period.to_string())
         .bind(date_text(fields.period.end()))
@@ -95,6 +120,7 @@ impl Kind for ProgressReport {
         .bind(&stamp.actor.name)
         .bind(before.id)
         .bind(before.version)
+        .bind(&fields.correction)
         .execute(&mut **tx)
         .await
         .map_err(|e| unique_to_field(e, "period", DUPLICATE))?;
@@ -113,6 +139,15 @@ impl Create for ProgressReport {
         Some(new)
     }
 
+    async fn check_new(
+        tx: &mut Tx,
+        project_id: i64,
+        new: &ProgressReportFields,
+        today: NaiveDate,
+    ) -> Result<(), StoreError> {
+        as_of(tx, project_id, new, today, None).await
+    }
+
     async fn insert(
         tx: &mut Tx,
         project_id: i64,
@@ -121,8 +156,8 @@ impl Create for ProgressReport {
     ) -> Result<i64, StoreError> {
         sqlx::query_scalar(
             "INSERT INTO progress_reports (project_id, period, period_end, invested_to_date, \
-             funds_in_place, trade_volume, output_value, note, created_at, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+             funds_in_place, trade_volume, output_value, note, created_at, updated_at, updated_by, \
+             correction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) RETURNING id",
         )
         .bind(project_id)
         .bind(fields.period.to_string())
@@ -134,6 +169,7 @@ impl Create for ProgressReport {
         .bind(&fields.note)
         .bind(&stamp.now)
         .bind(&stamp.actor.name)
+        .bind(&fields.correction)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| unique_to_field(e, "period", DUPLICATE))

@@ -61,15 +61,21 @@ pub async fn create(
                 },
             )
             .await?;
-        let before_year = store
-            .progress_reports(project.id)
-            .await?
-            .into_iter()
-            .filter(|r| r.period_end.year() < year)
-            .find_map(|r| r.fields.invested_to_date)
-            .map_or(0, |m| m.yuan());
+        let reports = store.progress_reports(project.id).await?;
+        // The latest cumulative figure before `before` (the reports' own order is not by period).
+        let latest_before = |before: NaiveDate| {
+            reports
+                .iter()
+                .filter(|r| r.period_end < before)
+                .max_by_key(|r| r.period_end)
+                .and_then(|r| r.fields.invested_to_date)
+                .map_or(0, |m| m.yuan())
+        };
+        let before_year = latest_before(NaiveDate::from_ymd_opt(year, 1, 1).expect("a year"));
         let expected = duikou_core::warnings::linear_expected_yuan(amount, months);
         let reached = expected / 100 * REACHED[i % REACHED.len()];
+        // A cumulative figure never falls below one already reported this year.
+        let so_far = latest_before(period.end());
         store
             .as_system(&actor.name)
             .create_progress_report(
@@ -77,12 +83,13 @@ pub async fn create(
                 &ProgressReportFields {
                     period,
                     invested_to_date: Some(Money::from_yuan(
-                        before_year + reached / 10_000 * 10_000,
+                        (before_year + reached / 10_000 * 10_000).max(so_far),
                     )),
                     funds_in_place: None,
                     trade_volume: None,
                     output_value: None,
                     note: Some("按月填报".to_owned()),
+                    correction: None,
                 },
             )
             .await?;

@@ -244,6 +244,7 @@ impl ProjectPlan {
             trade_volume: None,
             output_value: None,
             note: None,
+            correction: None,
         };
         f(&mut r);
         self.reports.retain(|old| old.period.end() != period.end());

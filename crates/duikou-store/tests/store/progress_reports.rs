@@ -15,6 +15,7 @@ pub fn report(period: &str, invested: i64) -> ProgressReportFields {
         trade_volume: None,
         output_value: None,
         note: None,
+        correction: None,
     }
 }
 
@@ -28,6 +29,7 @@ async fn a_report_reads_back_with_its_period_end() {
             trade_volume: yuan(0),
             output_value: yuan(12_345_678_901),
             note: Some("一期厂房封顶".into()),
+            correction: None,
             ..report("2018-Q2", 5_000_000)
         };
         let r = store

@@ -203,6 +203,8 @@ async fn the_rollup_answers_what_counting_answers_through_every_kind_of_write() 
                 Some(first.version),
                 &ProgressReportFields {
                     invested_to_date: yuan(333 * 10_000),
+                    // Lower than the next period's: taken with the writer's reason.
+                    correction: Some("统计口径更正".into()),
                     ..first.fields.clone()
                 },
             )

@@ -362,6 +362,7 @@ async fn writes_re_evaluate_at_once() {
                         trade_volume: None,
                         output_value: None,
                         note: None,
+                        correction: None,
                     },
                 )
                 .await

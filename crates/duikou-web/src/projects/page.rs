@@ -14,7 +14,7 @@ use duikou_core::{FieldError, Stage};
 use duikou_store::{SlipFilter, StoreError, TransitionInput, WarningFilter};
 
 use crate::shared::changes::{change_row, ChangeRow};
-use crate::shared::forms::{parse_date, parse_money_wan, FormState};
+use crate::shared::forms::{parse_date, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
 use crate::shared::page::{html, CsrfForm, Page, PageResult, PageUser, Section};
@@ -438,14 +438,7 @@ fn report_row(lang: Lang, r: &duikou_core::progress_report::ProgressReport) -> R
     }
 }
 
-const REPORT_FIELDS: [&str; 6] = [
-    "period",
-    "invested_to_date",
-    "funds_in_place",
-    "trade_volume",
-    "output_value",
-    "note",
-];
+const REPORT_FIELDS: [&str; 7] = duikou_core::progress_report::INPUT_FIELDS;
 
 pub async fn add_report(
     State(s): State<AppState>,
@@ -456,31 +449,9 @@ pub async fn add_report(
     CsrfForm(data): CsrfForm,
 ) -> PageResult {
     let mut form = FormState::from_data(&data);
+    // Core's reading of the form, the same as the report page's correction.
     let mut errs = Vec::new();
-    let period = Period::parse(data.get("period"));
-    if period.is_none() {
-        errs.push(FieldError::new(
-            "period",
-            "period",
-            lang.t("progress_report.bad_period"),
-        ));
-    }
-    let mut money = |f: &str| parse_money_wan(&data, f, &mut errs);
-    let fields = (
-        money("invested_to_date"),
-        money("funds_in_place"),
-        money("trade_volume"),
-        money("output_value"),
-    );
-    if let (Some(period), true) = (period, errs.is_empty()) {
-        let report = ProgressReportFields {
-            period,
-            invested_to_date: fields.0,
-            funds_in_place: fields.1,
-            trade_volume: fields.2,
-            output_value: fields.3,
-            note: data.opt("note"),
-        };
+    if let Ok(report) = ProgressReportFields::from_input(&data).map_err(|e| errs = e) {
         match s
             .store
             .scoped(&u.access)

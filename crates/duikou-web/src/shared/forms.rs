@@ -115,26 +115,6 @@ pub fn error_text(lang: Lang, e: &FieldError) -> String {
     }
 }
 
-/// A money field typed in 万元 unless the text names its unit ("3.5亿元", "1200万元");
-/// `None` when empty. A bad value is recorded under the field.
-pub fn parse_money_wan(
-    data: &FormData,
-    field: &str,
-    errs: &mut Vec<FieldError>,
-) -> Option<duikou_core::Money> {
-    let text = data.get(field);
-    if text.is_empty() {
-        return None;
-    }
-    match duikou_core::money::parse_money(text, duikou_core::MoneyUnit::Wan) {
-        Ok(p) => Some(p.amount),
-        Err(e) => {
-            errs.push(FieldError::new(field, "money", e.to_string()));
-            None
-        }
-    }
-}
-
 /// A date field (2024-03-08); `None` when empty. A bad value is recorded under the field.
 pub fn parse_date(
     data: &FormData,

@@ -169,6 +169,7 @@ mod tests {
                 trade_volume: None,
                 output_value: None,
                 note: None,
+                correction: None,
             },
             version: 1,
         }

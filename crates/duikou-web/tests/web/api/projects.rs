@@ -455,3 +455,36 @@ async fn a_problem_is_progressed_resolved_and_reopened_through_its_actions() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_report_of_a_period_not_begun_is_refused_and_a_fall_needs_a_correction() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        let p = app.create_project(project_body(&seed, "填报项目")).await;
+        let path = format!("/api/v1/projects/{}/progress-reports", p["id"]);
+        let next_year = format!("{}-01", chrono::Datelike::year(&today()) + 1);
+        let (s, v) = app
+            .post(&path, json!({"period": next_year, "invested_to_date": 1}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(field_error(&v, "period").unwrap()["code"], "future", "{v}");
+        let (s, v) = app
+            .post(&path, json!({"period": "2024-05", "invested_to_date": 5000}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (s, v) = app
+            .post(&path, json!({"period": "2024-06", "invested_to_date": 4000}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(field_error(&v, "invested_to_date").unwrap()["code"], "decrease");
+        let (s, v) = app
+            .post(
+                &path,
+                json!({"period": "2024-06", "invested_to_date": 4000, "correction": "核减重复统计"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["correction"], "核减重复统计");
+    })
+    .await;
+}

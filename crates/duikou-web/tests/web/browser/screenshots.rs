@@ -174,6 +174,7 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
             trade_volume: None,
             output_value: None,
             note: Some("主体厂房建设按计划推进".into()),
+            correction: None,
         };
         scoped
             .create_progress_report(first, &r)

@@ -35,6 +35,7 @@ async fn the_project_page_charts_its_money_and_the_dashboard_shows_the_year_on_y
             trade_volume: None,
             output_value: None,
             note: None,
+            correction: None,
         };
         scoped.create_progress_report(id, &f).await.unwrap();
     }
