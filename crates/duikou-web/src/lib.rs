@@ -89,6 +89,7 @@ fn pages() -> Router<AppState> {
         .merge(dashboard::pages())
         .merge(projects::pages())
         .merge(problems::pages())
+        .merge(progress_reports::pages())
         .merge(steps::pages())
         .merge(warnings::pages())
         .merge(slips::pages())

@@ -68,6 +68,7 @@ use crate::AppState;
         reports::read,
         reports::update,
         reports::remove,
+        reports::withdraw,
         problems::list,
         problems::create,
         problems::read,

@@ -165,6 +165,47 @@ impl Scoped<'_> {
             .map(drop)
     }
 
+    /// 撤回 a report, saying why (kept in its history).
+    pub async fn withdraw_progress_report(
+        &self,
+        id: i64,
+        rid: i64,
+        v: Option<i64>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        self.store
+            .withdraw::<ProgressReport>(&self.access, id, rid, v, reason)
+            .await
+            .map(drop)
+    }
+
+    /// The history of report `rid` of project `id` (which the reader must see); a withdrawn
+    /// report's history stays readable to whoever reads the project.
+    pub async fn progress_report_history(
+        &self,
+        id: i64,
+        rid: i64,
+    ) -> Result<Vec<ChangeEntry>, StoreError> {
+        self.project(id).await?;
+        let h = self
+            .store
+            .history("progress_report", &rid.to_string())
+            .await?;
+        // Only this project's report: the first entry names its project.
+        let ours = h.first().is_some_and(|e| {
+            e.after
+                .as_ref()
+                .or(e.before.as_ref())
+                .and_then(|v| v["project_id"].as_i64())
+                == Some(id)
+        });
+        if ours {
+            Ok(h)
+        } else {
+            Err(StoreError::not_found("progress_report", rid))
+        }
+    }
+
     pub async fn problems(&self, id: i64) -> Result<Vec<Problem>, StoreError> {
         self.readable(id).await?;
         self.store.problems(id).await

@@ -144,6 +144,40 @@ impl Store {
         Ok(before)
     }
 
+    /// 撤回: a delete that says why. The reason is required and kept in the change log in
+    /// place of the record (`{"withdrawn_reason": …}`), so the history reads who withdrew
+    /// what, when and why.
+    pub(crate) async fn withdraw<K: Delete>(
+        &self,
+        access: &Access,
+        parent: K::Parent,
+        key: K::Key,
+        version: Option<i64>,
+        reason: &str,
+    ) -> Result<K, StoreError> {
+        let reason = reason.trim();
+        let mut errs = duikou_core::error::Errors::new();
+        if reason.is_empty() {
+            errs.push("reason", "required", "请说明撤回的原因");
+        }
+        duikou_core::validate::optional_text(
+            &mut errs,
+            "reason",
+            Some(reason),
+            duikou_core::text::TextKind::Text,
+        );
+        errs.finish()?;
+        let mut w = self
+            .open_write::<K>(access, parent, Some(&key), Right::Edit)
+            .await?;
+        let before = w.existing(&key, version).await?;
+        let n = K::delete(&mut w.tx, &before).await?;
+        check_written(n, K::NAME, key.to_string(), before.version())?;
+        w.withdrawn = Some(reason.to_owned());
+        w.finish("withdraw", &key, Some(&before), None).await?;
+        Ok(before)
+    }
+
     /// Opens a write of a `K` at `key` (`None`: a create): the transaction, the rights on
     /// the record's place, the rollup's upkeep before, who and when.
     async fn open_write<'s, K: Kind>(
@@ -179,6 +213,7 @@ impl Store {
             place,
             upkeep,
             stamp,
+            withdrawn: None,
         })
     }
 }
@@ -192,6 +227,8 @@ struct Writing<'s, K: Kind> {
     place: Place,
     upkeep: Option<Upkeep>,
     stamp: Stamp,
+    /// Why the record is withdrawn (logged in its place).
+    withdrawn: Option<String>,
 }
 
 impl<K: Kind> Writing<'_, K> {
@@ -239,7 +276,22 @@ impl<K: Kind> Writing<'_, K> {
     ) -> Result<(), StoreError> {
         let tx = &mut self.tx;
         let (kind, id) = K::logged_as(self.parent, key);
-        record(tx, kind, &id, action, &self.stamp.actor, before, after).await?;
+        match (&self.withdrawn, after) {
+            (Some(reason), None) => {
+                let note = serde_json::json!({ "withdrawn_reason": reason });
+                record(
+                    tx,
+                    kind,
+                    &id,
+                    action,
+                    &self.stamp.actor,
+                    before,
+                    Some(&note),
+                )
+                .await?
+            }
+            _ => record(tx, kind, &id, action, &self.stamp.actor, before, after).await?,
+        }
         K::after(tx, self.parent, &self.stamp).await?;
         // A create that made its own place counts, and is evaluated, where it now sits.
         let project = match K::place(self.parent, Some(key)) {

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use duikou_core::progress_report::{ProgressReport, ProgressReportFields};
 
@@ -23,6 +23,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/projects/{id}/progress-reports/{report_id}",
             get(read).put(update).delete(remove),
+        )
+        .route(
+            "/api/v1/projects/{id}/progress-reports/{report_id}/withdraw",
+            post(withdraw),
         )
 }
 
@@ -103,6 +107,32 @@ pub async fn remove(
     let expected = if_match(&headers)?;
     u.scoped(&s.store)
         .delete_progress_report(id, report_id, expected)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Why a report is withdrawn.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    pub reason: String,
+}
+
+/// 撤回: the report is taken out of the figures; the reason is kept in its history (which
+/// stays readable at `…/history`). If-Match is checked when given.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/progress-reports/{report_id}/withdraw", tag = "progress_reports",
+    params(crate::openapi::IfMatchOptional), request_body = WithdrawBody,
+    responses((status = 204), (status = 412, body = crate::shared::error::ErrorBody)))]
+pub async fn withdraw(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    Path((id, report_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<WithdrawBody>,
+) -> ApiResult<StatusCode> {
+    let expected = crate::shared::extract::optional_if_match(&headers)?;
+    u.scoped(&s.store)
+        .withdraw_progress_report(id, report_id, expected, &body.reason)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

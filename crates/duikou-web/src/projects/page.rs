@@ -44,6 +44,7 @@ pub struct Figure {
 }
 
 pub struct ReportRow {
+    pub id: i64,
     pub period: String,
     pub invested: String,
     pub funds: String,
@@ -107,6 +108,7 @@ struct ProjectPage {
 fn flash_key(done: Option<&str>) -> Option<&'static str> {
     match done? {
         "report" => Some("progress_report.added"),
+        "report_withdrawn" => Some("progress_report.withdrawn"),
         "problem" => Some("problem.added"),
         "transition" => Some("transition.done"),
         "saved" => Some("project.saved"),
@@ -425,6 +427,7 @@ fn problem_row(
 fn report_row(lang: Lang, r: &duikou_core::progress_report::ProgressReport) -> ReportRow {
     let f = &r.fields;
     ReportRow {
+        id: r.id,
         period: f.period.to_string(),
         invested: fmt::yi(f.invested_to_date),
         funds: fmt::yi(f.funds_in_place),

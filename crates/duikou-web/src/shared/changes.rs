@@ -23,6 +23,17 @@ pub struct ChangeRow {
     pub changes: Vec<FieldChange>,
 }
 
+/// Fields that hold money (a whole number of yuan in the change log).
+const MONEY: [&str; 7] = [
+    "invested_to_date",
+    "funds_in_place",
+    "trade_volume",
+    "output_value",
+    "planned_investment",
+    "agreement_amount",
+    "amount_yuan",
+];
+
 /// Bookkeeping fields a reader has no use for.
 const HIDDEN: [&str; 6] = [
     "id",
@@ -109,6 +120,10 @@ fn words(lang: Lang, kind: &str, field: &str, v: &Value) -> String {
             .find_map(|key| lang.t_opt(key))
             .map(str::to_owned)
             .unwrap_or_else(|| lang.data(s).into_owned()),
+        Value::Number(n) if MONEY.contains(&field) => match n.as_i64() {
+            Some(y) => fmt::money_text(lang, duikou_core::Money::from_yuan(y)),
+            None => n.to_string(),
+        },
         Value::Bool(true) => lang.t("value.yes").to_owned(),
         Value::Bool(false) => lang.t("value.no").to_owned(),
         other => other.to_string(),

@@ -502,6 +502,13 @@ mod bodies {
 
     // Checked where they are applied (they need the record's state or the template).
     impl Checked for duikou_core::slip::SlipAction {}
+    impl Checked for crate::progress_reports::api::WithdrawBody {
+        fn field_errors(&self) -> Vec<FieldError> {
+            let mut out = Vec::new();
+            text_field(&mut out, "reason", Some(&self.reason), TextKind::Text);
+            out
+        }
+    }
     impl Checked for duikou_core::problem::ProblemAction {
         fn field_errors(&self) -> Vec<FieldError> {
             use duikou_core::problem::ProblemAction as A;

@@ -73,9 +73,10 @@ pub async fn report(
     u: CurrentUser,
     Path((id, rid)): Path<(i64, i64)>,
 ) -> ApiResult<Json<ListBody<ChangeEntry>>> {
-    // The report must belong to this project, or one project's rights would open another's.
-    u.scoped(&s.store).progress_report(id, rid).await?;
-    entries(&s, "progress_report", &rid.to_string(), "进展报告").await
+    // The report must belong to this project, or one project's rights would open another's;
+    // a withdrawn report's history stays readable.
+    let h = u.scoped(&s.store).progress_report_history(id, rid).await?;
+    Ok(Json(ListBody::all(h)))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{id}/problems/{problem_id}/history", tag = "history", responses((status = 200, body = serde_json::Value)))]

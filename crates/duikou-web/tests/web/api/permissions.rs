@@ -305,8 +305,22 @@ fn project_routes(w: &World, id: i64) -> Vec<Probe> {
             Some("\"0\""),
             true,
         ),
+        (
+            Method::POST,
+            format!("{p}/progress-reports/{r}/withdraw"),
+            Some(json!({"reason": "填错"})),
+            Some("\"0\""),
+            true,
+        ),
         (Method::GET, format!("{p}/problems"), None, None, false),
         (Method::GET, format!("{p}/problems/{pr}"), None, None, false),
+        (
+            Method::POST,
+            format!("{p}/problems/{pr}/actions"),
+            Some(json!({"action": "progress", "note": "已协调"})),
+            Some("\"0\""),
+            true,
+        ),
         (
             Method::PUT,
             format!("{p}/problems/{pr}"),

@@ -488,3 +488,42 @@ async fn a_report_of_a_period_not_begun_is_refused_and_a_fall_needs_a_correction
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_report_is_withdrawn_only_with_a_reason_and_its_history_keeps_it() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        let p = app.create_project(project_body(&seed, "撤回项目")).await;
+        let path = format!("/api/v1/projects/{}/progress-reports", p["id"]);
+        let (s, r) = app
+            .post(
+                &path,
+                json!({"period": "2024-05", "invested_to_date": 5000}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let report = format!("{path}/{}", r["id"]);
+        let (s, v) = app
+            .post(&format!("{report}/withdraw"), json!({"reason": "  "}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(field_error(&v, "reason").is_some(), "{v}");
+        let r = app
+            .send(
+                Method::POST,
+                &format!("{report}/withdraw"),
+                Some(json!({"reason": "填错项目"})),
+                Some("\"1\""),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let (s, _) = app.get(&report).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, h) = app.get(&format!("{report}/history")).await;
+        assert_eq!(s, StatusCode::OK, "{h}");
+        let last = h["items"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["action"], "withdraw");
+        assert_eq!(last["after"]["withdrawn_reason"], "填错项目");
+    })
+    .await;
+}

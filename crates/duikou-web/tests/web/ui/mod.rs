@@ -7,6 +7,7 @@ mod dashboard;
 mod export;
 mod lang;
 mod problems;
+mod reports;
 mod steps;
 mod warnings;
 
