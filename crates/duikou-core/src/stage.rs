@@ -43,6 +43,12 @@ impl Stage {
         Stage::Operating,
     ];
 
+    /// The stage after this one on the main line (线索 → … → 投产); none after 投产 or off it.
+    pub fn next_on_main_line(self) -> Option<Stage> {
+        let at = Stage::MAIN_LINE.iter().position(|s| *s == self)?;
+        Stage::MAIN_LINE.get(at + 1).copied()
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Stage::Lead => "lead",

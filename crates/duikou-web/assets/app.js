@@ -9,12 +9,21 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
-  // Filter selects submit their form when changed.
-  document.querySelectorAll("form.filters select").forEach(function (select) {
-    select.addEventListener("change", function () {
-      select.form.submit();
-    });
-  });
+  // A link to a folded form (填报进展, 新增问题, 推进到) opens it and puts the cursor in it.
+  // (Filter selects do not submit on change: an arrow key would fire it; 筛选 applies them.)
+  function openTarget() {
+    var id = window.location.hash.slice(1);
+    var box = id ? document.getElementById(id) : null;
+    if (box && box.tagName === "DETAILS") {
+      box.open = true;
+      var field = box.querySelector("input:not([type=hidden]), select, textarea");
+      if (field) {
+        field.focus();
+      }
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
   // Move focus to the first field in error, so keyboard and screen-reader users land on it.
   var invalid = document.querySelector("[aria-invalid=true]");
   if (invalid) {

@@ -98,6 +98,7 @@ fn pages() -> Router<AppState> {
         .merge(admin::pages())
         .layer(axum::middleware::from_fn(shared::i18n::layer))
         .route("/assets/{name}", get(shared::assets::asset))
+        .route("/favicon.ico", get(shared::assets::favicon))
 }
 
 /// The whole application.

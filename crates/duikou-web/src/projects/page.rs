@@ -194,6 +194,13 @@ pub(crate) async fn render(
     let name = lang.data(&p.fields.name).into_owned();
     let page = Page::build(s, u, lang, Section::Projects, name.clone(), uri).await;
     let latest = reports.iter().max_by_key(|r| (r.period_end, r.id));
+    // 推进到 offers the next stage on the main line first, not the first of the list.
+    let mut forms = forms;
+    if forms.transition.value("to").is_empty() {
+        if let Some(next) = p.stage.next_on_main_line() {
+            forms.transition.set("to", next.code());
+        }
+    }
     let body = ProjectPage {
         id,
         stage: labels::stage(lang, p.stage),

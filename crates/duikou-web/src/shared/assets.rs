@@ -6,7 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// (name, content type, bytes)
-const ASSETS: [(&str, &str, &str); 4] = [
+const ASSETS: [(&str, &str, &str); 5] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -21,6 +21,11 @@ const ASSETS: [(&str, &str, &str); 4] = [
         "app.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/app.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../assets/favicon.svg"),
     ),
     (
         "screen.js",
@@ -41,4 +46,9 @@ pub async fn asset(Path(name): Path<String>) -> Response {
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `/favicon.ico`, which browsers ask for on every page whatever the page says: the icon.
+pub async fn favicon() -> Response {
+    asset(Path("favicon.svg".to_owned())).await
 }

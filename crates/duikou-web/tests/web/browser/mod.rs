@@ -2,6 +2,7 @@
 //! with a message where chromium or chromedriver is not installed.
 #![allow(clippy::unwrap_used)]
 
+mod frictions;
 mod scenarios;
 mod screenshots;
 mod steps;
