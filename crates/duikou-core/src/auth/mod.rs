@@ -32,6 +32,14 @@ pub enum Role {
 }
 
 impl Role {
+    /// From the least right to the most: the order a choice of role is offered in.
+    pub const LEAST_FIRST: [Role; 5] = [
+        Role::Viewer,
+        Role::Leader,
+        Role::Editor,
+        Role::Coordinator,
+        Role::Admin,
+    ];
     pub const ALL: [Role; 5] = [
         Role::Admin,
         Role::Coordinator,
@@ -91,6 +99,14 @@ pub enum Scope {
 pub struct Grant {
     pub role: Role,
     pub scope: Scope,
+}
+
+impl Grant {
+    /// Whether giving it needs the administrator to confirm first: the administrator's role,
+    /// or any role over everything.
+    pub fn needs_confirmation(&self) -> bool {
+        self.role == Role::Admin || self.scope == Scope::All
+    }
 }
 
 /// A grant with its scope resolved to what records carry (paths).

@@ -106,7 +106,7 @@ fn scope_label(lang: Lang, refs: &Refs, s: &Scope) -> String {
         Scope::Region { region_code } => format!(
             "{}：{}",
             lang.t("grant.region"),
-            refs.region_name(lang, region_code)
+            refs.region_with_parent(lang, region_code)
         ),
         Scope::Partnership { partnership_id } => format!(
             "{}：{}",
@@ -150,7 +150,7 @@ fn scope_choices(lang: Lang, refs: &Refs) -> Vec<Choice> {
 }
 
 fn role_choices(lang: Lang) -> Vec<Choice> {
-    Role::ALL
+    Role::LEAST_FIRST
         .into_iter()
         .map(|r| Choice {
             value: r.code().to_owned(),
@@ -304,6 +304,22 @@ async fn user_page(
     user_page_with(s, u, lang, uri, login, one_time_password, flash, None).await
 }
 
+/// The account's page asking the administrator to confirm a wide grant (`label`), the form
+/// as typed with a box to tick.
+async fn user_page_confirming(
+    s: &AppState,
+    u: &PageUser,
+    lang: Lang,
+    uri: &Uri,
+    login: &str,
+    form: FormState,
+    label: String,
+) -> PageResult {
+    let mut form = form;
+    form.confirm = Some(label);
+    user_page_with(s, u, lang, uri, login, None, None, Some(form)).await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn user_page_with(
     s: &AppState,
@@ -327,7 +343,7 @@ async fn user_page_with(
                 .to_string()
         });
     let title = format!("{} · {}", lang.t("admin.users"), user.login);
-    let status_failed = failed.is_some();
+    let status_failed = failed.as_ref().is_some_and(|f| f.failed);
     let r = html(&UserPage {
         page: Page::build(s, u, lang, Section::Admin, title, uri).await,
         tabs: tabs(lang, "/admin/users"),
@@ -345,7 +361,12 @@ async fn user_page_with(
             })
             .collect(),
         u: user_row(lang, &refs, &user),
-        form: failed.unwrap_or_default(),
+        // The least right unless the administrator picks another.
+        form: failed.unwrap_or_else(|| {
+            let mut f = FormState::default();
+            f.set("role", Role::LEAST_FIRST[0].code());
+            f
+        }),
         roles: role_choices(lang),
         scopes: scope_choices(lang, &refs),
         one_time_password,
@@ -380,6 +401,17 @@ pub async fn act(
             let mut errs = Vec::new();
             let mut form = FormState::from_data(&data);
             if let (Some(g), true) = (grant_of(lang, &data, &mut errs), errs.is_empty()) {
+                // The administrator's role, or a role over everything, is given only once the
+                // administrator has ticked that they mean it.
+                if action == "grant" && g.needs_confirmation() && !data.checked("confirm") {
+                    let label = format!(
+                        "{} · {}",
+                        lang.t(role_key(g.role)),
+                        scope_label(lang, &Refs::load(&s).await?, &g.scope)
+                    );
+                    form.values.remove("confirm");
+                    return user_page_confirming(&s, &u, lang, &uri, &login, form, label).await;
+                }
                 let r = if action == "grant" {
                     s.store.scoped(&u.access).grant(&login, &g).await
                 } else {

@@ -17,6 +17,9 @@ pub struct FormState {
     pub general: Vec<String>,
     /// The form was submitted and failed (it is shown open).
     pub failed: bool,
+    /// What the writer is asked to confirm before the form is taken (a wide grant, a step
+    /// that cannot be undone): shown with a box to tick (`confirm`) and the form as typed.
+    pub confirm: Option<String>,
 }
 
 impl FormState {

@@ -48,6 +48,24 @@ impl Refs {
         }
     }
 
+    /// A region named with its parent (沈阳市和平区, 天津市和平区), so that two of the same
+    /// name read apart.
+    pub fn region_with_parent(&self, lang: Lang, code: &str) -> String {
+        let parent = self
+            .regions
+            .iter()
+            .find(|r| r.code == code)
+            .and_then(|r| r.parent_code.as_deref());
+        match parent {
+            Some(p) => format!(
+                "{}{}",
+                self.region_name(lang, p),
+                self.region_name(lang, code)
+            ),
+            None => self.region_name(lang, code),
+        }
+    }
+
     pub fn partnership_name(&self, lang: Lang, id: Option<i64>) -> String {
         id.and_then(|id| self.partnerships.iter().find(|p| p.id == id))
             .map(|p| lang.data(&p.name).into_owned())

@@ -135,18 +135,25 @@ async fn an_admin_creates_a_user_grants_resets_and_disables() {
         .unwrap();
     assert_eq!(r.headers()["location"], "/password");
 
-    // 授权: a second grant, then revoked.
-    let r = app
-        .post(
-            &admin,
-            "/admin/users/liu/grant",
-            &[
-                ("role", "viewer"),
-                ("scope", "all"),
-                ("csrf_token", token.as_str()),
-            ],
-        )
-        .await;
+    // 授权: a second grant over everything is asked to be confirmed first, then given; then
+    // revoked.
+    let wide = [
+        ("role", "viewer"),
+        ("scope", "all"),
+        ("csrf_token", token.as_str()),
+    ];
+    let (status, body) = app.post_page(&admin, "/admin/users/liu/grant", &wide).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"id="gr-confirm""#), "a box to tick");
+    assert!(body.contains("查看 · 全部"), "the grant is named");
+    assert_eq!(
+        store.user("liu").await.unwrap().grants.len(),
+        1,
+        "nothing given yet"
+    );
+    let mut confirmed = wide.to_vec();
+    confirmed.push(("confirm", "on"));
+    let r = app.post(&admin, "/admin/users/liu/grant", &confirmed).await;
     assert_eq!(r, StatusCode::SEE_OTHER);
     assert_eq!(store.user("liu").await.unwrap().grants.len(), 2);
     let r = app
@@ -292,4 +299,31 @@ async fn the_user_page_shows_a_login_lock_and_its_button_clears_it() {
     assert!(r.is_success() || r.is_redirection(), "{r}");
     let (_, page) = app.page(&admin, "/admin/users/editor").await;
     assert!(!page.contains(r#"id="user-locked""#), "cleared");
+}
+
+#[tokio::test]
+async fn the_grant_form_defaults_to_the_least_right_and_names_regions_with_their_parents() {
+    let (app, store) = super::start_with().await;
+    super::warnings::troubled(&store).await;
+    let admin = app.login_as("admin").await;
+    let (status, page) = app.page(&admin, "/admin/users/editor").await;
+    assert_eq!(status, StatusCode::OK);
+    let form = page.split(r#"id="grant-form""#).nth(1).unwrap();
+    assert!(
+        form.contains(r#"<option value="viewer" selected>查看</option>"#),
+        "the least right is chosen"
+    );
+    assert!(
+        form.contains(r#"<option value="">请选择范围</option>"#),
+        "no scope is chosen for the administrator"
+    );
+    assert!(!form.contains(r#"value="all" selected"#));
+    assert!(
+        form.contains("沈阳市浑南区"),
+        "a district reads with its city"
+    );
+    assert!(
+        page.contains(r#"/revoke" data-confirm="撤销此授权"#),
+        "撤销 asks first"
+    );
 }
