@@ -183,8 +183,9 @@ fn user_row(lang: Lang, refs: &Refs, u: &User) -> UserRow {
 /// `GET /admin/users`.
 pub async fn list(State(s): State<AppState>, u: PageUser, lang: Lang, uri: Uri) -> PageResult {
     s.store.scoped(&u.access).require_admin()?;
+    // The least right unless the administrator picks another.
     let mut form = FormState::default();
-    form.set("role", "editor");
+    form.set("role", Role::LEAST_FIRST[0].code());
     list_page(&s, &u, lang, &uri, form).await
 }
 
@@ -250,6 +251,16 @@ pub async fn create(
     };
     let grant = grant_of(lang, &data, &mut errs);
     if let (Some(grant), true) = (grant, errs.is_empty()) {
+        // A first grant of the administrator's role or over everything is confirmed first.
+        if grant.needs_confirmation() && !data.checked("confirm") {
+            form.values.remove("confirm");
+            form.confirm = Some(format!(
+                "{} · {}",
+                lang.t(role_key(grant.role)),
+                scope_label(lang, &Refs::load(&s).await?, &grant.scope)
+            ));
+            return list_page(&s, &u, lang, &uri, form).await;
+        }
         let new = NewUser {
             login: data.get("login").to_owned(),
             display_name: data.get("display_name").to_owned(),

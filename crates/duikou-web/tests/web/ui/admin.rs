@@ -326,4 +326,22 @@ async fn the_grant_form_defaults_to_the_least_right_and_names_regions_with_their
         page.contains(r#"/revoke" data-confirm="撤销此授权"#),
         "撤销 asks first"
     );
+    // A new account whose first grant is the administrator's is confirmed first.
+    let token = super::warnings::csrf_of(&page);
+    let (status, body) = app
+        .post_page(
+            &admin,
+            "/admin/users",
+            &[
+                ("login", "zhao"),
+                ("display_name", "赵管理"),
+                ("role", "admin"),
+                ("scope", "all"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"id="us-confirm""#) && body.contains("系统管理员 · 全部"));
+    assert!(store.user("zhao").await.is_err(), "no account yet");
 }
