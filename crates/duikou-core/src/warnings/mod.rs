@@ -17,7 +17,8 @@
 //! - **Problems**: red once `as_of` is after the due date, yellow when due within
 //!   `problem_due_within_days` calendar days (today included).
 //! - **Stalled projects** (stage signed, landed or started): yellow after `stalled_days`
-//!   calendar days without an update, red after `stalled_red_days`.
+//!   calendar days without news (the latest progress report's period end, stage move or entry),
+//!   red after `stalled_red_days`.
 //! - **Behind 序时进度**: points behind = (expected − actual) × 100 / annual plan, compared
 //!   exactly in integers: yellow from `behind_yellow_points` through `behind_red_points`,
 //!   red above.
@@ -444,7 +445,8 @@ pub fn problem_finding(
     ))
 }
 
-/// `project_stalled` finding: a project signed, landed or started without an update.
+/// `project_stalled` finding: a project signed, landed or started with no news (report or stage
+/// move) since `last_update`.
 pub fn stalled_finding(
     stage: Stage,
     last_update: NaiveDate,
@@ -466,7 +468,7 @@ pub fn stalled_finding(
         RuleId::ProjectStalled,
         level,
         format!(
-            "项目处于「{}」阶段，已{days}天未更新（最后更新{last_update}）",
+            "项目处于「{}」阶段，已{days}天没有新进展（最近一期进展或阶段变化：{last_update}）",
             stage.label_zh()
         ),
         vec![

@@ -48,6 +48,8 @@ struct Loaded {
     planned_start: Option<NaiveDate>,
     planned_production: Option<NaiveDate>,
     last_update: NaiveDate,
+    /// The latest report's period end or stage move, when there is one.
+    news: Option<NaiveDate>,
     annual_plan: Option<AnnualPlan>,
     invested_ytd: Option<i64>,
     problems: Vec<ProblemFacts>,
@@ -113,7 +115,7 @@ async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Lo
     let n = set.params();
     let mut out: BTreeMap<i64, Loaded> = BTreeMap::new();
     let sql = format!(
-        "SELECT id, name, stage, owner_org_id, planned_start, planned_production, updated_at \
+        "SELECT id, name, stage, owner_org_id, planned_start, planned_production, created_at \
          FROM projects WHERE {c_id}"
     );
     for row in set.bind(sqlx::query(&sql)).fetch_all(&mut **tx).await? {
@@ -128,7 +130,9 @@ async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Lo
                 owner_org_id: r.opt_i64("owner_org_id")?,
                 planned_start: r.opt_date("planned_start")?,
                 planned_production: r.opt_date("planned_production")?,
-                last_update: china_date(r.time("updated_at")?),
+                // Until a report or a stage move says more: the day it was entered.
+                last_update: china_date(r.time("created_at")?),
+                news: None,
                 annual_plan: None,
                 invested_ytd: None,
                 problems: Vec::new(),
@@ -136,9 +140,32 @@ async fn load_batch(tx: &mut Tx, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Lo
             },
         );
     }
-    // The last activity is the project's `updated_at`: edits, progress reports and stage
-    // changes all touch it (and the generator writes it from the history), so no scan of
-    // reports or stage changes is needed here.
+    // The last news of a project is its latest progress report (the end of the period it
+    // covers), its latest stage move (the day it took effect) or its entry, whichever is
+    // latest: what an office chases. An edit of the project's fields is no news.
+    for (table, col) in [
+        ("progress_reports", "period_end"),
+        ("stage_changes", "effective_date"),
+    ] {
+        let sql = format!(
+            "SELECT project_id, MAX({col}) AS last FROM {table} WHERE {c_pid} GROUP BY project_id"
+        );
+        for row in set.bind(sqlx::query(&sql)).fetch_all(&mut **tx).await? {
+            let r = RowReader::new(&row, table);
+            let id = r.i64("project_id")?;
+            if let (Some(p), Some(last)) = (out.get_mut(&id), r.opt_date("last")?) {
+                if p.news.is_none_or(|n| last > n) {
+                    p.news = Some(last);
+                }
+            }
+        }
+    }
+    for p in out.values_mut() {
+        // Entering the project is news too: one entered today is not stalled at once.
+        if let Some(news) = p.news {
+            p.last_update = p.last_update.max(news);
+        }
+    }
     // This year's plans, and for those projects the investment reported this year.
     let year = as_of.year();
     let sql1 = format!(

@@ -11,7 +11,7 @@ use chrono::{Days, NaiveDate};
 use duikou_core::notify::{ChannelFields, ChannelKind};
 use duikou_core::org::{OrgInput, OrgKind};
 use duikou_core::problem::{ProblemCategory, ProblemFields, ProblemStatus};
-use duikou_core::progress_report::ProgressReportFields;
+use duikou_core::progress_report::{Period, ProgressReportFields};
 use duikou_core::warnings::{AnnualPlan, Level, RuleId, Thresholds};
 use duikou_core::Stage;
 use duikou_store::{Store, WarningFilter, WarningStatus};
@@ -759,6 +759,71 @@ async fn an_unreadable_outbox_row_is_parked_and_a_stale_claim_records_nothing() 
             .unwrap());
         let counts = store.outbox_counts().await.unwrap();
         assert_eq!((counts.pending, counts.delivered, counts.parked), (0, 1, 1));
+    })
+    .await;
+}
+
+/// 项目长期未更新 follows the news an office chases — the latest progress report's period or
+/// stage move — not the row's own timestamps: a report covering a recent period clears it,
+/// whenever it was filed, and an edit of the project's fields does not.
+#[tokio::test]
+async fn a_project_is_stalled_until_a_report_covers_a_recent_period() {
+    on_each_backend(|store: Store| async move {
+        seed(&store).await;
+        let entered = real_today();
+        let (store, clock) = clocked(store, entered);
+        let p = store
+            .with_access(clerk_access())
+            .create_project(&new_project(
+                fields("久未更新项目", "210112"),
+                Stage::Signed,
+                entered,
+            ))
+            .await
+            .unwrap();
+        let stalled = |s: BTreeSet<(i64, String, RuleId, Level)>| {
+            s.into_iter()
+                .filter(|(_, _, r, _)| *r == RuleId::ProjectStalled)
+                .map(|(_, _, _, l)| l)
+                .collect::<Vec<_>>()
+        };
+        assert!(stalled(active(&store).await).is_empty(), "just entered");
+        // A hundred days on: red.
+        let later = entered + Days::new(100);
+        clock.set(later);
+        store.sweep_warnings(later, false, |_, _| {}).await.unwrap();
+        assert_eq!(stalled(active(&store).await), vec![Level::Red]);
+        // Renaming the project is no news.
+        let mut renamed = store.project(p.id).await.unwrap();
+        renamed.fields.name = "久未更新项目（更名）".into();
+        store
+            .with_access(clerk_access())
+            .update_project(p.id, Some(renamed.version), &renamed.fields)
+            .await
+            .unwrap();
+        assert_eq!(stalled(active(&store).await), vec![Level::Red]);
+        // A report of last month is.
+        let period = Period::month_of(later - Days::new(31));
+        store
+            .with_access(clerk_access())
+            .create_progress_report(
+                p.id,
+                &ProgressReportFields {
+                    period,
+                    invested_to_date: Some(duikou_core::Money::from_yuan(1_000_000)),
+                    funds_in_place: None,
+                    trade_volume: None,
+                    output_value: None,
+                    note: None,
+                    correction: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            stalled(active(&store).await).is_empty(),
+            "the report is news"
+        );
     })
     .await;
 }
