@@ -364,7 +364,36 @@ fn entry(row: &AnyRow) -> Result<ChangeEntry, StoreError> {
 
 const ENTRY_COLS: &str = "id, seq, kind, record_id, action, actor, user_id, at, before, after";
 
+/// Who a history entry names: the person's name and unit, for the users among `entries`.
+#[derive(Debug, Clone, Default)]
+pub struct Writers(pub std::collections::HashMap<i64, (String, Option<i64>)>);
+
 impl Store {
+    /// The display name and unit of each user who wrote one of `entries`: the people a
+    /// history names, for whoever reads that history.
+    pub async fn writers(&self, entries: &[ChangeEntry]) -> Result<Writers, StoreError> {
+        let mut ids: Vec<i64> = entries.iter().filter_map(|e| e.user_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!("SELECT id, display_name, org_id FROM users WHERE id IN ({list})");
+            for row in sqlx::query(&sql).fetch_all(&self.pool).await? {
+                let r = RowReader::new(&row, "users");
+                out.insert(
+                    r.i64("id")?,
+                    (r.text("display_name")?, r.opt_i64("org_id")?),
+                );
+            }
+        }
+        Ok(Writers(out))
+    }
+
     /// The history of one record, oldest first.
     pub async fn history(
         &self,

@@ -56,7 +56,7 @@ pub use bulk::{
     BulkLoader, BulkPartnership, BulkProblem, BulkProject, BulkRegion, BulkReport, BulkSchedule,
     BulkStageChange, BulkStep,
 };
-pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow};
+pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow, Writers};
 pub use channels::Channel;
 pub use error::{kind_zh, StoreError};
 pub use outbox::{OutboxCounts, OutboxItem};

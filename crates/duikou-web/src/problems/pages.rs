@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect};
 use duikou_core::problem::{Problem, ProblemAction, ProblemFields, ProblemStatus, INPUT_FIELDS};
 use duikou_store::StoreError;
 
-use crate::shared::changes::{change_row, ChangeRow};
+use crate::shared::changes::{change_rows, ChangeRow};
 use crate::shared::forms::FormState;
 use crate::shared::i18n::Lang;
 use crate::shared::page::{html, CsrfForm, Flash, Page, PageResult, PageUser, Section};
@@ -111,6 +111,7 @@ async fn render(
     let can_edit = scoped.editable(p.project_id).await.is_ok();
     let history = scoped.problem_history(p.project_id, p.id).await?;
     let refs = Refs::load(s).await?;
+    let writers = s.store.writers(&history).await?;
     let f = &p.fields;
     let title = lang.data(&f.description).into_owned();
     let page = Page::build(s, u, lang, Section::Projects, title.clone(), uri).await;
@@ -145,11 +146,7 @@ async fn render(
         forms,
         category_choices: labels::problem_category_choices(lang),
         org_choices: refs.org_choices(lang),
-        history: history
-            .iter()
-            .rev()
-            .map(|h| change_row(lang, h, &|k, v| refs.name_of(lang, k, v)))
-            .collect(),
+        history: change_rows(lang, &history, &refs, &writers),
     };
     html(&body)
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use duikou_core::progress_report::{ProgressReport, ProgressReportFields, INPUT_FIELDS};
 use duikou_store::StoreError;
 
-use crate::shared::changes::{change_row, ChangeRow};
+use crate::shared::changes::{change_rows, ChangeRow};
 use crate::shared::fmt;
 use crate::shared::forms::FormState;
 use crate::shared::i18n::Lang;
@@ -94,6 +94,7 @@ async fn render(
     let can_edit = scoped.editable(r.project_id).await.is_ok();
     let history = scoped.progress_report_history(r.project_id, r.id).await?;
     let refs = Refs::load(s).await?;
+    let writers = s.store.writers(&history).await?;
     let f = &r.fields;
     let period = f.period.to_string();
     let title = format!("{} · {}", lang.t("kind.progress_report"), period);
@@ -127,11 +128,7 @@ async fn render(
         can_edit,
         flash,
         forms,
-        history: history
-            .iter()
-            .rev()
-            .map(|h| change_row(lang, h, &|k, v| refs.name_of(lang, k, v)))
-            .collect(),
+        history: change_rows(lang, &history, &refs, &writers),
     };
     html(&body)
 }

@@ -13,7 +13,7 @@ use duikou_core::project::Project;
 use duikou_core::{FieldError, Stage};
 use duikou_store::{SlipFilter, StoreError, TransitionInput, WarningFilter};
 
-use crate::shared::changes::{change_row, ChangeRow};
+use crate::shared::changes::{change_rows, ChangeRow};
 use crate::shared::forms::{parse_date, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
@@ -244,12 +244,10 @@ pub(crate) async fn render(
                 actor: c.actor.clone(),
             })
             .collect(),
-        history: history
-            .iter()
-            .rev()
-            .take(50)
-            .map(|h| change_row(lang, h, &|k, v| refs.name_of(lang, k, v)))
-            .collect(),
+        history: {
+            let recent = &history[history.len().saturating_sub(50)..];
+            change_rows(lang, recent, &refs, &s.store.writers(recent).await?)
+        },
         forms,
         warnings: warnings
             .items

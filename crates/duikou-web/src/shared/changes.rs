@@ -1,11 +1,12 @@
 //! A record's history as people read it: when, who, what was done, and each field that
 //! changed with its value before and after, in words.
 
-use duikou_store::ChangeEntry;
+use duikou_store::{ChangeEntry, Writers};
 use serde_json::Value;
 
 use crate::shared::fmt;
 use crate::shared::i18n::Lang;
+use crate::shared::refs::Refs;
 
 /// One field's change.
 pub struct FieldChange {
@@ -46,6 +47,37 @@ const HIDDEN: [&str; 6] = [
 
 /// Names the value of a field that refers to another record (an org, a region), or `None`.
 pub type Namer<'a> = &'a dyn Fn(&str, &Value) -> Option<String>;
+
+/// Each entry of a history as people read it (newest first): the writers by name and unit,
+/// referred records by name.
+pub fn change_rows(
+    lang: Lang,
+    entries: &[ChangeEntry],
+    refs: &Refs,
+    writers: &Writers,
+) -> Vec<ChangeRow> {
+    entries
+        .iter()
+        .rev()
+        .map(|h| {
+            let mut row = change_row(lang, h, &|k, v| refs.name_of(lang, k, v));
+            row.actor = writer(lang, h, refs, writers);
+            row
+        })
+        .collect()
+}
+
+/// The person behind an entry, by name and unit; the system (an import, the demo, a command)
+/// by its own name.
+pub fn writer(lang: Lang, h: &ChangeEntry, refs: &Refs, writers: &Writers) -> String {
+    match h.user_id.and_then(|id| writers.0.get(&id)) {
+        Some((name, Some(org))) => {
+            format!("{} · {}", lang.data(name), refs.org_name(lang, Some(*org)))
+        }
+        Some((name, None)) => lang.data(name).into_owned(),
+        None => format!("{}（{}）", lang.t("history.system"), h.actor),
+    }
+}
 
 pub fn change_row(lang: Lang, h: &ChangeEntry, names: Namer) -> ChangeRow {
     let action = lang

@@ -154,6 +154,13 @@ async fn a_clerk_records_progress_resolves_and_reopens_a_problem_from_its_page()
     ] {
         assert!(page.contains(change), "history shows {change}");
     }
+    // Each entry names the person and their unit, not a login; the fixture's own write is the
+    // system's.
+    assert!(
+        page.contains("<td>editor · 浑南区发展和改革局</td>"),
+        "the writer by name and unit"
+    );
+    assert!(page.contains("<td>系统（ui-tests）</td>"));
 }
 
 #[tokio::test]
