@@ -33,10 +33,16 @@ async fn the_project_page_buttons_open_their_forms_and_filters_wait_for_apply() 
             .await
             .unwrap();
         b.click(&link).await;
-        assert!(
-            b.exists(&format!("#{box_id}[open]")).await,
-            "{button} opens its form"
-        );
+        // The hash changes first; the page opens the form when it hears of it.
+        let mut open = false;
+        for _ in 0..40 {
+            open = b.exists(&format!("#{box_id}[open]")).await;
+            if open {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(open, "{button} opens its form");
         let focused = b
             .client
             .execute("return document.activeElement.id", vec![])
