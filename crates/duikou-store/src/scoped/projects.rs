@@ -191,14 +191,17 @@ impl Scoped<'_> {
             .store
             .history("progress_report", &rid.to_string())
             .await?;
-        // Only this project's report: the first entry names its project.
-        let ours = h.first().is_some_and(|e| {
-            e.after
-                .as_ref()
-                .or(e.before.as_ref())
-                .and_then(|v| v["project_id"].as_i64())
-                == Some(id)
-        });
+        // Only this project's report: one it holds now (a loaded one may have no history), or
+        // a withdrawn one whose first entry names this project.
+        let held = self.store.progress_report(id, rid).await.is_ok();
+        let ours = held
+            || h.first().is_some_and(|e| {
+                e.after
+                    .as_ref()
+                    .or(e.before.as_ref())
+                    .and_then(|v| v["project_id"].as_i64())
+                    == Some(id)
+            });
         if ours {
             Ok(h)
         } else {

@@ -190,3 +190,54 @@ async fn a_report_for_a_missing_project_is_not_found() {
     })
     .await;
 }
+
+/// A report's history is read through its project: a report the project holds reads even
+/// without a history (loaded in bulk), a withdrawn one by its entries, and another project's
+/// report not at all.
+#[tokio::test]
+async fn a_report_history_is_read_only_through_its_own_project() {
+    on_each_backend(|store: Store| async move {
+        seed(&store).await;
+        let p = lead(&store, fields("项目", "210112")).await;
+        let other = lead(&store, fields("另一项目", "210112")).await;
+        let clerk = store.with_access(clerk_access());
+        let r = clerk
+            .create_progress_report(p.id, &report("2018-06", 5))
+            .await
+            .unwrap();
+        assert_eq!(
+            clerk
+                .progress_report_history(p.id, r.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(clerk.progress_report_history(other.id, r.id).await.is_err());
+        clerk
+            .withdraw_progress_report(p.id, r.id, Some(r.version), "填错")
+            .await
+            .unwrap();
+        let h = clerk.progress_report_history(p.id, r.id).await.unwrap();
+        assert_eq!(h.last().map(|e| e.action.as_str()), Some("withdraw"));
+        assert!(clerk.progress_report_history(other.id, r.id).await.is_err());
+        // A report with no entries of its own, as the bulk loader leaves them.
+        let loaded = clerk
+            .create_progress_report(p.id, &report("2018-07", 6))
+            .await
+            .unwrap();
+        store
+            .execute_admin(&format!(
+                "DELETE FROM change_log WHERE kind = 'progress_report' AND record_id = '{}'",
+                loaded.id
+            ))
+            .await
+            .unwrap();
+        assert!(clerk
+            .progress_report_history(p.id, loaded.id)
+            .await
+            .unwrap()
+            .is_empty());
+    })
+    .await;
+}
