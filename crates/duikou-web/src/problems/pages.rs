@@ -5,15 +5,13 @@
 //! shows the result.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect};
+use axum::http::Uri;
 use duikou_core::problem::{Problem, ProblemAction, ProblemFields, ProblemStatus, INPUT_FIELDS};
-use duikou_store::StoreError;
 
 use crate::shared::changes::{change_rows, ChangeRow};
-use crate::shared::forms::FormState;
+use crate::shared::forms::{ending, unprocessable, FormState};
 use crate::shared::i18n::Lang;
-use crate::shared::page::{html, CsrfForm, Flash, Page, PageResult, PageUser, Section};
+use crate::shared::page::{html, CsrfForm, Flash, Page, PageError, PageResult, PageUser, Section};
 use crate::shared::refs::{Choice, Refs};
 use crate::shared::{fmt, labels};
 use crate::AppState;
@@ -173,10 +171,7 @@ pub async fn act(
         ProblemAction::fields(&action)
     };
     if fields.is_empty() {
-        return Err(crate::shared::page::PageError::new(
-            StatusCode::NOT_FOUND,
-            "error.not_found",
-        ));
+        return Err(PageError::not_found());
     }
     let written = if action == "edit" {
         match ProblemFields::from_input(&data, Some(&p.fields)) {
@@ -195,20 +190,10 @@ pub async fn act(
             }
         }
     };
-    match written {
-        Some(Ok(_)) => {
-            let done = if action == "edit" {
-                "saved"
-            } else {
-                action.as_str()
-            };
-            let to = format!("/projects/{id}/problems/{pid}?done={done}");
-            return Ok(Redirect::to(&to).into_response());
-        }
-        // A writer without the right is refused as such, not shown a form to fix.
-        Some(Err(e @ StoreError::Forbidden(_))) => return Err(e.into()),
-        Some(Err(e)) => form.store_error(fields, lang, e)?,
-        None => {}
+    let done = if action == "edit" { "saved" } else { &action };
+    let to = || format!("/projects/{id}/problems/{pid}?done={done}");
+    if let Some(redirect) = ending(written, &mut form, fields, lang, to)? {
+        return Ok(redirect);
     }
     let mut forms = fresh_forms(&s, &p);
     match action.as_str() {
@@ -217,7 +202,5 @@ pub async fn act(
         "reopen" => forms.reopen = form,
         _ => forms.edit = form,
     }
-    render(&s, &u, lang, &uri, p, forms, None)
-        .await
-        .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+    unprocessable(render(&s, &u, lang, &uri, p, forms, None).await)
 }

@@ -3,16 +3,14 @@
 //! report's figure confirmed with a 更正说明) and its withdrawal with a reason.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect};
+use axum::http::Uri;
 use duikou_core::progress_report::{ProgressReport, ProgressReportFields, INPUT_FIELDS};
-use duikou_store::StoreError;
 
 use crate::shared::changes::{change_rows, ChangeRow};
 use crate::shared::fmt;
-use crate::shared::forms::FormState;
+use crate::shared::forms::{ending, unprocessable, FormState};
 use crate::shared::i18n::Lang;
-use crate::shared::page::{html, CsrfForm, Flash, Page, PageResult, PageUser, Section};
+use crate::shared::page::{html, CsrfForm, Flash, Page, PageError, PageResult, PageUser, Section};
 use crate::shared::refs::Refs;
 use crate::AppState;
 
@@ -172,26 +170,14 @@ pub async fn act(
                     .await,
             ),
         ),
-        _ => {
-            return Err(crate::shared::page::PageError::new(
-                StatusCode::NOT_FOUND,
-                "error.not_found",
-            ))
-        }
+        _ => return Err(PageError::not_found()),
     };
-    match written {
-        Some(Ok(())) if action == "withdraw" => {
-            let to = format!("/projects/{id}?done=report_withdrawn#reports");
-            return Ok(Redirect::to(&to).into_response());
-        }
-        Some(Ok(())) => {
-            let to = format!("/projects/{id}/progress-reports/{rid}?done=saved");
-            return Ok(Redirect::to(&to).into_response());
-        }
-        // A writer without the right is refused as such, not shown a form to fix.
-        Some(Err(e @ StoreError::Forbidden(_))) => return Err(e.into()),
-        Some(Err(e)) => form.store_error(fields, lang, e)?,
-        None => {}
+    let to = || match action.as_str() {
+        "withdraw" => format!("/projects/{id}?done=report_withdrawn#reports"),
+        _ => format!("/projects/{id}/progress-reports/{rid}?done=saved"),
+    };
+    if let Some(redirect) = ending(written, &mut form, fields, lang, to)? {
+        return Ok(redirect);
     }
     let mut forms = fresh_forms(&r);
     if action == "withdraw" {
@@ -199,7 +185,5 @@ pub async fn act(
     } else {
         forms.edit = form;
     }
-    render(&s, &u, lang, &uri, r, forms, None)
-        .await
-        .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+    unprocessable(render(&s, &u, lang, &uri, r, forms, None).await)
 }

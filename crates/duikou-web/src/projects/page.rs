@@ -4,7 +4,7 @@
 //! each error under its field.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use duikou_core::problem::{ProblemFields, ProblemStatus};
@@ -14,7 +14,7 @@ use duikou_core::{FieldError, Stage};
 use duikou_store::{SlipFilter, StoreError, TransitionInput, WarningFilter};
 
 use crate::shared::changes::{change_rows, ChangeRow};
-use crate::shared::forms::{parse_date, FormState};
+use crate::shared::forms::{parse_date, unprocessable, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
 use crate::shared::page::{html, CsrfForm, Page, PageResult, PageUser, Section};
@@ -477,7 +477,7 @@ pub async fn add_report(
     form.add_all(&REPORT_FIELDS, lang, &errs);
     let mut forms = default_forms(&s, lang);
     forms.report = form;
-    failed(render(&s, &u, lang, &uri, id, forms, None).await)
+    unprocessable(render(&s, &u, lang, &uri, id, forms, None).await)
 }
 
 const PROBLEM_FIELDS: [&str; 4] = duikou_core::problem::INPUT_FIELDS;
@@ -505,7 +505,7 @@ pub async fn add_problem(
     }
     let mut forms = default_forms(&s, lang);
     forms.problem = form;
-    failed(render(&s, &u, lang, &uri, id, forms, None).await)
+    unprocessable(render(&s, &u, lang, &uri, id, forms, None).await)
 }
 
 const TRANSITION_FIELDS: [&str; 4] = ["to", "effective_date", "reason", "override"];
@@ -542,10 +542,5 @@ pub async fn transition(
     form.add_all(&TRANSITION_FIELDS, lang, &errs);
     let mut forms = default_forms(&s, lang);
     forms.transition = form;
-    failed(render(&s, &u, lang, &uri, id, forms, None).await)
-}
-
-/// A page re-shown because its form failed answers 422.
-fn failed(page: PageResult) -> PageResult {
-    page.map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+    unprocessable(render(&s, &u, lang, &uri, id, forms, None).await)
 }

@@ -130,3 +130,29 @@ pub fn parse_date(
         None
     })
 }
+
+/// The end of a page's write. `written` is `None` when the form did not parse (its errors are
+/// in `form` already). A write that succeeded goes to `to`; a writer without the right is
+/// refused with a 403, not shown a form to fix; any other refusal lands in `form`, beside its
+/// fields, and `Ok(None)` says to show the page again (with [`unprocessable`]).
+pub fn ending<T>(
+    written: Option<Result<T, StoreError>>,
+    form: &mut FormState,
+    fields: &[&str],
+    lang: Lang,
+    to: impl FnOnce() -> String,
+) -> Result<Option<axum::response::Response>, PageError> {
+    use axum::response::{IntoResponse, Redirect};
+    match written {
+        Some(Ok(_)) => Ok(Some(Redirect::to(&to()).into_response())),
+        Some(Err(e @ StoreError::Forbidden(_))) => Err(e.into()),
+        Some(Err(e)) => form.store_error(fields, lang, e).map(|()| None),
+        None => Ok(None),
+    }
+}
+
+/// A page shown again after a refused write: 422, the form as typed.
+pub fn unprocessable(page: crate::shared::page::PageResult) -> crate::shared::page::PageResult {
+    use axum::response::IntoResponse;
+    page.map(|r| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+}

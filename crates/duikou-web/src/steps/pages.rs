@@ -6,14 +6,14 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
 use duikou_core::steps::{ScheduledStep, StepDef, StepState, StepStatus};
 use duikou_core::FieldError;
 use duikou_store::StoreError;
 
 use crate::shared::fmt;
-use crate::shared::forms::{parse_date, FormState};
+use crate::shared::forms::{parse_date, unprocessable, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::{html, CsrfForm, Page, PageError, PageResult, PageUser, Section};
 use crate::shared::refs::Choice;
@@ -519,9 +519,4 @@ pub fn step_rows(lang: Lang, s: &duikou_core::steps::Schedule) -> Vec<StepRow> {
             critical: s.critical_path.contains(&st.key),
         })
         .collect()
-}
-
-/// A page re-shown because its form failed answers 422.
-fn unprocessable(page: PageResult) -> PageResult {
-    page.map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
 }

@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
 use duikou_core::money::Money;
 use duikou_core::warnings::{Level, RuleId};
 use duikou_core::Stage;
 use duikou_store::{NewSlip, SlipFilter, StoreError, Warning, WarningFilter, WarningStatus};
 
-use crate::shared::forms::{parse_date, FormState};
+use crate::shared::forms::{parse_date, unprocessable, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
 use crate::shared::page::{html, CsrfForm, Page, PageResult, PageUser, Section};
@@ -548,7 +548,7 @@ async fn answer(
                 Answer::Acknowledge => forms.acknowledge = form,
                 Answer::Resolve => forms.resolve = form,
             }
-            failed(render(&s, &u, lang, &uri, id, Some(forms), None).await)
+            unprocessable(render(&s, &u, lang, &uri, id, Some(forms), None).await)
         }
     }
 }
@@ -616,10 +616,5 @@ pub async fn issue_slip(
     form.add_all(&SLIP_FIELDS, lang, &errs);
     let mut forms = default_forms(&s, &w, lang);
     forms.slip = form;
-    failed(render(&s, &u, lang, &uri, id, Some(forms), None).await)
-}
-
-/// A page re-shown because its form failed answers 422.
-fn failed(page: PageResult) -> PageResult {
-    page.map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+    unprocessable(render(&s, &u, lang, &uri, id, Some(forms), None).await)
 }
