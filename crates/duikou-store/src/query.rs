@@ -44,20 +44,55 @@ impl Where {
     /// Only rows that one of `scopes` holds (a user's read or edit scopes); `p` is the table
     /// alias with its dot ("p." or ""). An empty list holds nothing.
     pub fn visible(&mut self, p: &str, scopes: &[duikou_core::auth::ResolvedScope]) {
-        use duikou_core::auth::ResolvedScope as S;
-        if scopes.contains(&S::All) {
+        if scopes.contains(&duikou_core::auth::ResolvedScope::All) {
             return;
         }
+        let any = self.scope_conds(p, scopes, false);
+        self.push_any(any);
+    }
+
+    /// Only the rows waiting on the user (`Access::acts_on`): the record's own org (`org_col`)
+    /// is the user's, or the project lies in an editing scope (by its host region) or a
+    /// supervising one. `p` is the projects' alias with its dot.
+    pub fn acting(&mut self, p: &str, org_col: &str, access: &duikou_core::auth::Access) {
+        use duikou_core::auth::ResolvedScope as S;
+        if access.edit.contains(&S::All) || access.supervise.contains(&S::All) {
+            return;
+        }
+        let mut any = Vec::new();
+        if let Some(org) = access.org_id {
+            let v = self.int(org);
+            any.push(format!("{org_col} = {v}"));
+        }
+        any.extend(self.scope_conds(p, &access.edit, true));
+        any.extend(self.scope_conds(p, &access.supervise, false));
+        self.push_any(any);
+    }
+
+    /// One condition per scope; a region scope holds the projects it hosts and, unless
+    /// `host_only`, those it sends.
+    fn scope_conds(
+        &mut self,
+        p: &str,
+        scopes: &[duikou_core::auth::ResolvedScope],
+        host_only: bool,
+    ) -> Vec<String> {
+        use duikou_core::auth::ResolvedScope as S;
         let mut any = Vec::with_capacity(scopes.len());
         for s in scopes {
             match s {
-                S::All => {}
+                S::All => any.push("1 = 1".to_owned()),
                 S::Org(id) => {
                     let v = self.int(*id);
                     any.push(format!("{p}owner_org_id = {v}"));
                 }
                 S::RegionPath(path) => {
-                    for col in ["host_region_path", "source_region_path"] {
+                    let cols: &[&str] = if host_only {
+                        &["host_region_path"]
+                    } else {
+                        &["host_region_path", "source_region_path"]
+                    };
+                    for col in cols {
                         let lo = self.text(path.clone());
                         let hi = self.text(crate::rows::subtree_end(path));
                         any.push(format!("({p}{col} >= {lo} AND {p}{col} < {hi})"));
@@ -72,6 +107,11 @@ impl Where {
                 }
             }
         }
+        any
+    }
+
+    /// Rows that meet any of `conds`; none meets an empty list.
+    fn push_any(&mut self, any: Vec<String>) {
         if any.is_empty() {
             self.push("1 = 0".to_owned());
         } else {

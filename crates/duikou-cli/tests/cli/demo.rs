@@ -243,6 +243,8 @@ async fn the_demo_reproduces_the_published_figures_and_loads_once() {
         open.total
     );
 
+    mine_is_what_each_role_may_act_on(&store, &projects).await;
+
     // A second load is refused and changes nothing.
     let err = demo::load(&store, today).await.unwrap_err();
     assert!(err.to_string().contains("已载入"), "{err}");
@@ -269,4 +271,87 @@ async fn a_today_before_the_published_period_is_refused() {
     let (_dir, store) = fresh().await;
     assert!(demo::load(&store, d(2022, 6, 30)).await.is_err());
     assert!(!demo::is_loaded(&store).await.unwrap());
+}
+
+/// "我的待处理预警": for every demo login, the warnings the store lists as the user's are
+/// exactly those `Access::acts_on` holds among the ones they read, and every role but the
+/// viewer has some.
+async fn mine_is_what_each_role_may_act_on(
+    store: &Store,
+    projects: &[duikou_core::project::Project],
+) {
+    use duikou_core::auth::{RecordRef, Role};
+    use duikou_store::WarningFilter;
+    use std::collections::{BTreeSet, HashMap};
+
+    let logins = demo::create_users(store, "Demo-pass-2024").await.unwrap();
+    let mut paths: HashMap<String, String> = HashMap::new();
+    let mut places = HashMap::new();
+    for p in projects {
+        let f = &p.fields;
+        let host = region_path(store, &mut paths, Some(&f.host_region_code)).await;
+        let source = region_path(store, &mut paths, f.source_region_code.as_ref()).await;
+        let partnership = match f.partnership_id {
+            None => String::new(),
+            Some(id) => store.partnership(id).await.unwrap().path,
+        };
+        places.insert(p.id, (f.owner_org_id, host, source, partnership));
+    }
+    for login in &logins {
+        let user = store.user(&login.login).await.unwrap();
+        let access = store.resolve_access(&user, &user.grants).await.unwrap();
+        let scoped = store.scoped(&access);
+        let seen = scoped
+            .warnings(&WarningFilter::default(), 10_000, 0)
+            .await
+            .unwrap();
+        let expected: BTreeSet<i64> = seen
+            .items
+            .iter()
+            .filter(|w| {
+                let (org, host, source, partnership) = &places[&w.project_id];
+                let r = RecordRef {
+                    owner_org_id: *org,
+                    host_region_path: host,
+                    source_region_path: source,
+                    partnership_path: partnership,
+                };
+                access.acts_on(&r, w.owner_org_id)
+            })
+            .map(|w| w.id)
+            .collect();
+        let mine = WarningFilter {
+            mine: true,
+            ..WarningFilter::default()
+        };
+        let listed = scoped.warnings(&mine, 10_000, 0).await.unwrap();
+        let got: BTreeSet<i64> = listed.items.iter().map(|w| w.id).collect();
+        assert_eq!(got, expected, "{}", login.login);
+        assert_eq!(listed.total as usize, got.len(), "{}", login.login);
+        // Coordinators and leaders supervise their partnership; the receiving cities'
+        // editors report on the projects landed there; the sending cities' editors edit what
+        // their city hosts, which is nothing in the demo; a viewer acts on nothing.
+        let acts = match login.role {
+            Role::Admin | Role::Coordinator | Role::Leader => true,
+            Role::Editor => login.login.starts_with("sy-") || login.login.starts_with("dl-"),
+            Role::Viewer => false,
+        };
+        assert_eq!(!got.is_empty(), acts, "{}: {got:?}", login.login);
+    }
+}
+
+async fn region_path(
+    store: &Store,
+    cache: &mut std::collections::HashMap<String, String>,
+    code: Option<&String>,
+) -> String {
+    let Some(code) = code else {
+        return String::new();
+    };
+    if let Some(p) = cache.get(code) {
+        return p.clone();
+    }
+    let path = store.region(code).await.unwrap().path;
+    cache.insert(code.clone(), path.clone());
+    path
 }

@@ -228,6 +228,14 @@ impl Access {
         Self::covers(&self.supervise, r, false)
     }
 
+    /// Whether a record waits on this user ("mine"): it belongs to the user's own org, or the
+    /// user may change it, or supervise it. What "我的待处理" lists.
+    pub fn acts_on(&self, r: &RecordRef<'_>, record_org_id: Option<i64>) -> bool {
+        (self.org_id.is_some() && record_org_id == self.org_id)
+            || self.can_edit(r)
+            || self.can_supervise(r)
+    }
+
     /// Whether the user reads everything.
     pub fn reads_all(&self) -> bool {
         self.read.contains(&ResolvedScope::All)

@@ -24,7 +24,7 @@ impl Scoped<'_> {
             self.readable(id).await?;
         }
         self.store
-            .warnings_visible(filter, Some(&self.access.read), limit, offset)
+            .warnings_visible(filter, Some(&self.access), limit, offset)
             .await
     }
 
@@ -33,7 +33,7 @@ impl Scoped<'_> {
         filter: &WarningFilter,
     ) -> Result<WarningCounts, StoreError> {
         self.store
-            .warning_counts_visible(filter, Some(&self.access.read))
+            .warning_counts_visible(filter, Some(&self.access))
             .await
     }
 

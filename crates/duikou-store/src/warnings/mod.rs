@@ -92,6 +92,9 @@ pub struct WarningFilter {
     pub partnership_id: Option<i64>,
     /// Projects hosted in this region or below it.
     pub region_code: Option<String>,
+    /// Only those waiting on the user who asks (`Access::acts_on`); no narrowing for the
+    /// system.
+    pub mine: bool,
 }
 
 /// Counts of active warnings, for dashboards.
@@ -173,15 +176,15 @@ fn corrupt(table: &'static str, message: impl ToString) -> StoreError {
 }
 
 impl Store {
-    /// A page of warnings among those visible in `scopes` (None: all).
+    /// A page of warnings among those the user of `access` reads (None: all).
     pub async fn warnings_visible(
         &self,
         filter: &WarningFilter,
-        scopes: Option<&[duikou_core::auth::ResolvedScope]>,
+        access: Option<&duikou_core::auth::Access>,
         limit: i64,
         offset: i64,
     ) -> Result<Page<Warning>, StoreError> {
-        let w = self.warning_where(filter, scopes).await?;
+        let w = self.warning_where(filter, access).await?;
         let cond = w.sql();
         let q1 = format!(
             "SELECT COUNT(*) AS n FROM warnings w JOIN projects p ON p.id = w.project_id \
@@ -211,14 +214,14 @@ impl Store {
     pub async fn warning_counts_visible(
         &self,
         filter: &WarningFilter,
-        scopes: Option<&[duikou_core::auth::ResolvedScope]>,
+        access: Option<&duikou_core::auth::Access>,
     ) -> Result<WarningCounts, StoreError> {
         let active = WarningFilter {
             status: None,
             all: false,
             ..filter.clone()
         };
-        let w = self.warning_where(&active, scopes).await?;
+        let w = self.warning_where(&active, access).await?;
         let cond = w.sql();
         let mut counts = WarningCounts::default();
         let q3 = format!(
@@ -276,11 +279,14 @@ impl Store {
     async fn warning_where(
         &self,
         f: &WarningFilter,
-        scopes: Option<&[duikou_core::auth::ResolvedScope]>,
+        access: Option<&duikou_core::auth::Access>,
     ) -> Result<Where, StoreError> {
         let mut w = Where::new();
-        if let Some(scopes) = scopes {
-            w.visible("p.", scopes);
+        if let Some(a) = access {
+            w.visible("p.", &a.read);
+            if f.mine {
+                w.acting("p.", "w.owner_org_id", a);
+            }
         }
         if !f.all {
             match f.status {

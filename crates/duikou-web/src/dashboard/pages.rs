@@ -51,6 +51,8 @@ pub struct Figures {
     pub warn_counts: Vec<CountLink>,
     /// The user's open warnings (their org's, else all they read), red first.
     pub my_warnings: Vec<WarningRow>,
+    /// How many open warnings wait on the user (the list shows the first ten).
+    pub my_total: i64,
     /// Active red warnings (the 大屏's red list).
     pub red_list: Vec<WarningRow>,
 }
@@ -308,7 +310,7 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
         .warnings(
             &WarningFilter {
                 status: Some(WarningStatus::Open),
-                owner_org_id: u.user.org_id,
+                mine: true,
                 ..WarningFilter::default()
             },
             10,
@@ -328,6 +330,7 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
     Ok(Figures {
         warn_counts,
         my_warnings: mine.items.iter().map(|w| warning_row(lang, w)).collect(),
+        my_total: mine.total,
         red_list: red.items.iter().map(|w| warning_row(lang, w)).collect(),
         as_of: fmt::date_prose(lang, today),
         kpis: kpis(lang, &st, &last),

@@ -61,6 +61,9 @@ pub struct WarningParams {
     pub partnership_id: Option<i64>,
     /// Projects hosted in this region or below.
     pub region: Option<String>,
+    /// Only the warnings waiting on the caller: of their own unit, or of projects they may
+    /// report on or supervise.
+    pub mine: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -72,6 +75,7 @@ impl WarningParams {
             project_id: self.project_id,
             partnership_id: self.partnership_id,
             region_code: self.region.clone(),
+            mine: self.mine.unwrap_or(false),
             ..WarningFilter::default()
         };
         if let Some(l) = &self.level {

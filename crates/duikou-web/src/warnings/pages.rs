@@ -24,7 +24,9 @@ use crate::AppState;
 
 pub const PAGE_SIZE: i64 = 50;
 
-const PARAMS: [&str; 6] = ["level", "rule", "status", "owner", "project", "page"];
+const PARAMS: [&str; 7] = [
+    "level", "rule", "status", "owner", "project", "mine", "page",
+];
 
 /// A warning as a row of a list.
 pub struct WarningRow {
@@ -93,6 +95,7 @@ struct InboxPage {
     rules: Vec<Choice>,
     statuses: Vec<Choice>,
     owners: Vec<Choice>,
+    mine: Vec<Choice>,
     project: Option<(i64, String)>,
     clear_project: String,
     rows: Vec<WarningRow>,
@@ -139,7 +142,19 @@ fn filter_of(p: &UrlParams, lang: Lang, form: &mut FormState) -> WarningFilter {
         Ok(o) => f.project_id = o,
         Err(()) => bad("project"),
     }
+    match p.get("mine") {
+        "" => {}
+        "1" => f.mine = true,
+        _ => bad("mine"),
+    }
     f
+}
+
+fn mine_choices(lang: Lang) -> Vec<Choice> {
+    vec![Choice {
+        value: "1".to_owned(),
+        label: lang.t("warnings.mine").to_owned(),
+    }]
 }
 
 fn level_choices(lang: Lang) -> Vec<Choice> {
@@ -262,6 +277,7 @@ pub async fn list(
         rules: rule_choices(lang),
         statuses: status_choices(lang),
         owners: refs.org_choices(lang),
+        mine: mine_choices(lang),
         project,
         clear_project: params.href(&[("project", None), ("page", None)]),
         rows: found

@@ -92,3 +92,54 @@ async fn the_project_page_charts_its_money_and_the_dashboard_shows_the_year_on_y
         "{page}"
     );
 }
+
+/// "我的待处理预警" lists what waits on the user: the editor of the district sees the overdue
+/// problem's warning and its count opens the list of exactly those; a reader of everything
+/// from no unit sees the warning in the inbox but not as theirs.
+#[tokio::test]
+async fn my_warnings_are_those_the_user_may_act_on_and_the_count_opens_them() {
+    use duikou_core::auth::{Grant, Role, Scope};
+    use duikou_store::accounts::NewUser;
+
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let system = store.as_system("ui-tests");
+    let new = NewUser {
+        login: "reader".into(),
+        display_name: "全局查看".into(),
+        org_id: None,
+        password: Some(super::PASSWORD.into()),
+    };
+    system.create_user(&new).await.unwrap();
+    let all = Grant {
+        role: Role::Viewer,
+        scope: Scope::All,
+    };
+    system.grant("reader", &all).await.unwrap();
+
+    let mine_link = "/warnings?mine=1&amp;status=open";
+    for (login, expected) in [("editor", 1), ("reader", 0)] {
+        let cookie = app.login_as(login).await;
+        let (status, page) = app.page(&cookie, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        let count = format!(r#"id="my-warnings-total" href="{mine_link}">{expected}</a>"#);
+        assert!(page.contains(&count), "{login}: {page}");
+        assert_eq!(
+            page.contains(r#"id="my-warnings""#),
+            expected > 0,
+            "{login}"
+        );
+        let (_, list) = app.page(&cookie, &mine_link.replace("&amp;", "&")).await;
+        assert_eq!(
+            list.matches("data-warning=").count(),
+            expected,
+            "{login}: {list}"
+        );
+        let (_, inbox) = app.page(&cookie, "/warnings").await;
+        assert_eq!(
+            inbox.matches("data-warning=").count(),
+            1,
+            "{login} reads it"
+        );
+    }
+}
