@@ -95,6 +95,21 @@ impl Stage {
     pub fn at_or_beyond(self, other: Stage) -> bool {
         matches!((self.rank(), other.rank()), (Some(a), Some(b)) if a >= b)
     }
+
+    /// Whether a project at this stage has its agreement amount counted: not before signing
+    /// (线索, 洽谈); a project paused or stopped keeps the agreement it had.
+    pub fn counts_agreement(self) -> bool {
+        !matches!(self, Stage::Lead | Stage::Negotiating)
+    }
+
+    /// The stages a project has reached this one in (签约及以后: 签约 to 投产), the ones
+    /// `at_or_beyond` it; none for a side state.
+    pub fn reached_in(self) -> &'static [Stage] {
+        match self.rank() {
+            Some(r) => &Stage::MAIN_LINE[r..],
+            None => &[],
+        }
+    }
 }
 
 /// What kind of move a transition is; recorded with it.
@@ -234,6 +249,19 @@ mod tests {
             reason,
             override_rules: false,
         }
+    }
+
+    #[test]
+    fn a_stage_is_reached_in_exactly_the_stages_at_or_beyond_it() {
+        for target in Stage::ALL {
+            let expected: Vec<Stage> = Stage::ALL
+                .into_iter()
+                .filter(|s| s.at_or_beyond(target))
+                .collect();
+            assert_eq!(target.reached_in(), expected.as_slice(), "{target:?}");
+        }
+        assert_eq!(Stage::Lead.reached_in().len(), 7);
+        assert!(Stage::Suspended.reached_in().is_empty());
     }
 
     #[test]

@@ -208,7 +208,7 @@ pub fn assemble(as_of: NaiveDate, rows: &[GroupRow], period: Option<PeriodStats>
 /// no agreement yet, whatever amount it was given later.
 fn without_unsigned_agreements(row: &GroupRow) -> GroupRow {
     let mut row = row.clone();
-    if matches!(row.stage, Stage::Lead | Stage::Negotiating) {
+    if !row.stage.counts_agreement() {
         row.totals.agreement_amount = FieldSum::default();
     }
     row

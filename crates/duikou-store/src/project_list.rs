@@ -20,6 +20,10 @@ pub struct ProjectFilter {
     /// Source region and its subtree.
     pub source_region: Option<String>,
     pub stage: Option<Stage>,
+    /// At this main-line stage or beyond it today (the funnel's 签约及以后 ...).
+    pub reached: Option<Stage>,
+    /// Only the projects whose agreement amount the statistics count (`Stage::counts_agreement`).
+    pub agreed: bool,
     pub category: Option<Category>,
     pub industry: Option<String>,
     pub min_planned_investment: Option<i64>,
@@ -406,6 +410,22 @@ impl Store {
         if let Some(s) = f.stage {
             let p = w.text(s.code());
             w.push(format!("stage = {p}"));
+        }
+        if let Some(s) = f.reached {
+            let codes: Vec<String> = s.reached_in().iter().map(|s| w.text(s.code())).collect();
+            if codes.is_empty() {
+                w.push("1 = 0".to_owned());
+            } else {
+                w.push(format!("stage IN ({})", codes.join(", ")));
+            }
+        }
+        if f.agreed {
+            let codes: Vec<String> = Stage::ALL
+                .into_iter()
+                .filter(|s| s.counts_agreement())
+                .map(|s| w.text(s.code()))
+                .collect();
+            w.push(format!("stage IN ({})", codes.join(", ")));
         }
         if let Some(c) = f.category {
             let p = w.text(c.code());

@@ -225,3 +225,186 @@ async fn each_printed_demo_login_works_and_sees_its_own_scope() {
         }
     }
 }
+
+/// One figure of the dashboard: where it links, what it reads, and its label.
+#[derive(Debug)]
+struct Figure {
+    href: String,
+    label: String,
+    value: String,
+}
+
+/// The text of `html` with its tags taken out.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Every link of the page to a list of projects or warnings, with the figure it shows: the
+/// text of its element of class `value` (a KPI, a count, a chart's bar), else its whole text.
+fn figures_of(page: &str) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for piece in page.split("<a ").skip(1) {
+        let Some(href) = piece
+            .split("href=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+        else {
+            continue;
+        };
+        let href = href.replace("&amp;", "&").replace("&#38;", "&");
+        let list = |l: &str| href == l || href.starts_with(&format!("{l}?"));
+        if !(list("/projects") || list("/warnings")) {
+            continue;
+        }
+        let inner = piece.split_once('>').map(|x| x.1).unwrap_or("");
+        let inner = inner.split("</a>").next().unwrap_or("");
+        let value = match inner.split_once("class=\"value\"") {
+            Some((_, rest)) => {
+                let rest = rest.split_once('>').map(|x| x.1).unwrap_or("");
+                text_of(rest.split('<').next().unwrap_or(""))
+            }
+            None => text_of(inner),
+        };
+        out.push(Figure {
+            href,
+            label: text_of(inner),
+            value,
+        });
+    }
+    out
+}
+
+/// A whole number at the start of a figure ("221个", "95个 · 12.30亿", "7"), when it is one.
+fn count_of(value: &str) -> Option<i64> {
+    let digits: String = value.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &value[digits.len()..];
+    if digits.is_empty() || rest.starts_with('.') || rest.starts_with(',') {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The number a list page says it holds (`<strong id="total">`).
+fn total_of(page: &str) -> i64 {
+    let t = page
+        .split("<strong id=\"total\">")
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .expect("the list says how many it holds");
+    t.parse().unwrap_or_else(|_| panic!("a total: {t}"))
+}
+
+async fn get_page(base: &str, cookie: &str, path: &str) -> String {
+    let r = reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.expect("page")
+}
+
+/// The sum, in 亿元 with two decimals, of a money field over the projects a list opens (its
+/// query asked of the API, page by page).
+async fn list_sum(base: &str, cookie: &str, href: &str, field: &str) -> String {
+    // The page's query as the API spells it (a yes is `true` there).
+    let query = href
+        .split_once('?')
+        .map(|x| x.1)
+        .unwrap_or("")
+        .replace("agreed=1", "agreed=true");
+    let mut sum = 0i64;
+    let mut offset = 0;
+    loop {
+        let r = reqwest::Client::new()
+            .get(format!(
+                "{base}/api/v1/projects?{query}&limit=500&offset={offset}"
+            ))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), 200, "{query}");
+        let page: Value = r.json().await.expect("json");
+        let items = page["items"].as_array().expect("items");
+        for p in items {
+            if p["currency"] == "CNY" {
+                sum += p[field].as_i64().unwrap_or(0);
+            }
+        }
+        offset += 500;
+        if items.len() < 500 {
+            break;
+        }
+    }
+    Money::from_yuan(sum).format_in(MoneyUnit::Yi, 2)
+}
+
+/// The leader's check: each figure of the dashboard opens a list of exactly the records it
+/// counts (a count, the list's total; planned and agreed money, the sum over the list), for
+/// the whole country and for a city's leader and editor.
+#[tokio::test]
+async fn every_dashboard_figure_opens_the_records_it_counts() {
+    let (_db, url) = loaded_demo_copy();
+    let (_server, base) = start_demo(&["--database", &url]);
+    for (user, path) in [
+        ("admin", "/"),
+        ("sy-leader", "/"),
+        ("dl-editor", "/"),
+        ("sy-leader", "/dashboard/screen"),
+    ] {
+        let cookie = login(&base, user).await;
+        let page = get_page(&base, &cookie, path).await;
+        let figures = figures_of(&page);
+        // Five KPIs, the funnel's seven stages, the categories, the regions, the warnings.
+        assert!(
+            figures.len() >= 5 + 7 + 3 + 1 + 3,
+            "{user} {path}: {figures:#?}"
+        );
+        let mut counted = 0;
+        let mut summed = 0;
+        for f in &figures {
+            let list = get_page(&base, &cookie, &f.href).await;
+            if let Some(n) = count_of(&f.value) {
+                assert_eq!(total_of(&list), n, "{user}: {f:?}");
+                counted += 1;
+            }
+            let field = if f.label.starts_with("计划总投资") || f.href.contains("region=") {
+                Some("planned_investment")
+            } else if f.label.starts_with("协议金额") {
+                Some("agreement_amount")
+            } else {
+                None
+            };
+            if let (Some(field), None) = (field, count_of(&f.value)) {
+                let sum = list_sum(&base, &cookie, &f.href, field).await;
+                assert_eq!(
+                    f.value.replace(',', ""),
+                    sum.replace(',', ""),
+                    "{user}: {f:?}"
+                );
+                summed += 1;
+            }
+        }
+        // The dashboard: 2 KPIs, 7 stages, 6 categories, 3 warning counts, mine; the 大屏: the
+        // KPIs, the stages and the red warnings.
+        let least = if path == "/" {
+            2 + 7 + 6 + 3 + 1
+        } else {
+            2 + 7 + 1
+        };
+        assert!(counted >= least, "{user} {path}: {counted} counts checked");
+        assert!(summed >= 3, "{user} {path}: {summed} sums checked");
+    }
+}

@@ -124,7 +124,7 @@ fn kpis(lang: Lang, st: &ProjectStats, last: &ProjectStats) -> Vec<Kpi> {
             st.total.agreement_amount.sum.yuan(),
             last.total.agreement_amount.sum.yuan(),
             true,
-            "/projects?sort=-agreement_amount",
+            "/projects?agreed=1&sort=-agreement_amount",
         ),
         (
             "dash.invested",
@@ -170,7 +170,7 @@ fn funnel_chart(lang: Lang, st: &ProjectStats, width: i64) -> String {
             label: labels::stage(lang, r.stage).to_owned(),
             size: r.totals.count,
             text: format!("{}{unit}", r.totals.count),
-            href: Some(format!("/projects?stage={}", r.stage.code())),
+            href: Some(format!("/projects?reached={}", r.stage.code())),
         })
         .collect();
     funnel(lang.t("dash.funnel"), &bars, width)

@@ -50,6 +50,11 @@ pub struct ProjectParams {
     /// Source region code; its whole subtree is included.
     source_region: Option<String>,
     stage: Option<Stage>,
+    /// At this main-line stage or beyond it (the funnel's 签约及以后); not a side state.
+    reached: Option<Stage>,
+    /// Only the projects whose agreement amount the statistics count: signed or beyond, or
+    /// paused or stopped (not 线索 or 洽谈).
+    agreed: Option<bool>,
     category: Option<Category>,
     industry: Option<String>,
     /// In yuan.
@@ -152,11 +157,20 @@ pub async fn list(
         ),
         None => None,
     };
+    if let Some(side) = p.reached.filter(|s| !s.is_main_line()) {
+        return Err(ApiError::field(
+            "reached",
+            "not_main_line",
+            format!("{}不是主线阶段，没有“及以后”", side.label_zh()),
+        ));
+    }
     let filter = ProjectFilter {
         partnership_id,
         host_region: p.region.or(p.zone),
         source_region: p.source_region,
         stage: p.stage,
+        reached: p.reached,
+        agreed: p.agreed.unwrap_or(false),
         category: p.category,
         industry: p.industry,
         min_planned_investment: p.min_planned_investment,

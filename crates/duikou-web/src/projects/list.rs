@@ -18,11 +18,13 @@ use crate::AppState;
 
 pub const PAGE_SIZE: i64 = 50;
 
-const PARAMS: [&str; 9] = [
+const PARAMS: [&str; 11] = [
     "q",
     "partnership",
     "region",
     "stage",
+    "reached",
+    "agreed",
     "category",
     "industry",
     "min_investment",
@@ -63,6 +65,8 @@ struct ListPage {
     page: Page,
     filters: FormState,
     stages: Vec<Choice>,
+    reached: Vec<Choice>,
+    agreed: Vec<Choice>,
     categories: Vec<Choice>,
     partnerships: Vec<Choice>,
     regions: Vec<Choice>,
@@ -136,6 +140,18 @@ pub(crate) fn filter_of(
             None => bad("stage", "list.bad_stage"),
         },
     }
+    match p.get("reached") {
+        "" => {}
+        s => match Stage::parse(s).filter(|s| s.is_main_line()) {
+            Some(s) => f.reached = Some(s),
+            None => bad("reached", "list.bad_stage"),
+        },
+    }
+    match p.get("agreed") {
+        "" => {}
+        "1" => f.agreed = true,
+        _ => bad("agreed", "list.bad_value"),
+    }
     match p.get("category") {
         "" => {}
         c => match Category::parse(c) {
@@ -205,6 +221,19 @@ pub fn stage_choices(lang: Lang) -> Vec<Choice> {
         .map(|s| Choice {
             value: s.code().to_owned(),
             label: labels::stage(lang, s).to_owned(),
+        })
+        .collect()
+}
+
+/// 签约及以后 ...: the main-line stages, each with those beyond it.
+fn reached_choices(lang: Lang) -> Vec<Choice> {
+    Stage::MAIN_LINE
+        .into_iter()
+        .map(|s| Choice {
+            value: s.code().to_owned(),
+            label: lang
+                .t("list.and_beyond")
+                .replace("{stage}", labels::stage(lang, s)),
         })
         .collect()
 }
@@ -284,6 +313,11 @@ pub async fn list(
         )
         .await,
         stages: stage_choices(lang),
+        reached: reached_choices(lang),
+        agreed: vec![Choice {
+            value: "1".to_owned(),
+            label: lang.t("list.agreed_yes").to_owned(),
+        }],
         categories: category_choices(lang),
         partnerships: refs.partnership_choices(lang),
         regions: refs.region_choices(lang),

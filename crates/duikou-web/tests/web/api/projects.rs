@@ -231,6 +231,17 @@ async fn the_list_filters_sorts_and_pages_with_a_total() {
         let (s, v) = app.get("/api/v1/projects?region=999999").await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert!(field_error(&v, "region").is_some());
+
+        // All four are leads: each has reached 线索, none 签约, and no agreement counts.
+        let (_, v) = app.get("/api/v1/projects?region=210100&reached=lead").await;
+        assert_eq!(v["total"], 4);
+        let (_, v) = app.get("/api/v1/projects?region=210100&reached=signed").await;
+        assert_eq!(v["total"], 0);
+        let (_, v) = app.get("/api/v1/projects?region=210100&agreed=true").await;
+        assert_eq!(v["total"], 0);
+        let (s, v) = app.get("/api/v1/projects?reached=suspended").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(field_error(&v, "reached").is_some(), "{v}");
     })
     .await;
 }
