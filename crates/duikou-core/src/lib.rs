@@ -25,6 +25,7 @@ pub mod region;
 pub mod rollup;
 pub mod slip;
 pub mod stage;
+pub mod stage_request;
 pub mod stats;
 pub mod steps;
 pub mod text;

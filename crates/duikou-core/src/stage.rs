@@ -131,6 +131,14 @@ pub enum TransitionKind {
     Reopen,
 }
 
+impl TransitionKind {
+    /// Whether the writer confirms the move on a page that shows what it changes before it
+    /// is made: every move but the ordinary ones (the next stage, a resumption).
+    pub fn needs_confirmation(self) -> bool {
+        !matches!(self, TransitionKind::Forward | TransitionKind::Resume)
+    }
+}
+
 /// A requested change of stage, before it is checked.
 #[derive(Debug, Clone)]
 pub struct TransitionRequest<'a> {

@@ -214,6 +214,18 @@ fn without_unsigned_agreements(row: &GroupRow) -> GroupRow {
     row
 }
 
+/// How a project's move from `from` to `to` changes the funnel (projects at or beyond each
+/// main-line stage): the stages whose count rises (+1) or falls (−1), in stage order.
+pub fn funnel_change(from: Stage, to: Stage) -> Vec<(Stage, i64)> {
+    Stage::MAIN_LINE
+        .into_iter()
+        .filter_map(|s| {
+            let d = i64::from(to.at_or_beyond(s)) - i64::from(from.at_or_beyond(s));
+            (d != 0).then_some((s, d))
+        })
+        .collect()
+}
+
 /// Sums rows of stages entered into one list in stage order, zeros included.
 pub fn entered_by_stage(rows: &[(Stage, Totals)]) -> Vec<StageTotals> {
     Stage::ALL
@@ -280,6 +292,33 @@ mod tests {
         assert_eq!(s.large.planned_investment.sum.yuan(), 800_000_000);
         assert_eq!(s.by_category.len(), Category::ALL.len());
         assert_eq!(s.by_stage.len(), Stage::ALL.len());
+    }
+
+    #[test]
+    fn a_move_changes_the_funnel_by_the_stages_between() {
+        use Stage::*;
+        assert_eq!(
+            funnel_change(Signed, Operating),
+            vec![(Landed, 1), (Started, 1), (Completed, 1), (Operating, 1)]
+        );
+        assert_eq!(
+            funnel_change(Started, Signed),
+            vec![(Landed, -1), (Started, -1)]
+        );
+        // A suspended project counts in no stage of the funnel; stopping one at 开工 takes it
+        // out of every stage it had reached.
+        assert_eq!(funnel_change(Suspended, Landed).len(), 4);
+        assert_eq!(
+            funnel_change(Started, Terminated),
+            vec![
+                (Lead, -1),
+                (Negotiating, -1),
+                (Signed, -1),
+                (Landed, -1),
+                (Started, -1)
+            ]
+        );
+        assert!(funnel_change(Landed, Landed).is_empty());
     }
 
     #[test]

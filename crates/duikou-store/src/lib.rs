@@ -29,6 +29,7 @@ mod rollup;
 mod rows;
 mod scoped;
 mod slips;
+mod stage_requests;
 mod stats;
 mod step_lists;
 mod steps;
@@ -68,14 +69,15 @@ pub use regions::RegionFilter;
 pub use rollup::{RollupBuilder, RollupReport};
 pub use scoped::Scoped;
 pub use slips::{NewSlip, Slip, SlipEvent, SlipFilter};
+pub use stage_requests::{RequestFilter, RequestRow, TransitionPreview};
 pub use stats::{StatsQuery, StatsScope};
 pub use step_lists::OpenStep;
 pub use steps::ProjectSteps;
 pub use templates::TemplateSummary;
 pub use transitions::TransitionInput;
 pub use warnings::{
-    set_in_force, OwnerCount, RuleCount, Tally, ThresholdSet, Warning, WarningCounts, WarningEvent,
-    WarningFilter, WarningStatus,
+    set_in_force, OpenWarning, OwnerCount, RuleCount, Tally, ThresholdSet, Warning, WarningCounts,
+    WarningEvent, WarningFilter, WarningStatus,
 };
 
 /// Which database a store runs on.

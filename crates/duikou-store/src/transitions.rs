@@ -11,7 +11,7 @@ use serde::Serialize;
 pub use duikou_core::project::TransitionInput;
 
 use crate::rows::{date_text, serde_code, RowReader, Tx};
-use crate::write::{Action, Kind, Place, Stamp};
+use crate::write::{project_place_in, Action, Kind, Place, Stamp};
 use crate::{Store, StoreError};
 
 fn read(row: &sqlx::any::AnyRow) -> Result<StageChange, StoreError> {
@@ -101,19 +101,37 @@ impl Kind for Staged {
         Ok(Some(Staged { project, change }))
     }
 
-    /// Only an administrator overrides the stage rules.
+    /// Only an administrator overrides the stage rules; a move the project's unit settings
+    /// send for approval (`Thresholds::approval_needed`) is made only by someone who
+    /// supervises the project: a writer asks for it instead (`stage_requests`).
     async fn may(
-        _tx: &mut Tx,
+        tx: &mut Tx,
         access: &Access,
         _: (),
         fields: &StageMove,
-        _before: Option<&Staged>,
+        before: Option<&Staged>,
     ) -> Result<(), StoreError> {
         if fields.overridden && !access.actor().may_override {
             return Err(StoreError::invalid(
                 "override",
                 "forbidden",
                 "只有系统管理员可以强制推进阶段",
+            ));
+        }
+        let Some(before) = before else {
+            return Ok(());
+        };
+        let p = &before.project;
+        if approval_needed(tx, p, fields.kind, fields.to, fields.since).await?
+            && !access.can_supervise(&project_place_in(tx, p.id).await?.as_ref())
+        {
+            return Err(StoreError::invalid(
+                "to",
+                "approval_required",
+                format!(
+                    "{}须经合作办审批：请提交审批申请",
+                    move_zh(fields.kind, fields.to)
+                ),
             ));
         }
         Ok(())
@@ -181,6 +199,34 @@ impl Action<Staged> for TransitionInput {
     fn apply(&self, before: &Staged, stamp: &Stamp) -> Result<StageMove, StoreError> {
         Ok(TransitionInput::apply(self, &before.project, stamp.today)?)
     }
+}
+
+/// Whether a move of `project` of this kind to `to`, taking effect on `since`, waits for
+/// approval under the settings in force for its unit in that year.
+pub(crate) async fn approval_needed(
+    tx: &mut Tx,
+    project: &Project,
+    kind: TransitionKind,
+    to: Stage,
+    since: NaiveDate,
+) -> Result<bool, StoreError> {
+    use chrono::Datelike;
+    let t = crate::warnings::thresholds_in(tx, project.fields.owner_org_id, since.year()).await?;
+    Ok(t.approval_needed(kind, to))
+}
+
+/// A move in words, for messages: "跨阶段推进到“投产”", "终止项目".
+pub(crate) fn move_zh(kind: TransitionKind, to: Stage) -> String {
+    let what = match kind {
+        TransitionKind::Suspend => return "暂缓项目".to_owned(),
+        TransitionKind::Terminate => return "终止项目".to_owned(),
+        TransitionKind::Forward => "推进",
+        TransitionKind::Skip => "跨阶段推进",
+        TransitionKind::Back => "阶段回退",
+        TransitionKind::Resume => "恢复推进",
+        TransitionKind::Reopen => "恢复已终止项目",
+    };
+    format!("{what}到“{}”", to.label_zh())
 }
 
 impl Store {

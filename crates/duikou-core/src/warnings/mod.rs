@@ -166,6 +166,21 @@ pub struct Thresholds {
     /// Working days the owner has to answer a slip with a plan (3).
     #[serde(default = "default_slip_reply_days")]
     pub slip_reply_days: i64,
+    /// A skip (跨阶段推进) to one of these stages waits for a coordinator's approval (竣工,
+    /// 投产).
+    #[serde(default = "default_approve_skips_to")]
+    pub approve_skips_to: Vec<crate::Stage>,
+    /// 终止 waits for a coordinator's approval.
+    #[serde(default = "default_approve_terminate")]
+    pub approve_terminate: bool,
+}
+
+fn default_approve_skips_to() -> Vec<crate::Stage> {
+    vec![crate::Stage::Completed, crate::Stage::Operating]
+}
+
+fn default_approve_terminate() -> bool {
+    true
 }
 
 fn default_slip_rules() -> Vec<RuleId> {
@@ -196,11 +211,24 @@ impl Default for Thresholds {
             start_red_months: 3,
             slip_rules: default_slip_rules(),
             slip_reply_days: default_slip_reply_days(),
+            approve_skips_to: default_approve_skips_to(),
+            approve_terminate: default_approve_terminate(),
         }
     }
 }
 
 impl Thresholds {
+    /// Whether a stage move of this kind to `to` waits for the approval of someone who
+    /// supervises the project (a coordinator) before it takes effect.
+    pub fn approval_needed(&self, kind: crate::stage::TransitionKind, to: crate::Stage) -> bool {
+        use crate::stage::TransitionKind as K;
+        match kind {
+            K::Skip => self.approve_skips_to.contains(&to),
+            K::Terminate => self.approve_terminate,
+            _ => false,
+        }
+    }
+
     /// Checks that every value is in range and every yellow comes before its red.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         let mut e = crate::error::Errors::new();

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod never_panics;
+mod stage_request;
 mod steps;
 mod warnings;
 mod warnings_engine;

@@ -104,6 +104,14 @@ impl Scoped<'_> {
         }
     }
 
+    /// Whether the user supervises project `id` (督办, approvals); false when they do not read
+    /// it either.
+    pub async fn supervises(&self, id: i64) -> Result<bool, StoreError> {
+        let paths = self.store.project_paths(id).await?;
+        let r = paths.as_ref();
+        Ok(self.access.can_read(&r) && self.access.can_supervise(&r))
+    }
+
     /// Checks that the user changes project `id` (not found when they do not even read it).
     pub async fn editable(&self, id: i64) -> Result<(), StoreError> {
         let paths = self.store.project_paths(id).await?;
@@ -120,5 +128,6 @@ impl Scoped<'_> {
 
 mod admin;
 mod projects;
+mod stage_requests;
 mod steps;
 mod warnings;

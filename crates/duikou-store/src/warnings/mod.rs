@@ -20,6 +20,7 @@ pub(crate) use answers::Answering;
 pub(crate) use settings::{NewThresholds, YearPlan};
 
 pub use thresholds::set_in_force;
+pub(crate) use thresholds::thresholds_in;
 
 use std::collections::BTreeMap;
 
@@ -75,6 +76,44 @@ pub struct WarningEvent {
     pub note: Option<String>,
     pub as_of: NaiveDate,
     pub at: DateTime<Utc>,
+}
+
+/// An open warning as a preview compares them: which rule on which subject, at which level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenWarning {
+    pub id: i64,
+    pub rule: RuleId,
+    pub level: Level,
+    /// `project`, `step:KEY`, `problem:ID` …
+    pub subject: String,
+    pub reason: String,
+}
+
+/// The open warnings of a project as the transaction sees them, red first.
+pub(crate) async fn open_warnings_in(
+    tx: &mut Tx,
+    project_id: i64,
+) -> Result<Vec<OpenWarning>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, rule, level, subject, reason FROM warnings \
+         WHERE project_id = $1 AND closed_at IS NULL ORDER BY id",
+    )
+    .bind(project_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let r = RowReader::new(row, "warnings");
+        out.push(OpenWarning {
+            id: r.i64("id")?,
+            rule: r.code("rule", RuleId::parse)?,
+            level: r.code("level", Level::parse)?,
+            subject: r.text("subject")?,
+            reason: r.text("reason")?,
+        });
+    }
+    out.sort_by_key(|w| (w.level != Level::Red, w.id));
+    Ok(out)
 }
 
 /// Which warnings a list shows.

@@ -31,6 +31,18 @@ pub(super) fn pick_thresholds<'a>(
     set_in_force(sets, org, year).map_or(default, |s| &s.thresholds)
 }
 
+/// The thresholds in force for an organisation's projects in a year, as the transaction
+/// sees them.
+pub(crate) async fn thresholds_in(
+    tx: &mut Tx,
+    org: Option<i64>,
+    year: i32,
+) -> Result<Thresholds, StoreError> {
+    let sets = threshold_sets(tx).await?;
+    let default = Thresholds::default();
+    Ok(pick_thresholds(&sets, org, year, &default).clone())
+}
+
 pub(super) async fn threshold_sets(tx: &mut Tx) -> Result<Vec<ThresholdSet>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, org_id, year, body, created_at, created_by FROM warning_thresholds ORDER BY id",

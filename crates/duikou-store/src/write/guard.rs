@@ -14,6 +14,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("partnerships", &["partnerships.rs", "bulk.rs"]),
     ("notify_channels", &["channels.rs"]),
     ("slips", &["slips/write.rs", "slips/mod.rs"]),
+    ("stage_requests", &["stage_requests.rs"]),
     ("warnings", &["warnings/answers.rs", "warnings/engine.rs"]),
     // A project's own row: its kind, its stage moves, the bulk loader, and two derived
     // columns kept inside the writes that change them (the latest report's figures; when

@@ -125,6 +125,47 @@ impl Store {
         Ok(after)
     }
 
+    /// What `action` on record `key` would do, tried on the whole write path in a
+    /// transaction that is then rolled back: the record after, and its project's open
+    /// warnings before and after (what a confirmation page shows). Nothing is kept.
+    pub(crate) async fn act_preview<K: Kind, A: Action<K>>(
+        &self,
+        access: &Access,
+        parent: K::Parent,
+        key: K::Key,
+        version: Option<i64>,
+        action: &A,
+    ) -> Result<Preview<K>, StoreError> {
+        let mut w = self
+            .open_write::<K>(access, parent, Some(&key), action.right())
+            .await?;
+        let project = match K::place(parent, Some(&key)) {
+            Place::Project(id) => Some(id),
+            Place::Reference | Place::New => None,
+        };
+        let warnings_before = match project {
+            Some(id) => crate::warnings::open_warnings_in(&mut w.tx, id).await?,
+            None => Vec::new(),
+        };
+        let before = w.existing(&key, version).await?;
+        let fields = action.apply(&before, &w.stamp)?;
+        let after = w.change(&key, &before, &fields).await?;
+        action.event(&mut w.tx, &after, &w.stamp).await?;
+        w.settle(action.name(), &key, Some(&before), Some(&after))
+            .await?;
+        let warnings_after = match project {
+            Some(id) => crate::warnings::open_warnings_in(&mut w.tx, id).await?,
+            None => Vec::new(),
+        };
+        w.tx.rollback().await?;
+        Ok(Preview {
+            before,
+            after,
+            warnings_before,
+            warnings_after,
+        })
+    }
+
     /// Deletes record `key` (at `version`, when the caller gives one); the record as it was.
     #[tracing::instrument(level = "debug", skip_all, fields(kind = K::NAME, key = %key.to_string(), by = %access.login))]
     pub(crate) async fn delete<K: Delete>(
@@ -218,6 +259,14 @@ impl Store {
     }
 }
 
+/// What a write would do, tried and rolled back ([`Store::act_preview`]).
+pub(crate) struct Preview<K> {
+    pub before: K,
+    pub after: K,
+    pub warnings_before: Vec<crate::warnings::OpenWarning>,
+    pub warnings_after: Vec<crate::warnings::OpenWarning>,
+}
+
 /// One write under way: its transaction and what the path keeps around the kind's SQL.
 struct Writing<'s, K: Kind> {
     store: &'s Store,
@@ -274,6 +323,23 @@ impl<K: Kind> Writing<'_, K> {
         before: Option<&K>,
         after: Option<&K>,
     ) -> Result<(), StoreError> {
+        self.settle(action, key, before, after).await?;
+        self.tx.commit().await?;
+        tracing::debug!(action, "written");
+        if K::REACH {
+            self.store.accounts_changed();
+        }
+        Ok(())
+    }
+
+    /// Everything [`Self::finish`] does before the commit.
+    async fn settle(
+        &mut self,
+        action: &str,
+        key: &K::Key,
+        before: Option<&K>,
+        after: Option<&K>,
+    ) -> Result<(), StoreError> {
         let tx = &mut self.tx;
         let (kind, id) = K::logged_as(self.parent, key);
         match (&self.withdrawn, after) {
@@ -298,7 +364,7 @@ impl<K: Kind> Writing<'_, K> {
             Place::Project(id) => Some(id),
             Place::Reference | Place::New => None,
         };
-        if let Some(u) = self.upkeep {
+        if let Some(u) = self.upkeep.take() {
             let also: &[i64] = match (self.place, &project) {
                 (Place::New, Some(id)) => std::slice::from_ref(id),
                 _ => &[],
@@ -312,11 +378,6 @@ impl<K: Kind> Writing<'_, K> {
             self.store
                 .reevaluate_in(tx, &[id], &self.stamp.actor.name)
                 .await?;
-        }
-        self.tx.commit().await?;
-        tracing::debug!(action, "written");
-        if K::REACH {
-            self.store.accounts_changed();
         }
         Ok(())
     }

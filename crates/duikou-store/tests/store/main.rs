@@ -28,6 +28,7 @@ mod progress_reports;
 mod projects;
 mod regions;
 mod rollup;
+mod stage_requests;
 mod stats;
 mod step_lists;
 mod transactions;
