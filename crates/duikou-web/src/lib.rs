@@ -19,6 +19,7 @@ mod projects;
 mod session;
 pub mod shared;
 mod slips;
+mod stage_requests;
 mod steps;
 mod warnings;
 
@@ -79,6 +80,7 @@ fn api() -> Router<AppState> {
         .merge(accounts::api())
         .merge(warnings::api())
         .merge(slips::api())
+        .merge(stage_requests::api())
 }
 
 /// The web pages (server-rendered HTML) in the user's language, and their assets. Pages read
@@ -93,6 +95,7 @@ fn pages() -> Router<AppState> {
         .merge(steps::pages())
         .merge(warnings::pages())
         .merge(slips::pages())
+        .merge(stage_requests::pages())
         .merge(accounts::pages())
         .merge(calendar::pages())
         .merge(admin::pages())

@@ -27,6 +27,7 @@ use crate::projects::api as projects;
 use crate::session::api as session;
 use crate::shared::{health, history};
 use crate::slips::api as slips;
+use crate::stage_requests::api as stage_requests;
 use crate::steps::{api as steps, templates_api as templates};
 use crate::warnings::api as warnings;
 use crate::AppState;
@@ -75,6 +76,12 @@ use crate::AppState;
         problems::update,
         problems::remove,
         problems::act,
+        stage_requests::preview,
+        stage_requests::create,
+        stage_requests::list,
+        stage_requests::read,
+        stage_requests::approve,
+        stage_requests::act,
         stats::project_stats,
         templates::list,
         templates::read,
@@ -200,6 +207,7 @@ fn path_param(name: &str) -> Option<(RefOr<Schema>, &'static str)> {
         "id" => integer("The record's id (of the project, for routes under /projects/{id})"),
         "report_id" => integer("The report's id"),
         "problem_id" => integer("The problem's id"),
+        "request_id" => integer("The stage-change request's id"),
         "year" => {
             let schema: RefOr<Schema> = ObjectBuilder::new()
                 .schema_type(Type::Integer)

@@ -53,6 +53,8 @@ pub struct Figures {
     pub my_warnings: Vec<WarningRow>,
     /// How many open warnings wait on the user (the list shows the first ten).
     pub my_total: i64,
+    /// Stage changes waiting on the user's approval (None: the user supervises nothing).
+    pub requests: Option<i64>,
     /// Active red warnings (the 大屏's red list).
     pub red_list: Vec<WarningRow>,
 }
@@ -331,6 +333,23 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
         warn_counts,
         my_warnings: mine.items.iter().map(|w| warning_row(lang, w)).collect(),
         my_total: mine.total,
+        requests: match u.access.supervise.is_empty() {
+            true => None,
+            false => Some(
+                scoped
+                    .stage_requests(
+                        &duikou_store::RequestFilter {
+                            status: Some(duikou_core::stage_request::RequestStatus::Pending),
+                            project_id: None,
+                            to_decide: true,
+                        },
+                        1,
+                        0,
+                    )
+                    .await?
+                    .total,
+            ),
+        },
         red_list: red.items.iter().map(|w| warning_row(lang, w)).collect(),
         as_of: fmt::date_prose(lang, today),
         kpis: kpis(lang, &st, &last),

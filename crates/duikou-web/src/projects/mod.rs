@@ -29,5 +29,4 @@ pub(crate) fn pages() -> Router<AppState> {
         )
         .route("/projects/{id}/progress-reports", post(page::add_report))
         .route("/projects/{id}/problems", post(page::add_problem))
-        .route("/projects/{id}/transition", post(page::transition))
 }

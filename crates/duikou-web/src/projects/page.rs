@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use duikou_core::problem::{ProblemFields, ProblemStatus};
 use duikou_core::progress_report::{Period, ProgressReportFields};
 use duikou_core::project::Project;
-use duikou_core::{FieldError, Stage};
-use duikou_store::{SlipFilter, StoreError, TransitionInput, WarningFilter};
+use duikou_core::Stage;
+use duikou_store::{SlipFilter, StoreError, WarningFilter};
 
 use crate::shared::changes::{change_rows, ChangeRow};
-use crate::shared::forms::{parse_date, unprocessable, FormState};
+use crate::shared::forms::{unprocessable, FormState};
 use crate::shared::i18n::Lang;
 use crate::shared::page::Flash;
 use crate::shared::page::{html, CsrfForm, Page, PageResult, PageUser, Section};
@@ -101,6 +101,9 @@ struct ProjectPage {
     warnings: Vec<crate::warnings::pages::WarningRow>,
     slips: Vec<i64>,
     stage_choices: Vec<Choice>,
+    /// The stage change waiting for approval, and whether the user decides it.
+    request: Option<crate::stage_requests::pages::RequestLine>,
+    may_decide: bool,
     problem_choices: Vec<Choice>,
     org_choices: Vec<Choice>,
 }
@@ -111,6 +114,10 @@ fn flash_key(done: Option<&str>) -> Option<&'static str> {
         "report_withdrawn" => Some("progress_report.withdrawn"),
         "problem" => Some("problem.added"),
         "transition" => Some("transition.done"),
+        "requested" => Some("request.requested"),
+        "approved" => Some("request.approved"),
+        "rejected" => Some("request.rejected"),
+        "withdrawn" => Some("request.withdrawn"),
         "saved" => Some("project.saved"),
         "created" => Some("project.created"),
         "step" => Some("step.saved"),
@@ -191,6 +198,30 @@ pub(crate) async fn render(
             0,
         )
         .await?;
+    let waiting = scoped
+        .stage_requests(
+            &duikou_store::RequestFilter {
+                status: Some(duikou_core::stage_request::RequestStatus::Pending),
+                project_id: Some(id),
+                to_decide: false,
+            },
+            1,
+            0,
+        )
+        .await?;
+    let request = match waiting.items.first() {
+        Some(r) => {
+            let who = crate::stage_requests::pages::people(s).await?;
+            Some(crate::stage_requests::pages::line(
+                lang,
+                &who,
+                &r.request,
+                &r.project_name,
+            ))
+        }
+        None => None,
+    };
+    let may_decide = request.is_some() && scoped.supervises(id).await?;
     let name = lang.data(&p.fields.name).into_owned();
     let page = Page::build(s, u, lang, Section::Projects, name.clone(), uri).await;
     let latest = reports.iter().max_by_key(|r| (r.period_end, r.id));
@@ -256,6 +287,8 @@ pub(crate) async fn render(
             .collect(),
         slips: slips.items.iter().map(|sl| sl.id).collect(),
         stage_choices: labels_of_stages(lang, p.stage),
+        request,
+        may_decide,
         problem_choices: labels::problem_category_choices(lang),
         org_choices: refs.org_choices(lang),
         name,
@@ -505,42 +538,5 @@ pub async fn add_problem(
     }
     let mut forms = default_forms(&s, lang);
     forms.problem = form;
-    unprocessable(render(&s, &u, lang, &uri, id, forms, None).await)
-}
-
-const TRANSITION_FIELDS: [&str; 4] = ["to", "effective_date", "reason", "override"];
-
-pub async fn transition(
-    State(s): State<AppState>,
-    u: PageUser,
-    lang: Lang,
-    uri: Uri,
-    Path(id): Path<i64>,
-    CsrfForm(data): CsrfForm,
-) -> PageResult {
-    let mut form = FormState::from_data(&data);
-    let mut errs = Vec::new();
-    let to = Stage::parse(data.get("to"));
-    if to.is_none() {
-        errs.push(FieldError::new("to", "required", lang.t("err.required")));
-    }
-    let date = parse_date(&data, "effective_date", &mut errs);
-    if let (Some(to), true) = (to, errs.is_empty()) {
-        let input = TransitionInput {
-            to,
-            effective_date: date,
-            reason: data.opt("reason"),
-            override_rules: data.checked("override"),
-        };
-        match s.store.scoped(&u.access).transition(id, None, &input).await {
-            Ok(_) => {
-                return Ok(Redirect::to(&format!("/projects/{id}?done=transition")).into_response())
-            }
-            Err(e) => form.store_error(&TRANSITION_FIELDS, lang, e)?,
-        }
-    }
-    form.add_all(&TRANSITION_FIELDS, lang, &errs);
-    let mut forms = default_forms(&s, lang);
-    forms.transition = form;
     unprocessable(render(&s, &u, lang, &uri, id, forms, None).await)
 }

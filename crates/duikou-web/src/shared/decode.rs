@@ -522,6 +522,15 @@ mod bodies {
             out
         }
     }
+    impl Checked for duikou_core::stage_request::RequestAction {
+        fn field_errors(&self) -> Vec<FieldError> {
+            let mut out = Vec::new();
+            if let duikou_core::stage_request::RequestAction::Reject { note } = self {
+                text_field(&mut out, "note", Some(note), TextKind::Text);
+            }
+            out
+        }
+    }
     impl Checked for duikou_core::steps::StepState {}
     impl Checked for duikou_core::steps::Template {}
     impl Checked for duikou_core::notify::ChannelFields {}

@@ -113,6 +113,20 @@ pub fn channel_kind(lang: Lang, k: ChannelKind) -> &'static str {
     lang.t(&format!("channel.kind.{}", k.code()))
 }
 
+/// A kind of stage move (跨阶段推进, 阶段回退 …).
+pub fn move_kind(lang: Lang, k: duikou_core::stage::TransitionKind) -> &'static str {
+    let code = serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    lang.t(&format!("move.{code}"))
+}
+
+/// The state of a stage-change request (待审批, 已批准 …).
+pub fn request_status(lang: Lang, s: duikou_core::stage_request::RequestStatus) -> &'static str {
+    lang.t(&format!("request.status.{}", s.code()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -292,6 +292,7 @@ pub enum Section {
     Steps,
     Warnings,
     Slips,
+    Requests,
     Admin,
     Account,
 }
@@ -344,6 +345,12 @@ impl Page {
                 "nav.slips",
                 Some("/slips"),
                 section == Section::Slips,
+                lead || edits,
+            ),
+            (
+                "nav.requests",
+                Some("/stage-requests"),
+                section == Section::Requests,
                 lead || edits,
             ),
             ("nav.ledger", None, false, true),

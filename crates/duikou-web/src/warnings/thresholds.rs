@@ -6,7 +6,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use duikou_core::warnings::{RuleId, Thresholds};
-use duikou_core::FieldError;
+use duikou_core::{FieldError, Stage};
 
 use crate::admin::{tabs, Tab};
 use crate::shared::forms::FormState;
@@ -79,7 +79,7 @@ pub struct SetRow {
 
 pub struct RuleBox {
     pub code: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub checked: bool,
 }
 
@@ -96,6 +96,9 @@ struct ThresholdsPage {
     form: FormState,
     numbers: Vec<(&'static str, &'static str)>,
     rules: Vec<RuleBox>,
+    /// The stages a skip to which waits for approval (签约 onwards: a skip lands there).
+    approvals: Vec<RuleBox>,
+    approve_terminate: bool,
     orgs: Vec<Choice>,
     flash: bool,
 }
@@ -108,6 +111,25 @@ fn threshold_rows(lang: Lang, t: &Thresholds) -> Vec<ThresholdRow> {
             value: number_of(t, f).to_string(),
         })
         .collect();
+    rows.push(ThresholdRow {
+        label: lang.t("threshold.approve_skips_to"),
+        value: t
+            .approve_skips_to
+            .iter()
+            .map(|s| labels::stage(lang, *s))
+            .collect::<Vec<_>>()
+            .join("、"),
+    });
+    rows.push(ThresholdRow {
+        label: lang.t("threshold.approve_terminate"),
+        value: lang
+            .t(if t.approve_terminate {
+                "value.yes"
+            } else {
+                "value.no"
+            })
+            .to_owned(),
+    });
     rows.push(ThresholdRow {
         label: lang.t("threshold.slip_rules"),
         value: t
@@ -144,6 +166,12 @@ async fn thresholds_page(
         }
         for r in &t.slip_rules {
             f.set(&format!("slip_rule.{}", r.code()), "on");
+        }
+        for st in &t.approve_skips_to {
+            f.set(&format!("approve_skip.{}", st.code()), "on");
+        }
+        if t.approve_terminate {
+            f.set("approve_terminate", "on");
         }
         f
     });
@@ -194,10 +222,21 @@ async fn thresholds_page(
             .into_iter()
             .map(|r| RuleBox {
                 code: r.code(),
-                label: labels::rule(lang, r),
+                label: labels::rule(lang, r).to_owned(),
                 checked: form.checked(&format!("slip_rule.{}", r.code())),
             })
             .collect(),
+        approvals: Stage::MAIN_LINE[2..]
+            .iter()
+            .map(|st| RuleBox {
+                code: st.code(),
+                label: lang
+                    .t("threshold.skip_to")
+                    .replace("{stage}", labels::stage(lang, *st)),
+                checked: form.checked(&format!("approve_skip.{}", st.code())),
+            })
+            .collect(),
+        approve_terminate: form.checked("approve_terminate"),
         orgs: refs.org_choices(lang),
         form,
         flash,
@@ -235,6 +274,11 @@ pub async fn save_thresholds(
             .into_iter()
             .filter(|r| data.checked(&format!("slip_rule.{}", r.code())))
             .collect(),
+        approve_skips_to: Stage::MAIN_LINE
+            .into_iter()
+            .filter(|st| data.checked(&format!("approve_skip.{}", st.code())))
+            .collect(),
+        approve_terminate: data.checked("approve_terminate"),
         ..Thresholds::default()
     };
     for n in NUMBERS {

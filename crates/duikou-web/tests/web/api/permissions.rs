@@ -269,6 +269,20 @@ fn project_routes(w: &World, id: i64) -> Vec<Probe> {
             true,
         ),
         (Method::GET, format!("{p}/transitions"), None, None, false),
+        (
+            Method::POST,
+            format!("{p}/transition-preview"),
+            Some(json!({"to": "signed"})),
+            None,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("{p}/stage-requests"),
+            Some(json!({"to": "signed"})),
+            None,
+            true,
+        ),
         (Method::GET, format!("{p}/history"), None, None, false),
         (
             Method::GET,
@@ -583,6 +597,75 @@ async fn only_coordinators_and_leaders_in_scope_supervise() {
                 }
             }
         }
+    })
+    .await;
+}
+
+/// A stage change waiting for approval is approved or sent back by those who supervise the
+/// project in scope, withdrawn by its writers; others are refused, outsiders see nothing.
+#[tokio::test]
+async fn only_supervisors_in_scope_decide_a_stage_change_request() {
+    each_backend(|app| async move {
+        let w = world(&app).await;
+        let (s, r) = app
+            .post(
+                &format!("/api/v1/projects/{}/stage-requests", w.shenyang_project),
+                json!({"to": "terminated", "reason": "投资方撤资"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let approve = format!("/api/v1/stage-requests/{}/approve", r["id"]);
+        let actions = format!("/api/v1/stage-requests/{}/actions", r["id"]);
+        let reject = json!({"action": "reject", "note": "请补充材料"});
+        let withdraw = json!({"action": "withdraw"});
+        // (login, approve and send back, withdraw): None is authorised (a stale If-Match
+        // answers 412 and changes nothing).
+        for (login, decide, take_back) in [
+            // A coordinator both supervises and writes their unit's projects.
+            ("sy-coordinator", None, None),
+            ("sy-leader", None, Some(StatusCode::FORBIDDEN)),
+            ("sy-editor", Some(StatusCode::FORBIDDEN), None),
+            (
+                "sy-viewer",
+                Some(StatusCode::FORBIDDEN),
+                Some(StatusCode::FORBIDDEN),
+            ),
+            (
+                "dl-coordinator",
+                Some(StatusCode::NOT_FOUND),
+                Some(StatusCode::NOT_FOUND),
+            ),
+        ] {
+            let t = token_of(&app, login).await;
+            let stale = Some("\"0\"");
+            let a = call(&app, Some(&t), Method::POST, &approve, None, stale).await;
+            let b = call(
+                &app,
+                Some(&t),
+                Method::POST,
+                &actions,
+                Some(reject.clone()),
+                stale,
+            )
+            .await;
+            let c = call(
+                &app,
+                Some(&t),
+                Method::POST,
+                &actions,
+                Some(withdraw.clone()),
+                stale,
+            )
+            .await;
+            let want = |e: Option<StatusCode>| e.unwrap_or(StatusCode::PRECONDITION_FAILED);
+            assert_eq!(a, want(decide), "{login} approve");
+            assert_eq!(b, want(decide), "{login} reject");
+            assert_eq!(c, want(take_back), "{login} withdraw");
+        }
+        let (_, still) = app
+            .get(&format!("/api/v1/stage-requests/{}", r["id"]))
+            .await;
+        assert_eq!(still["status"], "pending", "{still}");
     })
     .await;
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod frictions;
+mod month;
 mod scenarios;
 mod screenshots;
 mod steps;

@@ -108,7 +108,8 @@ pub struct Seed {
 }
 
 /// 北京 → 沈阳 (浑南区, 于洪区), the 京沈 partnership, an org in 浑南, and four users: `admin`,
-/// `editor` (edits Shenyang), `viewer` (reads everything) and `leader` (reads everything).
+/// `editor` (edits Shenyang), `coordinator` (supervises Shenyang), `viewer` (reads everything)
+/// and `leader` (reads everything).
 pub async fn seed(store: &Store) -> Seed {
     let system = Actor::system("browser-tests");
     for (code, name, kind, parent) in [
@@ -167,6 +168,15 @@ pub async fn seed(store: &Store) -> Seed {
             "editor",
             "王填报",
             Role::Editor,
+            Scope::Region {
+                region_code: "210100".into(),
+            },
+            Some(org.id),
+        ),
+        (
+            "coordinator",
+            "赵合作办",
+            Role::Coordinator,
             Scope::Region {
                 region_code: "210100".into(),
             },

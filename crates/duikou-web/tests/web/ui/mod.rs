@@ -8,6 +8,7 @@ mod export;
 mod lang;
 mod problems;
 mod reports;
+mod requests;
 mod steps;
 mod warnings;
 
