@@ -209,18 +209,12 @@ pub(crate) async fn render(
             0,
         )
         .await?;
-    let request = match waiting.items.first() {
-        Some(r) => {
-            let who = crate::stage_requests::pages::people(s).await?;
-            Some(crate::stage_requests::pages::line(
-                lang,
-                &who,
-                &r.request,
-                &r.project_name,
-            ))
-        }
-        None => None,
-    };
+    // The people the page names (the stage history, a request), by name and unit.
+    let who = crate::stage_requests::pages::people(s).await?;
+    let request = waiting
+        .items
+        .first()
+        .map(|r| crate::stage_requests::pages::line(lang, &who, &r.request, &r.project_name));
     let may_decide = request.is_some() && scoped.supervises(id).await?;
     let name = lang.data(&p.fields.name).into_owned();
     let page = Page::build(s, u, lang, Section::Projects, name.clone(), uri).await;
@@ -272,7 +266,7 @@ pub(crate) async fn render(
                     .as_deref()
                     .map(|r| lang.message(r))
                     .unwrap_or_default(),
-                actor: c.actor.clone(),
+                actor: crate::stage_requests::pages::person(lang, &who, &c.actor),
             })
             .collect(),
         history: {

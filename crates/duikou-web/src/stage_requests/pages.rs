@@ -66,6 +66,15 @@ pub(crate) async fn people(s: &AppState) -> Result<HashMap<String, String>, Stor
         .collect())
 }
 
+/// The person a login names, "name · unit"; a login no user has is the system's (the demo,
+/// an import, an operator): 系统（name）.
+pub(crate) fn person(lang: Lang, who: &HashMap<String, String>, login: &str) -> String {
+    match who.get(login) {
+        Some(name) => lang.data(name).into_owned(),
+        None => format!("{}（{login}）", lang.t("history.system")),
+    }
+}
+
 pub(crate) fn line(
     lang: Lang,
     who: &HashMap<String, String>,
