@@ -34,12 +34,14 @@ use crate::steps::{OpenItem, OpenItemKind, ScheduledStep, StepStatus};
 mod engine;
 mod escalate;
 mod status;
+mod year_plan;
 pub use engine::{
     evaluate, AnnualPlan, Evaluation, ProblemFacts, ProjectFacts, Raised, StepsFacts, Subject,
     SubjectKind,
 };
 pub use escalate::{slip_for, AutoSlip};
 pub use status::{Answer, WarningStatus};
+pub use year_plan::{YearProgress, INPUT_FIELDS as PLAN_FIELDS};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -517,7 +519,7 @@ pub fn linear_expected_yuan(annual_plan_yuan: i64, elapsed_months: u32) -> i64 {
 }
 
 /// Formats `amount / annual` as percent with one decimal, truncated toward zero.
-fn percent(amount: i128, annual: i128) -> String {
+pub(crate) fn percent(amount: i128, annual: i128) -> String {
     let tenths = amount * 1000 / annual;
     let sign = if tenths < 0 { "-" } else { "" };
     let tenths = tenths.abs();

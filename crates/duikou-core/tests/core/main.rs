@@ -7,3 +7,4 @@ mod stage_request;
 mod steps;
 mod warnings;
 mod warnings_engine;
+mod year_plan;

@@ -50,7 +50,7 @@ fn fresh_forms(r: &ProgressReport) -> Forms {
         ("output_value", f.output_value),
     ] {
         if let Some(m) = m {
-            forms.edit.set(field, wan_text(m));
+            forms.edit.set(field, crate::shared::fmt::wan_text(m));
         }
     }
     for (field, text) in [("note", &f.note), ("correction", &f.correction)] {
@@ -59,15 +59,6 @@ fn fresh_forms(r: &ProgressReport) -> Forms {
         }
     }
     forms
-}
-
-/// An amount as the form reads it back: 万元, without trailing zeros ("1", "2.5", "0.0001").
-fn wan_text(m: duikou_core::Money) -> String {
-    let t = m.format_in(duikou_core::MoneyUnit::Wan, 4).replace(',', "");
-    match t.contains('.') {
-        true => t.trim_end_matches('0').trim_end_matches('.').to_owned(),
-        false => t,
-    }
 }
 
 /// `GET /projects/{id}/progress-reports/{rid}`.
@@ -193,23 +184,4 @@ pub async fn act(
         forms.edit = form;
     }
     unprocessable(render(&s, &u, lang, &uri, r, forms, None).await)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wan_text;
-    use duikou_core::Money;
-
-    #[test]
-    fn amounts_read_back_in_wan_without_trailing_zeros() {
-        let cases = [
-            (10_000, "1"),
-            (25_000, "2.5"),
-            (1, "0.0001"),
-            (1_200_000_000, "120000"),
-        ];
-        for (yuan, text) in cases {
-            assert_eq!(wan_text(Money::from_yuan(yuan)), text, "{yuan}");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! 项目库: projects — the API, the list with its filters and export, the project page and
 //! the project form.
 
+mod annual_plan;
 pub(crate) mod api;
 pub(crate) mod body;
 mod export;
@@ -29,4 +30,5 @@ pub(crate) fn pages() -> Router<AppState> {
         )
         .route("/projects/{id}/progress-reports", post(page::add_report))
         .route("/projects/{id}/problems", post(page::add_problem))
+        .route("/projects/{id}/annual-plan", post(annual_plan::save))
 }

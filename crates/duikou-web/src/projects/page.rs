@@ -31,6 +31,8 @@ pub struct Forms {
     pub transition: FormState,
     /// Puts a template on a project without steps.
     pub steps: FormState,
+    /// The year's investment plan (None: filled from the stored plan).
+    pub plan: Option<FormState>,
 }
 
 pub struct Fact {
@@ -101,6 +103,9 @@ struct ProjectPage {
     warnings: Vec<crate::warnings::pages::WarningRow>,
     slips: Vec<i64>,
     stage_choices: Vec<Choice>,
+    /// 年度投资计划 of this year, and its form.
+    year_plan: Option<super::annual_plan::YearFigures>,
+    plan_form: FormState,
     /// The stage change waiting for approval, and whether the user decides it.
     request: Option<crate::stage_requests::pages::RequestLine>,
     may_decide: bool,
@@ -119,6 +124,7 @@ fn flash_key(done: Option<&str>) -> Option<&'static str> {
         "rejected" => Some("request.rejected"),
         "withdrawn" => Some("request.withdrawn"),
         "saved" => Some("project.saved"),
+        "plan" => Some("plan.saved"),
         "created" => Some("project.created"),
         "step" => Some("step.saved"),
         "steps" => Some("step.instantiated"),
@@ -216,11 +222,17 @@ pub(crate) async fn render(
         .first()
         .map(|r| crate::stage_requests::pages::line(lang, &who, &r.request, &r.project_name));
     let may_decide = request.is_some() && scoped.supervises(id).await?;
+    let plans = scoped.annual_plans(id).await?;
+    let year_plan = super::annual_plan::year_figures(lang, &plans, &reports, s.today());
+    let mut forms = forms;
+    let plan_form = forms
+        .plan
+        .take()
+        .unwrap_or_else(|| super::annual_plan::plan_form(&plans, s.today()));
     let name = lang.data(&p.fields.name).into_owned();
     let page = Page::build(s, u, lang, Section::Projects, name.clone(), uri).await;
     let latest = reports.iter().max_by_key(|r| (r.period_end, r.id));
     // 推进到 offers the next stage on the main line first, not the first of the list.
-    let mut forms = forms;
     if forms.transition.value("to").is_empty() {
         if let Some(next) = p.stage.next_on_main_line() {
             forms.transition.set("to", next.code());
@@ -283,6 +295,8 @@ pub(crate) async fn render(
         stage_choices: labels_of_stages(lang, p.stage),
         request,
         may_decide,
+        year_plan,
+        plan_form,
         problem_choices: labels::problem_category_choices(lang),
         org_choices: refs.org_choices(lang),
         name,

@@ -63,6 +63,15 @@ pub fn date_prose(lang: Lang, d: NaiveDate) -> String {
     }
 }
 
+/// An amount as a form reads it back: 万元, without trailing zeros ("1", "2.5", "0.0001").
+pub fn wan_text(m: Money) -> String {
+    let t = m.format_in(MoneyUnit::Wan, 4).replace(',', "");
+    match t.contains('.') {
+        true => t.trim_end_matches('0').trim_end_matches('.').to_owned(),
+        false => t,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +105,19 @@ mod tests {
         assert_eq!(date(d), "2024-03-08");
         assert_eq!(date_prose(Lang::ZhHans, d), "2024年3月8日");
         assert_eq!(date_prose(Lang::En, d), "8 March 2024");
+    }
+
+    #[test]
+    fn amounts_read_back_in_wan_without_trailing_zeros() {
+        use duikou_core::Money;
+        let cases = [
+            (10_000, "1"),
+            (25_000, "2.5"),
+            (1, "0.0001"),
+            (1_200_000_000, "120000"),
+        ];
+        for (yuan, text) in cases {
+            assert_eq!(super::wan_text(Money::from_yuan(yuan)), text, "{yuan}");
+        }
     }
 }
