@@ -208,14 +208,17 @@ fn assemble<'s>(
     years.extend(clock.take_years());
     let steps: Vec<ScheduledStep> = (0..computed.len())
         .map(|n| {
-            scheduled(
-                graph,
-                n,
-                &computed[n],
-                state_of(n),
-                path.contains(&n),
-                today,
-            )
+            let c = &computed[n];
+            let state = state_of(n);
+            // Working days an unfinished step is past its planned due date.
+            let open = state.actual_finish.is_none() && state.status != StepStatus::Skipped;
+            let overdue = (open && today > c.plan.due).then(|| {
+                c.plan
+                    .due
+                    .succ_opt()
+                    .map_or(0, |d| clock.inclusive(d, today))
+            });
+            scheduled(graph, n, c, state, path.contains(&n), today, overdue)
         })
         .collect();
     Schedule {
@@ -262,6 +265,7 @@ fn scheduled(
     state: &StepState,
     on_critical_path: bool,
     today: NaiveDate,
+    overdue: Option<i64>,
 ) -> ScheduledStep {
     let def = graph.def(n);
     let skipped = state.status == StepStatus::Skipped;
@@ -288,6 +292,7 @@ fn scheduled(
         suspended_days: c.suspended,
         working_days_used: c.used,
         working_days_left: if skipped { 0 } else { committed - c.used },
+        working_days_past_due: overdue,
         share_used_percent: c.used * 100 / committed,
         late: !skipped && end > c.plan.due,
         on_critical_path,

@@ -36,8 +36,13 @@ pub struct ScheduledStep {
     /// Working days covered by its suspensions (an open one through today).
     pub suspended_days: i64,
     pub working_days_used: i64,
-    /// Committed limit − used; negative when over; 0 for a skipped step.
+    /// Committed limit − used; negative when over; 0 for a skipped step. The committed
+    /// clock runs from the actual start: a step not started has all of it.
     pub working_days_left: i64,
+    /// For a step not finished past its planned due date: the working days since that date.
+    /// What a page shows in place of the days left, so that a late step never reads as
+    /// having days to go.
+    pub working_days_past_due: Option<i64>,
     /// used × 100 / committed limit, rounded down.
     pub share_used_percent: i64,
     /// Finished after `planned_due`, or unfinished with `today` past it.

@@ -1080,6 +1080,37 @@ proptest! {
         }
     }
 
+    /// A step not finished is past due exactly when it is late, by the working days since its
+    /// planned due date; a page shows that instead of the days left.
+    #[test]
+    fn an_unfinished_step_is_past_due_exactly_when_late(
+        t in template_strategy(),
+        offset in 0i64..2900,
+        later in 0u64..400,
+        begun in any::<u16>(),
+    ) {
+        let start = date(2019, 1, 2) + chrono::Days::new(offset as u64);
+        let today = start + chrono::Days::new(later);
+        let fresh = plan(&t, start, &[], cal(), start);
+        let states: Vec<StepState> = fresh
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| begun & (1 << i) != 0 && s.planned_start <= today)
+            .map(|(_, s)| started(&s.key, s.planned_start))
+            .collect();
+        let s = plan(&t, start, &states, cal(), today);
+        for st in &s.steps {
+            if st.actual_finish.is_some() {
+                prop_assert_eq!(st.working_days_past_due, None, "{}", &st.key);
+                continue;
+            }
+            let past = cal().working_days_between(st.planned_due, today).value;
+            let expected = st.late.then_some(past);
+            prop_assert_eq!(st.working_days_past_due, expected, "{}", &st.key);
+        }
+    }
+
     #[test]
     fn a_fresh_plan_takes_exactly_the_templates_committed_total(
         t in template_strategy(),

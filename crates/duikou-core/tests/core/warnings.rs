@@ -44,6 +44,7 @@ fn step(committed: i32, statutory: i32, used: i64) -> ScheduledStep {
         suspended_days: 0,
         working_days_used: used,
         working_days_left: i64::from(committed) - used,
+        working_days_past_due: None,
         share_used_percent: used * 100 / i64::from(committed),
         late: false,
         on_critical_path: true,

@@ -311,7 +311,11 @@ fn facts(lang: Lang, l: &Loaded) -> Vec<Fact> {
         f("step.actual_start", fmt::date_opt(st.actual_start)),
         f("step.actual_finish", fmt::date_opt(st.actual_finish)),
         f("step.days_used", days(lang, st.working_days_used)),
-        f("gantt.days_left", days(lang, st.working_days_left)),
+        // A late step reads as late: the days past its due date, not days left.
+        match st.working_days_past_due {
+            Some(past) => f("gantt.past_due", days(lang, past)),
+            None => f("gantt.days_left", days(lang, st.working_days_left)),
+        },
     ];
     if st.suspended_days > 0 {
         v.push(f("step.suspended_days", days(lang, st.suspended_days)));
@@ -495,7 +499,8 @@ pub struct StepRow {
     pub statutory_due: String,
     pub finish: String,
     pub actual_finish: String,
-    pub days_left: i64,
+    /// Working days left, or "逾期 N" past the due date for a late unfinished step.
+    pub days_left: String,
     pub late: bool,
     pub critical: bool,
 }
@@ -514,7 +519,12 @@ pub fn step_rows(lang: Lang, s: &duikou_core::steps::Schedule) -> Vec<StepRow> {
             statutory_due: fmt::date(st.statutory_due),
             finish: fmt::date(st.projected_finish),
             actual_finish: fmt::date_opt(st.actual_finish),
-            days_left: st.working_days_left,
+            days_left: match st.working_days_past_due {
+                Some(past) => lang
+                    .t("gantt.past_due_short")
+                    .replace("{n}", &past.to_string()),
+                None => st.working_days_left.to_string(),
+            },
             late: st.late,
             critical: s.critical_path.contains(&st.key),
         })

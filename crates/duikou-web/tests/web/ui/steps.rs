@@ -340,3 +340,49 @@ async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_proj
     assert!(!page.contains("企业投资项目备案"), "{page}");
     assert!(!page.contains("late-table") && !page.contains("follow-up-table"));
 }
+
+/// A step past its due date and not finished never reads as having days left: the project
+/// page's table and the step's page give the working days past due instead.
+#[tokio::test]
+async fn a_late_step_shows_the_days_past_due_not_days_left() {
+    let (app, store) = start_with().await;
+    let id = troubled(&store).await;
+    let today = store.today();
+    let access = Access::system("setup");
+    store
+        .scoped(&access)
+        .instantiate_steps(
+            id,
+            "construction_approval",
+            None,
+            today - chrono::Duration::days(120),
+        )
+        .await
+        .unwrap();
+    let cookie = app.login_as("viewer").await;
+    let (_, page) = app.page(&cookie, &format!("/projects/{id}")).await;
+    let rows: Vec<&str> = page.split("<tr data-step=").skip(1).collect();
+    let late: Vec<&str> = rows
+        .iter()
+        .map(|r| r.split("</tr>").next().unwrap())
+        .filter(|r| r.contains("warn warn-red"))
+        .collect();
+    assert!(!late.is_empty(), "steps planned 120 days ago are late");
+    for r in &late {
+        let days = r
+            .split(r#"<td class="num">"#)
+            .nth(1)
+            .and_then(|c| c.split("</td>").next())
+            .unwrap();
+        assert!(
+            days.starts_with("逾期"),
+            "a late step reads its days past due: {r}"
+        );
+    }
+    let key = late[0].trim_start_matches('"').split('"').next().unwrap();
+    let (_, step) = app
+        .page(&cookie, &format!("/projects/{id}/steps/{key}"))
+        .await;
+    assert!(step.contains("逾期工作日"), "{step}");
+    assert!(!step.contains("剩余工作日"), "{step}");
+}
