@@ -7,14 +7,22 @@
 /// keep derived records (the warnings engine raises and clears warnings and opens slips for
 /// red ones, inside the write that caused them).
 const OWNERS: &[(&str, &[&str])] = &[
+    // `org_merge.rs`: the merge of a unit (an action of the org kind, on the path) moves every
+    // reference to it onto the kept unit, in its own transaction.
     ("progress_reports", &["progress_reports.rs", "bulk.rs"]),
-    ("problems", &["problems.rs", "bulk.rs"]),
+    ("problems", &["problems.rs", "bulk.rs", "org_merge.rs"]),
     ("regions", &["regions.rs", "bulk.rs"]),
-    ("orgs", &["orgs.rs"]),
-    ("partnerships", &["partnerships.rs", "bulk.rs"]),
-    ("notify_channels", &["channels.rs"]),
-    ("slips", &["slips/write.rs", "slips/mod.rs"]),
-    ("warnings", &["warnings/answers.rs", "warnings/engine.rs"]),
+    ("orgs", &["orgs.rs", "org_merge.rs"]),
+    (
+        "partnerships",
+        &["partnerships.rs", "bulk.rs", "org_merge.rs"],
+    ),
+    ("notify_channels", &["channels.rs", "org_merge.rs"]),
+    ("slips", &["slips/write.rs", "slips/mod.rs", "org_merge.rs"]),
+    (
+        "warnings",
+        &["warnings/answers.rs", "warnings/engine.rs", "org_merge.rs"],
+    ),
     // A project's own row: its kind, its stage moves, the bulk loader, and two derived
     // columns kept inside the writes that change them (the latest report's figures; when
     // the warnings engine next looks at it).
@@ -26,6 +34,7 @@ const OWNERS: &[(&str, &[&str])] = &[
             "progress_reports.rs",
             "warnings/engine.rs",
             "bulk.rs",
+            "org_merge.rs",
         ],
     ),
     (
@@ -35,10 +44,13 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("project_schedules", &["steps/write.rs", "bulk.rs"]),
     ("project_steps", &["steps/write.rs", "bulk.rs"]),
     ("annual_plans", &["warnings/settings.rs"]),
-    ("warning_thresholds", &["warnings/settings.rs"]),
+    (
+        "warning_thresholds",
+        &["warnings/settings.rs", "org_merge.rs"],
+    ),
     ("step_templates", &["templates.rs"]),
     ("calendar_entries", &["calendar.rs"]),
-    ("grants", &["accounts/write.rs"]),
+    ("grants", &["accounts/write.rs", "org_merge.rs"]),
     // An administrator's writes of a user, and the user's own: their password and their
     // language.
     (
@@ -47,6 +59,7 @@ const OWNERS: &[(&str, &[&str])] = &[
             "accounts/write.rs",
             "accounts/passwords.rs",
             "accounts/users.rs",
+            "org_merge.rs",
         ],
     ),
 ];
