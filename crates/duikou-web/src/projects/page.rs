@@ -257,7 +257,7 @@ pub(crate) async fn render(
         slips: slips.items.iter().map(|sl| sl.id).collect(),
         stage_choices: labels_of_stages(lang, p.stage),
         problem_choices: labels::problem_category_choices(lang),
-        org_choices: refs.org_choices(lang),
+        org_choices: refs.open_org_choices(lang, &[]),
         name,
         page,
     };

@@ -198,7 +198,7 @@ async fn thresholds_page(
                 checked: form.checked(&format!("slip_rule.{}", r.code())),
             })
             .collect(),
-        orgs: refs.org_choices(lang),
+        orgs: refs.open_org_choices(lang, &[form.value("org_id")]),
         form,
         flash,
     })?;

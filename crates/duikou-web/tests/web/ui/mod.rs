@@ -6,6 +6,7 @@ mod admin;
 mod dashboard;
 mod export;
 mod lang;
+mod orgs;
 mod problems;
 mod reports;
 mod steps;
