@@ -50,6 +50,7 @@ use crate::AppState;
         orgs::read,
         orgs::update,
         orgs::remove,
+        orgs::act,
         partnerships::list,
         partnerships::create,
         partnerships::read,
