@@ -364,6 +364,26 @@ fn entry(row: &AnyRow) -> Result<ChangeEntry, StoreError> {
 
 const ENTRY_COLS: &str = "id, seq, kind, record_id, action, actor, user_id, at, before, after";
 
+/// Which entries of the log a reader asks for: of one kind of record, by one user, within
+/// days (China's) `from` through `to`.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub kind: Option<String>,
+    pub user_id: Option<i64>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl AuditFilter {
+    /// The entries of one kind of record (`project`, `user` …).
+    pub fn of_kind(kind: &str) -> AuditFilter {
+        AuditFilter {
+            kind: Some(kind.to_owned()),
+            ..AuditFilter::default()
+        }
+    }
+}
+
 /// Who a history entry names: the person's name and unit, for the users among `entries`.
 #[derive(Debug, Clone, Default)]
 pub struct Writers(pub std::collections::HashMap<i64, (String, Option<i64>)>);
@@ -410,39 +430,52 @@ impl Store {
         rows.iter().map(entry).collect()
     }
 
-    /// The whole log, newest first, optionally of one kind of record (`project`, `user` …).
+    /// The log, newest first, as `f` narrows it, a page at a time.
     pub async fn audit_log(
         &self,
-        kind: Option<&str>,
+        f: &AuditFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Page<ChangeEntry>, StoreError> {
         let limit = limit.clamp(0, 1000);
         let offset = offset.max(0);
-        let cond = if kind.is_some() {
-            "WHERE kind = $1"
-        } else {
-            ""
+        let mut w = crate::query::Where::new();
+        if let Some(k) = &f.kind {
+            let p = w.text(k.clone());
+            w.push(format!("kind = {p}"));
+        }
+        if let Some(u) = f.user_id {
+            let p = w.int(u);
+            w.push(format!("user_id = {p}"));
+        }
+        // Days are China's: a day starts at 16:00 UTC the day before.
+        let start = |d: chrono::NaiveDate| {
+            let t = d.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(8);
+            crate::time_text(t)
         };
-        let count_sql = format!("SELECT COUNT(*) FROM change_log {cond}");
-        let list_sql = format!(
-            "SELECT {ENTRY_COLS} FROM change_log {cond} ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
-        );
-        let (total, rows) = match kind {
-            Some(k) => (
-                sqlx::query_scalar::<_, i64>(&count_sql)
-                    .bind(k)
-                    .fetch_one(&self.pool)
-                    .await?,
-                sqlx::query(&list_sql).bind(k).fetch_all(&self.pool).await?,
-            ),
-            None => (
-                sqlx::query_scalar::<_, i64>(&count_sql)
-                    .fetch_one(&self.pool)
-                    .await?,
-                sqlx::query(&list_sql).fetch_all(&self.pool).await?,
-            ),
-        };
+        if let Some(d) = f.from {
+            let p = w.text(start(d));
+            w.push(format!("at >= {p}"));
+        }
+        if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+            let p = w.text(start(d));
+            w.push(format!("at < {p}"));
+        }
+        let cond = w.sql();
+        let total: i64 = w
+            .bind(sqlx::query(&format!(
+                "SELECT COUNT(*) AS n FROM change_log WHERE {cond}"
+            )))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let rows = w
+            .bind(sqlx::query(&format!(
+                "SELECT {ENTRY_COLS} FROM change_log WHERE {cond} \
+                 ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(Page {
             items: rows.iter().map(entry).collect::<Result<_, _>>()?,
             total,

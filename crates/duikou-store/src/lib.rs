@@ -16,6 +16,7 @@ mod calendar;
 mod changes;
 mod channels;
 mod error;
+mod org_merge;
 mod orgs;
 mod outbox;
 mod partnerships;
@@ -57,9 +58,12 @@ pub use bulk::{
     BulkLoader, BulkPartnership, BulkProblem, BulkProject, BulkRegion, BulkReport, BulkSchedule,
     BulkStageChange, BulkStep,
 };
-pub use changes::{AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow, Writers};
+pub use changes::{
+    AuditFilter, AuditReport, Break, BreakKind, ChainHead, ChangeEntry, LogRow, Writers,
+};
 pub use channels::Channel;
 pub use error::{kind_zh, StoreError};
+pub use orgs::OrgFilter;
 pub use outbox::{OutboxCounts, OutboxItem};
 pub use project_list::{
     ProjectCursor, ProjectFilter, ProjectPage, ProjectSort, ProjectStart, SortValue, TOTAL_BOUND,

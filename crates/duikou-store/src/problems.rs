@@ -59,11 +59,12 @@ impl Kind for Problem {
         tx: &mut Tx,
         _project_id: i64,
         fields: &ProblemFields,
-        _before: Option<&Self>,
+        before: Option<&Self>,
     ) -> Result<(), StoreError> {
         fields.validate()?;
         if let Some(org) = fields.owner_org_id {
-            crate::orgs::require(tx, "owner_org_id", org).await?;
+            let kept = before.and_then(|b| b.fields.owner_org_id);
+            crate::orgs::require_open(tx, "owner_org_id", org, kept).await?;
         }
         Ok(())
     }

@@ -230,9 +230,24 @@ impl Kind for Project {
         tx: &mut Tx,
         _: (),
         fields: &ProjectFields,
-        _before: Option<&Self>,
+        before: Option<&Self>,
     ) -> Result<(), StoreError> {
-        resolve(tx, fields).await.map(drop)
+        resolve(tx, fields).await?;
+        // A disabled unit stays on a project that has it, and is given to no other.
+        let had = |f: fn(&ProjectFields) -> Option<i64>| before.and_then(|b| f(&b.fields));
+        for (field, org, kept) in [
+            ("owner_org_id", fields.owner_org_id, had(|f| f.owner_org_id)),
+            (
+                "source_org_id",
+                fields.source_org_id,
+                had(|f| f.source_org_id),
+            ),
+        ] {
+            if let Some(id) = org {
+                crate::orgs::require_open(tx, field, id, kept).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Every scope the project would sit in (host region, owner org, partnership, source

@@ -51,6 +51,7 @@ use crate::AppState;
         orgs::read,
         orgs::update,
         orgs::remove,
+        orgs::act,
         partnerships::list,
         partnerships::create,
         partnerships::read,

@@ -8,7 +8,7 @@ use duikou_core::auth::Grant;
 use crate::accounts::{Account, OnUser, UserChange};
 use crate::{Channel, StoreError};
 use duikou_core::notify::ChannelFields;
-use duikou_core::org::{Org, OrgInput};
+use duikou_core::org::{Org, OrgAction, OrgInput, OrgUses};
 use duikou_core::partnership::{Partnership, PartnershipInput};
 use duikou_core::region::{Region, RegionInput};
 
@@ -164,8 +164,9 @@ impl Scoped<'_> {
         version: Option<i64>,
         input: &OrgInput,
     ) -> Result<Org, StoreError> {
+        let change = crate::orgs::OrgChange::Fields(input.clone());
         self.store
-            .update(&self.access, (), id, version, input)
+            .update(&self.access, (), id, version, &change)
             .await
     }
 
@@ -174,6 +175,41 @@ impl Scoped<'_> {
             .delete::<Org>(&self.access, (), id, version)
             .await
             .map(drop)
+    }
+
+    /// 停用, 启用 or 合并 unit `id` (at `version`, when given); the unit after.
+    pub async fn act_org(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        action: OrgAction,
+    ) -> Result<Org, StoreError> {
+        self.store
+            .act::<Org, _>(&self.access, (), id, version, &action)
+            .await
+    }
+
+    /// 审计日志: the change log, newest first (administrators only).
+    pub async fn audit_log(
+        &self,
+        f: &crate::AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<crate::Page<crate::ChangeEntry>, StoreError> {
+        self.require_admin()?;
+        self.store.audit_log(f, limit, offset).await
+    }
+
+    /// The verdict `duikou audit verify` gives of the chain (administrators only).
+    pub async fn verify_audit(&self) -> Result<crate::AuditReport, StoreError> {
+        self.require_admin()?;
+        self.store.verify_audit().await
+    }
+
+    /// What a merge of `merged` into `kept` would move (administrators only).
+    pub async fn org_uses(&self, merged: i64, kept: i64) -> Result<OrgUses, StoreError> {
+        self.require_admin()?;
+        self.store.org_uses(merged, kept).await
     }
 
     pub async fn create_partnership(

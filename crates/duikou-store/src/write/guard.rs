@@ -7,15 +7,23 @@
 /// keep derived records (the warnings engine raises and clears warnings and opens slips for
 /// red ones, inside the write that caused them).
 const OWNERS: &[(&str, &[&str])] = &[
+    // `org_merge.rs`: the merge of a unit (an action of the org kind, on the path) moves every
+    // reference to it onto the kept unit, in its own transaction.
     ("progress_reports", &["progress_reports.rs", "bulk.rs"]),
-    ("problems", &["problems.rs", "bulk.rs"]),
+    ("problems", &["problems.rs", "bulk.rs", "org_merge.rs"]),
     ("regions", &["regions.rs", "bulk.rs"]),
-    ("orgs", &["orgs.rs"]),
-    ("partnerships", &["partnerships.rs", "bulk.rs"]),
-    ("notify_channels", &["channels.rs"]),
-    ("slips", &["slips/write.rs", "slips/mod.rs"]),
+    ("orgs", &["orgs.rs", "org_merge.rs"]),
+    (
+        "partnerships",
+        &["partnerships.rs", "bulk.rs", "org_merge.rs"],
+    ),
+    ("notify_channels", &["channels.rs", "org_merge.rs"]),
+    ("slips", &["slips/write.rs", "slips/mod.rs", "org_merge.rs"]),
     ("stage_requests", &["stage_requests.rs"]),
-    ("warnings", &["warnings/answers.rs", "warnings/engine.rs"]),
+    (
+        "warnings",
+        &["warnings/answers.rs", "warnings/engine.rs", "org_merge.rs"],
+    ),
     // A project's own row: its kind, its stage moves, the bulk loader, and two derived
     // columns kept inside the writes that change them (the latest report's figures; when
     // the warnings engine next looks at it).
@@ -27,6 +35,7 @@ const OWNERS: &[(&str, &[&str])] = &[
             "progress_reports.rs",
             "warnings/engine.rs",
             "bulk.rs",
+            "org_merge.rs",
         ],
     ),
     (
@@ -36,10 +45,13 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("project_schedules", &["steps/write.rs", "bulk.rs"]),
     ("project_steps", &["steps/write.rs", "bulk.rs"]),
     ("annual_plans", &["warnings/settings.rs"]),
-    ("warning_thresholds", &["warnings/settings.rs"]),
+    (
+        "warning_thresholds",
+        &["warnings/settings.rs", "org_merge.rs"],
+    ),
     ("step_templates", &["templates.rs"]),
     ("calendar_entries", &["calendar.rs"]),
-    ("grants", &["accounts/write.rs"]),
+    ("grants", &["accounts/write.rs", "org_merge.rs"]),
     // An administrator's writes of a user, and the user's own: their password and their
     // language.
     (
@@ -48,6 +60,7 @@ const OWNERS: &[(&str, &[&str])] = &[
             "accounts/write.rs",
             "accounts/passwords.rs",
             "accounts/users.rs",
+            "org_merge.rs",
         ],
     ),
 ];

@@ -81,13 +81,13 @@ pub(crate) async fn busy(store: &Store) -> i64 {
 
 /// The last seq of the chain, as the log lists it.
 pub(crate) async fn head(store: &Store) -> i64 {
-    let page = store.audit_log(None, 1, 0).await.unwrap();
+    let page = store.audit_log(&Default::default(), 1, 0).await.unwrap();
     page.items[0].seq.expect("a chained row")
 }
 
 /// The id of the row at `seq`.
 async fn id_at(store: &Store, seq: i64) -> i64 {
-    let page = store.audit_log(None, 1000, 0).await.unwrap();
+    let page = store.audit_log(&Default::default(), 1000, 0).await.unwrap();
     page.items
         .iter()
         .find(|e| e.seq == Some(seq))
@@ -130,7 +130,7 @@ async fn a_fresh_chain_verifies_after_every_kind_of_write() {
         let rows = busy(&store).await;
         let report = store.verify_audit().await.unwrap();
         assert_intact(&report, rows);
-        let log = store.audit_log(None, 1000, 0).await.unwrap();
+        let log = store.audit_log(&Default::default(), 1000, 0).await.unwrap();
         assert_eq!(log.total, rows);
         let seqs: Vec<i64> = log.items.iter().rev().filter_map(|e| e.seq).collect();
         assert_eq!(seqs, (1..=rows).collect::<Vec<_>>(), "gapless, in id order");
@@ -143,7 +143,10 @@ async fn a_fresh_chain_verifies_after_every_kind_of_write() {
         let mine = store.history("project", "1").await.unwrap();
         assert_eq!(mine[0].user_id, Some(7));
         assert_eq!(mine[2].user_id, Some(1));
-        let template = store.audit_log(Some("template"), 1, 0).await.unwrap();
+        let template = store
+            .audit_log(&duikou_store::AuditFilter::of_kind("template"), 1, 0)
+            .await
+            .unwrap();
         assert!(template.items.iter().all(|e| e.user_id.is_none()));
     })
     .await;
@@ -153,18 +156,24 @@ async fn a_fresh_chain_verifies_after_every_kind_of_write() {
 async fn the_audit_log_lists_newest_first_and_filters_by_kind() {
     on_each_backend(|store: Store| async move {
         let rows = busy(&store).await;
-        let all = store.audit_log(None, 5, 0).await.unwrap();
+        let all = store.audit_log(&Default::default(), 5, 0).await.unwrap();
         assert_eq!(all.total, rows);
         assert_eq!(all.items.len(), 5);
         assert_eq!(all.items[0].seq, Some(rows));
         assert!(all.items.windows(2).all(|w| w[0].id > w[1].id));
-        let second = store.audit_log(None, 5, 5).await.unwrap();
+        let second = store.audit_log(&Default::default(), 5, 5).await.unwrap();
         assert_eq!(second.items[0].seq, Some(rows - 5));
-        let projects = store.audit_log(Some("project"), 100, 0).await.unwrap();
+        let projects = store
+            .audit_log(&duikou_store::AuditFilter::of_kind("project"), 100, 0)
+            .await
+            .unwrap();
         assert!(projects.items.iter().all(|e| e.kind == "project"));
         // Two creates, an update, a transition and a delete.
         assert_eq!(projects.total, 5);
-        let none = store.audit_log(Some("nothing"), 10, 0).await.unwrap();
+        let none = store
+            .audit_log(&duikou_store::AuditFilter::of_kind("nothing"), 10, 0)
+            .await
+            .unwrap();
         assert_eq!((none.total, none.items.len()), (0, 0));
     })
     .await;
@@ -542,10 +551,13 @@ async fn concurrent_writers_append_to_one_unbroken_chain() {
         let rows = head(&store).await;
         let report = store.verify_audit().await.unwrap();
         assert_intact(&report, rows);
-        let projects = store.audit_log(Some("project"), 100, 0).await.unwrap();
+        let projects = store
+            .audit_log(&duikou_store::AuditFilter::of_kind("project"), 100, 0)
+            .await
+            .unwrap();
         assert_eq!(projects.total, i64::from(2 * WRITERS));
         // Chain order is id order and time order.
-        let log = store.audit_log(None, 1000, 0).await.unwrap();
+        let log = store.audit_log(&Default::default(), 1000, 0).await.unwrap();
         assert!(log
             .items
             .windows(2)

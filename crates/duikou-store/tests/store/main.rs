@@ -22,6 +22,7 @@ mod history;
 mod keyset;
 mod lists;
 mod migration_trees;
+mod org_merge;
 mod orgs;
 mod problems;
 mod progress_reports;

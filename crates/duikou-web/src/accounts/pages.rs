@@ -207,7 +207,7 @@ async fn list_page(
         form,
         roles: role_choices(lang),
         scopes: scope_choices(lang, &refs),
-        orgs: refs.org_choices(lang),
+        orgs: refs.open_org_choices(lang, &[]),
     })?;
     Ok(if failed {
         (StatusCode::UNPROCESSABLE_ENTITY, r).into_response()

@@ -59,7 +59,7 @@ pub struct ChannelChoices {
     pub orgs: Vec<Choice>,
 }
 
-fn channel_choices(lang: Lang, refs: &Refs) -> ChannelChoices {
+fn channel_choices(lang: Lang, refs: &Refs, form: &FormState) -> ChannelChoices {
     ChannelChoices {
         kinds: ChannelKind::ALL
             .into_iter()
@@ -80,7 +80,7 @@ fn channel_choices(lang: Lang, refs: &Refs) -> ChannelChoices {
                     .to_owned(),
             })
             .collect(),
-        orgs: refs.org_choices(lang),
+        orgs: refs.open_org_choices(lang, &[form.value("org_id")]),
     }
 }
 
@@ -154,7 +154,7 @@ async fn channels_page(
             .iter()
             .map(|c| channel_row(lang, &refs, c))
             .collect(),
-        choices: channel_choices(lang, &refs),
+        choices: channel_choices(lang, &refs, &form),
         secret_hint: lang.t("channel.secret_hint"),
         form,
         flash,
@@ -278,7 +278,7 @@ async fn edit_page(
         tabs: tabs(lang, "/admin/channels"),
         id: c.id,
         version: c.version,
-        choices: channel_choices(lang, &refs),
+        choices: channel_choices(lang, &refs, &form),
         secret_hint: lang.t(if c.has_secret {
             "channel.secret_keep"
         } else {

@@ -3,15 +3,15 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use duikou_core::org::{Org, OrgInput};
+use duikou_core::org::{Org, OrgAction, OrgInput};
 use serde::Deserialize;
 
 use crate::shared::api::ListBody;
 use crate::shared::auth::{Admin, CurrentUser};
 use crate::shared::error::ApiResult;
-use crate::shared::extract::{etag, if_match, ApiJson, ApiQuery};
+use crate::shared::extract::{etag, if_match, optional_if_match, ApiJson, ApiQuery};
 use crate::shared::path::Path;
 use crate::AppState;
 
@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/orgs", get(list).post(create))
         .route("/api/v1/orgs/{id}", get(read).put(update).delete(remove))
+        .route("/api/v1/orgs/{id}/actions", post(act))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -88,4 +89,26 @@ pub async fn remove(
     let expected = if_match(&headers)?;
     u.scoped(&s.store).delete_org(id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// 停用, 启用 or 合并 a unit (administrators): `{"action": "disable"}`, `{"action": "enable"}`
+/// or `{"action": "merge", "into": 12}`. A merge moves every record naming the unit to the
+/// kept one (`into`) and disables it, in one transaction; refused (422, field `into`) into
+/// itself, into a disabled unit or a unit below it, or for a unit merged already. If-Match is
+/// checked when given.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/actions", tag = "orgs",
+    params(crate::openapi::IfMatchOptional), request_body = OrgAction,
+    responses((status = 200, body = Org), (status = 400, body = crate::shared::error::ErrorBody),
+        (status = 403, body = crate::shared::error::ErrorBody), (status = 404, body = crate::shared::error::ErrorBody),
+        (status = 412, body = crate::shared::error::ErrorBody), (status = 422, body = crate::shared::error::ErrorBody)))]
+pub async fn act(
+    State(s): State<AppState>,
+    Admin(u): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(action): ApiJson<OrgAction>,
+) -> ApiResult<impl IntoResponse> {
+    let expected = optional_if_match(&headers)?;
+    let o = u.scoped(&s.store).act_org(id, expected, action).await?;
+    Ok((etag(o.version), Json(o)))
 }

@@ -114,6 +114,7 @@ async fn render(
     let title = lang.data(&f.description).into_owned();
     let page = Page::build(s, u, lang, Section::Projects, title.clone(), uri).await;
     let today = s.today();
+    let org_choices = refs.open_org_choices(lang, &[forms.edit.value("owner_org_id")]);
     let body = ProblemPage {
         page,
         project_id: p.project_id,
@@ -143,7 +144,7 @@ async fn render(
         flash,
         forms,
         category_choices: labels::problem_category_choices(lang),
-        org_choices: refs.org_choices(lang),
+        org_choices,
         history: change_rows(lang, &history, &refs, &writers),
     };
     html(&body)

@@ -80,6 +80,10 @@ async fn show(
         .into_iter()
         .filter(|c| Stage::parse(&c.value).is_some_and(Stage::is_main_line))
         .collect();
+    let orgs = refs.open_org_choices(
+        lang,
+        &[form.value("owner_org_id"), form.value("source_org_id")],
+    );
     let body = FormPage {
         page,
         form,
@@ -88,7 +92,7 @@ async fn show(
         cancel: id.map_or("/projects".to_owned(), |i| format!("/projects/{i}")),
         partnerships: refs.partnership_choices(lang),
         regions: refs.region_choices(lang),
-        orgs: refs.org_choices(lang),
+        orgs,
         categories: category_choices(lang),
         constructions: construction_choices(lang),
         stages: main_line,

@@ -298,7 +298,7 @@ pub(crate) async fn render(
         year_plan,
         plan_form,
         problem_choices: labels::problem_category_choices(lang),
-        org_choices: refs.org_choices(lang),
+        org_choices: refs.open_org_choices(lang, &[]),
         name,
         page,
     };

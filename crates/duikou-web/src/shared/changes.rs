@@ -56,11 +56,24 @@ pub fn change_rows(
     refs: &Refs,
     writers: &Writers,
 ) -> Vec<ChangeRow> {
+    change_rows_named(lang, entries, refs, writers, &|k, v| {
+        refs.name_of(lang, k, v)
+    })
+}
+
+/// [`change_rows`] with a kind's own names for the values it refers to (a unit's parent).
+pub fn change_rows_named(
+    lang: Lang,
+    entries: &[ChangeEntry],
+    refs: &Refs,
+    writers: &Writers,
+    names: Namer,
+) -> Vec<ChangeRow> {
     entries
         .iter()
         .rev()
         .map(|h| {
-            let mut row = change_row(lang, h, &|k, v| refs.name_of(lang, k, v));
+            let mut row = change_row(lang, h, names);
             row.actor = writer(lang, h, refs, writers);
             row
         })

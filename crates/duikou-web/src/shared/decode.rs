@@ -502,6 +502,7 @@ mod bodies {
 
     // Checked where they are applied (they need the record's state or the template).
     impl Checked for duikou_core::slip::SlipAction {}
+    impl Checked for duikou_core::org::OrgAction {}
     impl Checked for crate::progress_reports::api::WithdrawBody {
         fn field_errors(&self) -> Vec<FieldError> {
             let mut out = Vec::new();

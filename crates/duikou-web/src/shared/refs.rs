@@ -107,6 +107,7 @@ impl Refs {
             .collect()
     }
 
+    /// Every unit, disabled ones too: the choices of a list's filter.
     pub fn org_choices(&self, lang: Lang) -> Vec<Choice> {
         self.orgs
             .iter()
@@ -119,6 +120,19 @@ impl Refs {
 }
 
 impl Refs {
+    /// The units a form offers: those not disabled, and a disabled one only where the form
+    /// holds it already (`keep`, the values of its unit fields), so that an edit keeps it.
+    pub fn open_org_choices(&self, lang: Lang, keep: &[&str]) -> Vec<Choice> {
+        self.orgs
+            .iter()
+            .filter(|o| !o.disabled || keep.contains(&o.id.to_string().as_str()))
+            .map(|o| Choice {
+                value: o.id.to_string(),
+                label: lang.data(&o.name).into_owned(),
+            })
+            .collect()
+    }
+
     /// Names a history value that refers to an org, a region or a partnership.
     pub fn name_of(&self, lang: Lang, field: &str, v: &serde_json::Value) -> Option<String> {
         if field.ends_with("org_id") {

@@ -237,7 +237,7 @@ async fn thresholds_page(
             })
             .collect(),
         approve_terminate: form.checked("approve_terminate"),
-        orgs: refs.org_choices(lang),
+        orgs: refs.open_org_choices(lang, &[form.value("org_id")]),
         form,
         flash,
     })?;

@@ -21,6 +21,7 @@ async fn health_and_the_openapi_document_answer() {
             "/api/v1/regions/{code}",
             "/api/v1/projects/{id}/problems/{problem_id}",
             "/api/v1/me/password",
+            "/api/v1/orgs/{id}/actions",
         ] {
             assert!(doc["paths"][path].is_object(), "{path} documented");
         }
@@ -111,6 +112,57 @@ async fn orgs_are_created_in_a_known_region() {
         assert!(field_error(&b, "region_code").is_some(), "{b}");
         let (_, v) = app.get("/api/v1/orgs?region=210100").await;
         assert_eq!(v["total"], 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_unit_is_disabled_enabled_and_merged_through_its_actions() {
+    each_backend(|app| async move {
+        let seed = app.seed().await;
+        let unit = |name: &'static str| {
+            let app = &app;
+            async move {
+                let (s, o) = app
+                    .post(
+                        "/api/v1/orgs",
+                        json!({"name": name, "kind": "department", "region_code": "210112"}),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::CREATED, "{o}");
+                o["id"].as_i64().unwrap()
+            }
+        };
+        let (old, kept) = (unit("浑南区发改局").await, unit("浑南区发展和改革局").await);
+        let mut body = project_body(&seed, "新材料产业园");
+        body["owner_org_id"] = json!(old);
+        let p = app.create_project(body).await;
+        let act = |id: i64| format!("/api/v1/orgs/{id}/actions");
+        let (s, o) = app.post(&act(old), json!({"action": "disable"})).await;
+        assert_eq!((s, &o["disabled"]), (StatusCode::OK, &json!(true)), "{o}");
+        let (s, b) = app.post(&act(old), json!({"action": "disable"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let (s, o) = app.post(&act(old), json!({"action": "enable"})).await;
+        assert_eq!((s, &o["disabled"]), (StatusCode::OK, &json!(false)), "{o}");
+        let (s, b) = app
+            .post(&act(old), json!({"action": "merge", "into": old}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(field_error(&b, "into").is_some(), "{b}");
+        let (s, o) = app
+            .post(&act(old), json!({"action": "merge", "into": kept}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{o}");
+        assert_eq!(
+            (&o["merged_into"], &o["disabled"]),
+            (&json!(kept), &json!(true))
+        );
+        let (_, moved) = app.get(&format!("/api/v1/projects/{}", p["id"])).await;
+        assert_eq!(moved["owner_org_id"], kept, "{moved}");
+        let (s, _) = app.post(&act(9999), json!({"action": "enable"})).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app.post(&act(kept), json!({"action": "drop"})).await;
+        assert!(s.is_client_error(), "{s}");
     })
     .await;
 }

@@ -6,6 +6,7 @@ mod admin;
 mod dashboard;
 mod export;
 mod lang;
+mod orgs;
 mod plan;
 mod problems;
 mod reports;
