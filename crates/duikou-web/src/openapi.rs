@@ -88,6 +88,7 @@ use crate::AppState;
         templates::read,
         templates::create,
         steps::instantiate,
+        steps::remove,
         steps::states,
         steps::update,
         steps::act,

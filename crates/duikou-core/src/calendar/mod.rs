@@ -381,6 +381,21 @@ impl WorkCalendar {
         self.covered.contains(&year)
     }
 
+    /// The year whose holiday notice an administrator should load now: this year's while it
+    /// is missing, and from December on next year's (the State Council publishes it in
+    /// November or December); None when both are loaded.
+    pub fn notice_due(&self, today: NaiveDate) -> Option<i32> {
+        use chrono::Datelike;
+        let year = today.year();
+        if !self.is_covered(year) {
+            Some(year)
+        } else if today.month() == 12 && !self.is_covered(year + 1) {
+            Some(year + 1)
+        } else {
+            None
+        }
+    }
+
     /// The years whose notice is loaded, ascending.
     pub fn covered_years(&self) -> impl Iterator<Item = i32> + '_ {
         self.covered.iter().copied()

@@ -65,8 +65,8 @@ pub use open::{open_commitments, open_deficiencies, OpenItem, OpenItemKind};
 pub use plan::plan;
 pub use schedule::{PhaseSummary, Schedule, ScheduledStep};
 pub use state::{
-    Commitment, DateChange, DateField, Deficiency, StepState, StepStatus, Suspension,
-    SuspensionReason,
+    may_remove_template, Commitment, DateChange, DateField, Deficiency, StepState, StepStatus,
+    Suspension, SuspensionReason,
 };
 pub use template::{
     PhaseDef, StepDef, Template, CONSTRUCTION_APPROVAL, MAX_LIMIT_DAYS, START_OF_CONSTRUCTION,

@@ -226,6 +226,29 @@ pub struct StepState {
     pub date_changes: Vec<DateChange>,
 }
 
+/// Whether a template put on a project may be taken off again: only while every step is
+/// as the template made it (none started, finished, skipped, re-planned or with a record),
+/// so that nothing done is lost. Every step that stands in the way is named.
+pub fn may_remove_template(states: &[StepState]) -> Result<(), crate::ValidationError> {
+    let touched: Vec<&str> = states
+        .iter()
+        .filter(|s| **s != StepState::new(s.key.clone()))
+        .map(|s| s.key.as_str())
+        .collect();
+    if touched.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::ValidationError::one(
+            "template",
+            "steps_touched",
+            format!(
+                "已有{}个环节开始办理或有记录，不能撤销流程模板",
+                touched.len()
+            ),
+        ))
+    }
+}
+
 impl StepState {
     /// A pending step.
     pub fn new(key: impl Into<String>) -> StepState {

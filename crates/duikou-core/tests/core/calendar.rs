@@ -651,3 +651,13 @@ proptest! {
         prop_assert_eq!(inclusive, walked + i64::from(cal().is_working_day(lo).value));
     }
 }
+
+#[test]
+fn the_next_years_notice_is_due_from_december_and_a_missing_current_one_at_once() {
+    // The shipped notices cover 2019–2026.
+    assert_eq!(cal().notice_due(date(2026, 11, 30)), None);
+    assert_eq!(cal().notice_due(date(2026, 12, 1)), Some(2027));
+    assert_eq!(cal().notice_due(date(2026, 12, 31)), Some(2027));
+    assert_eq!(cal().notice_due(date(2027, 3, 1)), Some(2027));
+    assert_eq!(cal().notice_due(date(2025, 12, 15)), None, "2026 is loaded");
+}

@@ -58,6 +58,15 @@ impl Scoped<'_> {
         self.schedule_now(id).await
     }
 
+    /// 撤销流程模板: takes the template off project `id` (at `version` of its steps, when
+    /// given) while none of its steps has been touched.
+    pub async fn remove_steps(&self, id: i64, version: Option<i64>) -> Result<(), StoreError> {
+        self.store
+            .delete::<crate::steps::Scheduled>(&self.access, id, id, version)
+            .await
+            .map(drop)
+    }
+
     /// Replaces the state of one step (at `version` of the project's steps, when given):
     /// the schedule after, and the steps' new version.
     pub async fn update_step(

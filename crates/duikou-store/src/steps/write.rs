@@ -8,13 +8,14 @@
 use chrono::NaiveDate;
 use duikou_core::calendar::WorkCalendar;
 use duikou_core::steps::{
-    plan, stamp_appended, validate_update, Schedule, StepCommand, StepState, Template,
+    may_remove_template, plan, stamp_appended, validate_update, Schedule, StepCommand, StepState,
+    Template,
 };
 use serde::Serialize;
 
 use super::{corrupt, load, ProjectSteps};
 use crate::rows::{date_text, opt_date_text, Tx};
-use crate::write::{Action, Create, Kind, Place, Stamp};
+use crate::write::{Action, Create, Delete, Kind, Place, Stamp};
 use crate::StoreError;
 
 /// The steps a project runs, as a create makes them: which template and since when.
@@ -138,6 +139,30 @@ impl Create for Scheduled {
         );
         write_steps(tx, &steps, &schedule, true, &stamp.now).await?;
         Ok(project)
+    }
+}
+
+/// 撤销流程模板: a template is taken off a project while no step has been touched
+/// (`core::steps::may_remove_template`); the project's history keeps the schedule it had.
+impl Delete for Scheduled {
+    const DELETED: &'static str = "remove_steps";
+
+    async fn delete(tx: &mut Tx, before: &Self) -> Result<u64, StoreError> {
+        may_remove_template(&before.steps.states)?;
+        let project = before.steps.project_id;
+        let done =
+            sqlx::query("DELETE FROM project_schedules WHERE project_id = $1 AND version = $2")
+                .bind(project)
+                .bind(before.steps.version)
+                .execute(&mut **tx)
+                .await?;
+        if done.rows_affected() == 1 {
+            sqlx::query("DELETE FROM project_steps WHERE project_id = $1")
+                .bind(project)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(done.rows_affected())
     }
 }
 

@@ -134,6 +134,9 @@ pub(crate) trait Edit: Kind {}
 
 /// A kind writers delete.
 pub(crate) trait Delete: Kind {
+    /// Its name in the change log.
+    const DELETED: &'static str = "delete";
+
     /// Deletes `before`, guarded by its version; the rows it touched.
     fn delete(tx: &mut Tx, before: &Self) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }

@@ -181,7 +181,7 @@ impl Store {
         let before = w.existing(&key, version).await?;
         let n = K::delete(&mut w.tx, &before).await?;
         check_written(n, K::NAME, key.to_string(), before.version())?;
-        w.finish("delete", &key, Some(&before), None).await?;
+        w.finish(K::DELETED, &key, Some(&before), None).await?;
         Ok(before)
     }
 

@@ -31,6 +31,8 @@ struct CalendarPage {
     year: i32,
     years: Vec<i32>,
     covered: bool,
+    /// "请载入2027年的放假安排" from December on (or while this year's is missing).
+    notice_due: Option<String>,
     days: Vec<DayRow>,
     off_count: usize,
     work_count: usize,
@@ -117,6 +119,10 @@ async fn calendar_page(
         page: Page::build(s, u, lang, Section::Admin, title, uri).await,
         tabs: tabs(lang, "/admin/calendar"),
         covered: cal.is_covered(year),
+        notice_due: cal.notice_due(s.today()).map(|y| {
+            lang.t("calendar.notice_due")
+                .replace("{year}", &y.to_string())
+        }),
         off_count: days.iter().filter(|d| d.kind_code == "off").count(),
         work_count: days.iter().filter(|d| d.kind_code == "work").count(),
         year,

@@ -55,6 +55,8 @@ pub struct Figures {
     pub my_total: i64,
     /// Stage changes waiting on the user's approval (None: the user supervises nothing).
     pub requests: Option<i64>,
+    /// For an administrator: the holiday notice to load now.
+    pub notice_due: Option<String>,
     /// Active red warnings (the 大屏's red list).
     pub red_list: Vec<WarningRow>,
 }
@@ -333,6 +335,13 @@ async fn figures(s: &AppState, u: &PageUser, lang: Lang, width: i64) -> PageResu
         warn_counts,
         my_warnings: mine.items.iter().map(|w| warning_row(lang, w)).collect(),
         my_total: mine.total,
+        notice_due: match u.access.admin {
+            true => s.store.calendar().await?.notice_due(today).map(|y| {
+                lang.t("calendar.notice_due")
+                    .replace("{year}", &y.to_string())
+            }),
+            false => None,
+        },
         requests: match u.access.supervise.is_empty() {
             true => None,
             false => Some(

@@ -103,6 +103,10 @@ struct ProjectPage {
     warnings: Vec<crate::warnings::pages::WarningRow>,
     slips: Vec<i64>,
     stage_choices: Vec<Choice>,
+    /// The steps' version when their template may still be taken off (none touched).
+    steps_removable: Option<i64>,
+    /// Years whose holiday notice is missing, on which some step dates are estimated.
+    estimated_years: String,
     /// 年度投资计划 of this year, and its form.
     year_plan: Option<super::annual_plan::YearFigures>,
     plan_form: FormState,
@@ -128,6 +132,7 @@ fn flash_key(done: Option<&str>) -> Option<&'static str> {
         "created" => Some("project.created"),
         "step" => Some("step.saved"),
         "steps" => Some("step.instantiated"),
+        "steps_removed" => Some("step.removed"),
         _ => None,
     }
 }
@@ -222,6 +227,24 @@ pub(crate) async fn render(
         .first()
         .map(|r| crate::stage_requests::pages::line(lang, &who, &r.request, &r.project_name));
     let may_decide = request.is_some() && scoped.supervises(id).await?;
+    let steps_removable = match (&schedule, can_edit) {
+        (Some(_), true) => scoped
+            .project_steps(id)
+            .await?
+            .filter(|ps| duikou_core::steps::may_remove_template(&ps.states).is_ok())
+            .map(|ps| ps.version),
+        _ => None,
+    };
+    let estimated_years = schedule
+        .as_ref()
+        .map(|sch| {
+            sch.uncovered_years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        })
+        .unwrap_or_default();
     let plans = scoped.annual_plans(id).await?;
     let year_plan = super::annual_plan::year_figures(lang, &plans, &reports, s.today());
     let mut forms = forms;
@@ -297,6 +320,8 @@ pub(crate) async fn render(
         may_decide,
         year_plan,
         plan_form,
+        steps_removable,
+        estimated_years,
         problem_choices: labels::problem_category_choices(lang),
         org_choices: refs.open_org_choices(lang, &[]),
         name,

@@ -19,7 +19,10 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/projects/{id}/steps", get(states).post(instantiate))
+        .route(
+            "/api/v1/projects/{id}/steps",
+            get(states).post(instantiate).delete(remove),
+        )
         .route("/api/v1/projects/{id}/steps/{key}", put(update))
         .route("/api/v1/projects/{id}/steps/{key}/{action}", post(act))
         .route("/api/v1/projects/{id}/schedule", get(schedule))
@@ -69,6 +72,23 @@ pub async fn states(
         .await?
         .ok_or_else(|| ApiError::not_found("该项目的流程"))?;
     Ok((etag(steps.version), Json(steps)))
+}
+
+/// 撤销流程模板: takes the template off the project while no step has been touched
+/// (started, finished, skipped, re-planned or with a record); 422 naming `template`
+/// otherwise. Requires `If-Match` with the ETag of `GET .../steps`. The history keeps it.
+#[utoipa::path(delete, path = "/api/v1/projects/{id}/steps", tag = "steps", params(crate::openapi::IfMatch),
+    responses((status = 204), (status = 412, body = crate::shared::error::ErrorBody),
+        (status = 422, body = crate::shared::error::ErrorBody)))]
+pub async fn remove(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let expected = if_match(&headers)?;
+    u.scoped(&s.store).remove_steps(id, expected).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Replaces the state of one step (status, actual dates, deficiency, commitment, suspensions,

@@ -178,6 +178,16 @@ fn step_row(
             by = y + 10
         );
     }
+    if st.estimated {
+        let _ = write!(
+            out,
+            r#"<text class="est" x="{ex}" y="{ty}">{m}<title>{t}</title></text>"#,
+            ex = qx + qw + 3,
+            ty = y + 19,
+            m = esc(lang.t("gantt.est")),
+            t = esc(lang.t("gantt.estimated")),
+        );
+    }
     if st.late {
         let _ = write!(
             out,

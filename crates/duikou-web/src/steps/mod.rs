@@ -23,6 +23,7 @@ pub(crate) fn api() -> Router<AppState> {
 pub(crate) fn pages() -> Router<AppState> {
     Router::new()
         .route("/projects/{id}/steps", post(pages::instantiate))
+        .route("/projects/{id}/schedule/remove", post(pages::remove))
         .route("/projects/{id}/steps/{key}", get(pages::show))
         .route("/projects/{id}/steps/{key}/{action}", post(pages::act))
         .route("/steps", get(board::board))

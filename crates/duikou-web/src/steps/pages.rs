@@ -69,6 +69,8 @@ struct StepPage {
     status: &'static str,
     status_code: &'static str,
     late: bool,
+    /// Some date relies on a year whose holiday notice is not loaded.
+    estimated: bool,
     version: i64,
     can_edit: bool,
     facts: Vec<Fact>,
@@ -231,6 +233,7 @@ async fn render(
         status: status_label(lang, l.state.status),
         status_code: l.state.status.code(),
         late: l.step.late,
+        estimated: l.step.estimated,
         version: l.version,
         can_edit,
         facts: facts(lang, &l),
@@ -474,6 +477,32 @@ pub async fn instantiate(
     unprocessable(crate::projects::page::render(&s, &u, lang, &uri, id, forms, None).await)
 }
 
+/// `POST /projects/{id}/schedule/remove`: 撤销流程模板 while no step has been touched.
+pub async fn remove(
+    State(s): State<AppState>,
+    u: PageUser,
+    lang: Lang,
+    uri: Uri,
+    Path(id): Path<i64>,
+    CsrfForm(data): CsrfForm,
+) -> PageResult {
+    let version = data.get("version").parse::<i64>().ok();
+    let mut form = FormState::from_data(&data);
+    match s.store.scoped(&u.access).remove_steps(id, version).await {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("/projects/{id}?done=steps_removed#steps")).into_response(),
+            )
+        }
+        Err(e @ StoreError::Forbidden(_)) => return Err(e.into()),
+        // No field of this one-button form: every reason is said above it.
+        Err(e) => form.store_error(&[], lang, e)?,
+    }
+    let mut forms = crate::projects::page::default_forms(&s, lang);
+    forms.steps = form;
+    unprocessable(crate::projects::page::render(&s, &u, lang, &uri, id, forms, None).await)
+}
+
 /// The templates a project may run, for the form that puts one on it.
 pub async fn template_choices(s: &AppState, lang: Lang) -> PageResult<Vec<Choice>> {
     Ok(s.store
@@ -503,6 +532,8 @@ pub struct StepRow {
     pub days_left: String,
     pub late: bool,
     pub critical: bool,
+    /// A date relies on a year whose holiday notice is not loaded.
+    pub estimated: bool,
 }
 
 pub fn step_rows(lang: Lang, s: &duikou_core::steps::Schedule) -> Vec<StepRow> {
@@ -527,6 +558,7 @@ pub fn step_rows(lang: Lang, s: &duikou_core::steps::Schedule) -> Vec<StepRow> {
             },
             late: st.late,
             critical: s.critical_path.contains(&st.key),
+            estimated: st.estimated,
         })
         .collect()
 }

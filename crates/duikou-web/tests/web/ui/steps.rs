@@ -386,3 +386,145 @@ async fn a_late_step_shows_the_days_past_due_not_days_left() {
     assert!(step.contains("逾期工作日"), "{step}");
     assert!(!step.contains("剩余工作日"), "{step}");
 }
+
+/// Dates counted on a year without a holiday notice are marked 估 on the project page, the
+/// Gantt chart and the step's page, with a note naming the year; while no step has been
+/// touched the template can be taken off (confirmed), and then not once a step has started.
+#[tokio::test]
+async fn estimated_dates_are_marked_and_an_untouched_template_can_be_taken_off() {
+    let (app, store) = start_with().await;
+    let id = troubled(&store).await;
+    let access = Access::system("setup");
+    // 2018 has no notice among those shipped.
+    let start = chrono::NaiveDate::from_ymd_opt(2018, 6, 1).unwrap();
+    store
+        .scoped(&access)
+        .instantiate_steps(id, "construction_approval", None, start)
+        .await
+        .unwrap();
+    let cookie = app.login_as("editor").await;
+    let path = format!("/projects/{id}");
+    let (_, page) = app.page(&cookie, &path).await;
+    let note = page
+        .split(r#"id="estimated-note">"#)
+        .nth(1)
+        .and_then(|n| n.split("</p>").next())
+        .expect("a note on estimated dates");
+    assert!(
+        note.contains("2018") && note.contains("放假安排尚未载入"),
+        "{note}"
+    );
+    assert!(
+        page.contains(r#"<span class="est-mark" title="#),
+        "the table marks estimated dates"
+    );
+    assert!(
+        page.contains(r#"<text class="est""#),
+        "the chart marks them too"
+    );
+    let (_, step) = app
+        .page(&cookie, &format!("{path}/steps/project_filing"))
+        .await;
+    assert!(step.contains(r#"id="step-estimated""#), "{step}");
+
+    // Untouched: offered, confirmed, and taken off; the history keeps it.
+    assert!(
+        page.contains(r#"action="/projects/"#) && page.contains("/schedule/remove"),
+        "{page}"
+    );
+    assert!(
+        page.contains("data-confirm="),
+        "taking it off is confirmed first"
+    );
+    let token = csrf_of(&page);
+    let steps = store
+        .scoped(&access)
+        .project_steps(id)
+        .await
+        .unwrap()
+        .unwrap();
+    let version = steps.version.to_string();
+    let r = app
+        .post(
+            &cookie,
+            &format!("{path}/schedule/remove"),
+            &[("version", version.as_str()), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    assert!(store
+        .scoped(&access)
+        .project_steps(id)
+        .await
+        .unwrap()
+        .is_none());
+    let (_, page) = app.page(&cookie, &path).await;
+    assert!(
+        page.contains(r#"id="steps-form""#),
+        "a template may be put on again"
+    );
+    assert!(
+        page.contains("撤销流程模板"),
+        "the history names it: {page}"
+    );
+
+    // Once a step has started, it is not offered, and a post is refused.
+    store
+        .scoped(&access)
+        .instantiate_steps(id, "construction_approval", None, store.today())
+        .await
+        .unwrap();
+    let started = duikou_core::steps::StepState {
+        status: StepStatus::InProgress,
+        actual_start: Some(store.today()),
+        ..duikou_core::steps::StepState::new("project_filing")
+    };
+    store
+        .scoped(&access)
+        .update_step(id, None, &started)
+        .await
+        .unwrap();
+    let (_, page) = app.page(&cookie, &path).await;
+    assert!(
+        !page.contains("/schedule/remove"),
+        "not offered once a step started"
+    );
+    let (status, body) = app
+        .post_page(
+            &cookie,
+            &format!("{path}/schedule/remove"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("不能撤销流程模板"), "{body}");
+    assert!(store
+        .scoped(&access)
+        .project_steps(id)
+        .await
+        .unwrap()
+        .is_some());
+}
+
+/// An administrator is asked to load next year's holiday notice from December on (and this
+/// year's while it is missing), on the dashboard and the calendar page, as core decides.
+#[tokio::test]
+async fn the_admin_is_asked_for_the_holiday_notice_when_core_says_it_is_due() {
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let due = store.calendar().await.unwrap().notice_due(store.today());
+    let admin = app.login_as("admin").await;
+    for path in ["/", "/admin/calendar"] {
+        let (_, page) = app.page(&admin, path).await;
+        assert_eq!(page.contains(r#"id="notice-due""#), due.is_some(), "{path}");
+        if let Some(y) = due {
+            assert!(page.contains(&format!("请载入{y}年的放假安排")), "{path}");
+        }
+    }
+    let editor = app.login_as("editor").await;
+    let (_, page) = app.page(&editor, "/").await;
+    assert!(
+        !page.contains(r#"id="notice-due""#),
+        "only administrators are asked"
+    );
+}
