@@ -25,6 +25,7 @@ mod others;
 mod partnerships;
 mod plan;
 mod problems;
+mod recent;
 mod regions;
 mod steps;
 mod users;
@@ -127,6 +128,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary> {
     plans.extend(hulian::plans(&mut ctx)?);
     plans.extend(others::plans(&mut ctx));
     assign_codes(&mut ctx.rng, &mut plans, 12);
+    recent::bring_up_to(&mut ctx.rng, &mut plans, today);
     let written = plan::write(store, &actor, today, &plans).await?;
     let with_steps = steps::create(store, &actor, &mut ctx.rng, today).await?;
     let with_plans = annual::create(store, &actor, &mut ctx.rng, today).await?;

@@ -31,11 +31,17 @@ pub async fn create(
             stage: Some(stage),
             ..ProjectFilter::default()
         };
+        // The projects that entered the stage lately, latest first: their approval process
+        // starts the day they did, so that no project long under way is still at its first
+        // permits.
         let page = store
-            .projects(&filter, ProjectSort::Id, false, PER_STAGE, 0)
+            .projects(&filter, ProjectSort::StageSince, true, PER_STAGE, 0)
             .await?;
         for project in page.items {
-            let start = today - Duration::days(rng.gen_range(20..120));
+            if project.stage_since < today - Duration::days(200) {
+                break;
+            }
+            let start = project.stage_since;
             store
                 .as_system(&actor.name)
                 .instantiate_steps(project.id, CONSTRUCTION_APPROVAL, None, start)

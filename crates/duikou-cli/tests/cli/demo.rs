@@ -244,6 +244,7 @@ async fn the_demo_reproduces_the_published_figures_and_loads_once() {
     );
 
     mine_is_what_each_role_may_act_on(&store, &projects).await;
+    the_demo_agrees_with_its_own_calendar(&store, &projects, today).await;
 
     // A second load is refused and changes nothing.
     let err = demo::load(&store, today).await.unwrap_err();
@@ -354,4 +355,62 @@ async fn region_path(
     let path = store.region(code).await.unwrap().path;
     cache.insert(code.clone(), path.clone());
     path
+}
+
+/// The demo agrees with its "today": the year to today changed the figures (同比 is not 0),
+/// no open problem is long forgotten, and every approval process started when its project
+/// entered its stage, lately.
+async fn the_demo_agrees_with_its_own_calendar(
+    store: &Store,
+    projects: &[duikou_core::project::Project],
+    today: NaiveDate,
+) {
+    let now = store
+        .project_stats(&StatsQuery {
+            scope: StatsScope::All,
+            as_of: today,
+            category: None,
+            min_planned_investment: None,
+            period: None,
+        })
+        .await
+        .unwrap();
+    let year_ago = today - chrono::Months::new(12);
+    let then = store
+        .project_stats(&StatsQuery {
+            scope: StatsScope::All,
+            as_of: year_ago,
+            category: None,
+            min_planned_investment: None,
+            period: None,
+        })
+        .await
+        .unwrap();
+    assert!(
+        now.total.invested_to_date.sum > then.total.invested_to_date.sum,
+        "invested grew over the year"
+    );
+    assert_ne!(now.reached, then.reached, "projects moved on over the year");
+    let mut open = 0;
+    let mut with_steps = 0;
+    for p in projects {
+        for q in store.problems(p.id).await.unwrap() {
+            if q.fields.status != duikou_core::problem::ProblemStatus::Resolved {
+                open += 1;
+                let due = q.fields.due_date.expect("a due date");
+                assert!(
+                    due + chrono::Duration::days(180) > today,
+                    "{}: open since {due}",
+                    q.fields.description
+                );
+            }
+        }
+        if let Some((steps, _)) = store.project_steps(p.id).await.unwrap() {
+            with_steps += 1;
+            assert_eq!(steps.start, p.stage_since, "{}", p.fields.name);
+            assert!(p.stage_since + chrono::Duration::days(200) >= today);
+        }
+    }
+    assert!(open > 0, "some problems are open");
+    assert!(with_steps >= 12, "{with_steps} projects with steps");
 }
