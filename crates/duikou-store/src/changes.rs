@@ -430,6 +430,33 @@ impl Store {
         rows.iter().map(entry).collect()
     }
 
+    /// The histories of several records of one kind, oldest first.
+    pub(crate) async fn histories(
+        &self,
+        kind: &str,
+        record_ids: &[String],
+    ) -> Result<Vec<ChangeEntry>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in record_ids.chunks(500) {
+            let list = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT {ENTRY_COLS} FROM change_log WHERE kind = $1 AND record_id IN ({list}) \
+                 ORDER BY id"
+            );
+            let mut q = sqlx::query(&sql).bind(kind);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.push(entry(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The log, newest first, as `f` narrows it, a page at a time.
     pub async fn audit_log(
         &self,

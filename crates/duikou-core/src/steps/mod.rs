@@ -73,7 +73,14 @@ pub use template::{
 };
 pub use update::validate_update;
 
-/// How a step is named in messages: `「施工许可证核发」（construction_permit_issue）`.
+/// How a step is named in a template's checks (an administrator's words, with the key they
+/// write): `「施工许可证核发」（construction_permit_issue）`.
 fn label(name: &str, key: &str) -> String {
     format!("「{name}」（{key}）")
+}
+
+/// How a step is named to those who run it (a clerk's errors): by its name only, the key
+/// being an internal code.
+fn named(name: &str) -> String {
+    format!("「{name}」")
 }

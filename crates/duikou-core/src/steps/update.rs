@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::history::check_date_log;
-use super::label;
+use super::named;
 use super::state::{DateField, StepState, StepStatus, Suspension, SuspensionReason};
 use super::template::{StepDef, Template, MAX_LIMIT_DAYS};
 use crate::error::{Errors, ValidationError};
@@ -46,7 +46,7 @@ pub fn validate_update(
     let old = states.iter().find(|s| s.key == key).unwrap_or(&blank);
     let check = Check {
         def,
-        me: label(&def.name, &def.key),
+        me: named(&def.name),
         new: new_state,
         today,
     };
@@ -192,7 +192,7 @@ impl Check<'_> {
             let Some(dep_def) = template.step(dep) else {
                 continue;
             };
-            let dep_label = label(&dep_def.name, &dep_def.key);
+            let dep_label = named(&dep_def.name);
             let problem = match finished_by(states.iter().find(|s| s.key == *dep), finish) {
                 Ok(()) => continue,
                 Err(Some(f)) => format!("依赖环节{dep_label}于{f}才办结"),
@@ -237,7 +237,7 @@ impl Check<'_> {
                     format!(
                         "环节{}的后续环节{}已于{done_on}办结，本环节须在此之前办结",
                         self.me,
-                        label(&succ.name, &succ.key)
+                        named(&succ.name)
                     ),
                 );
             }

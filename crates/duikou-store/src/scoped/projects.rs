@@ -111,6 +111,30 @@ impl Scoped<'_> {
         self.store.history("project", &id.to_string()).await
     }
 
+    /// The project's history with its progress reports' and problems' (those it holds), in
+    /// the order they were written: the 变更记录 of the project page.
+    pub async fn project_history_all(&self, id: i64) -> Result<Vec<ChangeEntry>, StoreError> {
+        let mut all = self.project_history(id).await?;
+        let reports: Vec<String> = self
+            .store
+            .progress_reports(id)
+            .await?
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect();
+        let problems: Vec<String> = self
+            .store
+            .problems(id)
+            .await?
+            .iter()
+            .map(|p| p.id.to_string())
+            .collect();
+        all.extend(self.store.histories("progress_report", &reports).await?);
+        all.extend(self.store.histories("problem", &problems).await?);
+        all.sort_by_key(|e| e.id);
+        Ok(all)
+    }
+
     pub async fn progress_reports(&self, id: i64) -> Result<Vec<ProgressReport>, StoreError> {
         self.readable(id).await?;
         self.store.progress_reports(id).await

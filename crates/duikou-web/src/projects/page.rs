@@ -181,7 +181,7 @@ pub(crate) async fn render(
     let reports = scoped.progress_reports(id).await?;
     let problems = scoped.problems(id).await?;
     let changes = scoped.stage_changes(id).await?;
-    let history = scoped.project_history(id).await?;
+    let history = scoped.project_history_all(id).await?;
     let calendar = s.store.calendar().await?;
     let schedule = match scoped.schedule(id, &calendar, s.today()).await {
         Ok(sch) => Some(sch),

@@ -81,10 +81,7 @@ pub(crate) fn line(
     r: &StageRequest,
     project: &str,
 ) -> RequestLine {
-    let name = |login: &str| {
-        lang.data(who.get(login).map_or(login, String::as_str))
-            .into_owned()
-    };
+    let name = |login: &str| person(lang, who, login);
     let decision = match (&r.decided_by, &r.decision_note) {
         (Some(by), Some(note)) => format!("{} · {}", name(by), lang.data(note)),
         (Some(by), None) => name(by),

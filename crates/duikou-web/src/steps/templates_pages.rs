@@ -111,7 +111,15 @@ pub async fn template(
                         .map(|k| name_of(k))
                         .collect::<Vec<_>>()
                         .join("、"),
-                    parallel: d.parallel_group.clone().unwrap_or_default(),
+                    // A group by its name where the catalogue has one (并联评估 …), else its key.
+                    parallel: d
+                        .parallel_group
+                        .as_deref()
+                        .map(|g| {
+                            lang.t_opt(&format!("group.{g}"))
+                                .map_or_else(|| g.to_owned(), str::to_owned)
+                        })
+                        .unwrap_or_default(),
                     deficiency: d.allow_deficiency,
                     commitment: d.allow_commitment,
                 })

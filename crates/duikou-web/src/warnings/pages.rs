@@ -462,7 +462,7 @@ async fn render(
             .iter()
             .map(|(k, v)| fact_row(lang, &steps, k, v))
             .collect(),
-        thresholds_version: w.thresholds_version.clone(),
+        thresholds_version: version_label(lang, &w.thresholds_version),
         raised_at: fmt::time(w.raised_at),
         updated_at: fmt::time(w.updated_at),
         note: w.note.as_deref().map(|n| lang.data(n).into_owned()),
@@ -633,4 +633,13 @@ pub async fn issue_slip(
     let mut forms = default_forms(&s, &w, lang);
     forms.slip = form;
     unprocessable(render(&s, &u, lang, &uri, id, Some(forms), None).await)
+}
+
+/// A threshold set's version as an official reads it: the shipped set "default-2026" as
+/// 系统默认（2026）; a set an administrator named, as named.
+pub(crate) fn version_label(lang: Lang, version: &str) -> String {
+    match version.strip_prefix("default-") {
+        Some(year) => format!("{}（{year}）", lang.t("threshold.default_set")),
+        None => lang.data(version).into_owned(),
+    }
 }

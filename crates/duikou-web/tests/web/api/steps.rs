@@ -148,18 +148,25 @@ async fn a_bad_step_update_names_the_step_and_writes_nothing() {
         let p = app.create_project(project_body(&seed, "校验项目")).await;
         let steps = format!("/api/v1/projects/{}/steps", p["id"]);
         let (_, sch) = app.post(&steps, json!({"template": "construction_approval", "start": "2024-03-01"})).await;
-        let first = sch["steps"][0]["key"].as_str().unwrap().to_owned();
-        let later = sch["steps"].as_array().unwrap().last().unwrap()["key"].as_str().unwrap().to_owned();
+        let step = |i: usize| {
+            let s = &sch["steps"][i];
+            (s["key"].as_str().unwrap().to_owned(), s["name"].as_str().unwrap().to_owned())
+        };
+        let (first, first_name) = step(0);
+        let (later, later_name) = step(sch["steps"].as_array().unwrap().len() - 1);
         let cases = [
-            (first.clone(), json!({"key": first, "status": "done", "actual_start": "2024-03-10", "actual_finish": "2024-03-05"}), "finish before start"),
-            (later.clone(), json!({"key": later, "status": "done", "actual_start": "2024-03-04", "actual_finish": "2024-03-05"}), "finished before its dependencies"),
-            (first.clone(), json!({"key": first, "status": "skipped"}), "skipped without a reason"),
+            (first.clone(), first_name.clone(), json!({"key": first, "status": "done", "actual_start": "2024-03-10", "actual_finish": "2024-03-05"}), "finish before start"),
+            (later.clone(), later_name, json!({"key": later, "status": "done", "actual_start": "2024-03-04", "actual_finish": "2024-03-05"}), "finished before its dependencies"),
+            (first.clone(), first_name, json!({"key": first, "status": "skipped"}), "skipped without a reason"),
         ];
-        for (key, body, what) in cases {
+        for (key, name, body, what) in cases {
             let r = app.send(Method::PUT, &format!("{steps}/{key}"), Some(body), Some("\"1\"")).await;
             assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{what}");
             let b: Value = r.json().await.unwrap();
-            assert!(b["error"]["message"].as_str().unwrap().contains(&format!("（{key}）")) || b.to_string().contains(&format!("（{key}）")), "{what} names the step: {b}");
+            let text = b.to_string();
+            // Named by its name, as officials know it; its key is an internal code.
+            assert!(text.contains(&format!("「{name}」")), "{what} names the step: {b}");
+            assert!(!text.contains(&format!("（{key}）")), "{what} leaks the step's code: {b}");
         }
         let r = app.send(Method::GET, &steps, None, None).await;
         assert_eq!(r.headers()["etag"], "\"1\"", "nothing was written");

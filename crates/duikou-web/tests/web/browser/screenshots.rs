@@ -100,6 +100,8 @@ struct Shown {
     project: i64,
     warning: i64,
     slip: i64,
+    /// A project with a stage change waiting for approval.
+    requested: i64,
 }
 
 async fn demo_data(app: &App, s: &Seed) -> Shown {
@@ -107,6 +109,7 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
     let scoped = app.store.scoped(&access);
     let mut first = 0;
     let mut second = 0;
+    let mut third = 0;
     for (i, d) in DEMO.iter().enumerate() {
         let fields = ProjectFields {
             code: None,
@@ -161,7 +164,28 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
         if i == 1 {
             second = p.id;
         }
+        if i == 2 {
+            third = p.id;
+        }
     }
+    // 于洪智慧物流园 asks to skip to 投产: it waits for the coordinator.
+    let skip = TransitionInput {
+        to: Stage::Operating,
+        effective_date: None,
+        reason: Some("一期已建成并投入运营".into()),
+        override_rules: false,
+    };
+    scoped
+        .request_stage_change(third, &skip)
+        .await
+        .expect("request");
+    // The year's plan of the first project.
+    let plan = duikou_core::warnings::AnnualPlan {
+        year: 2024,
+        amount_yuan: 80_000 * 10_000,
+        curve: None,
+    };
+    scoped.set_annual_plan(first, &plan).await.expect("plan");
     for (period, invested, funds) in [
         ("2024-Q1", 30_000, 25_000),
         ("2024-04", 52_000, 40_000),
@@ -294,6 +318,7 @@ async fn demo_data(app: &App, s: &Seed) -> Shown {
         project: first,
         warning,
         slip,
+        requested: third,
     }
 }
 
@@ -341,11 +366,30 @@ async fn screenshots() {
             ("slip", format!("/slips/{}", shown.slip)),
             ("step", format!("/projects/{id}/steps/project_filing")),
             ("steps-board", "/steps".to_owned()),
+            (
+                "project-request",
+                format!("/projects/{}#stage-request", shown.requested),
+            ),
         ] {
             b.goto(&app.url(&path)).await;
             let png = b.client.screenshot().await.expect("screenshot");
             std::fs::write(dir.join(format!("{name}-{w}x{h}.png")), png).expect("write");
         }
+        // The confirmation of a move back (nothing is kept: it is not confirmed).
+        b.goto(&app.url(&format!("/projects/{id}"))).await;
+        b.click("#transition-form-box summary").await;
+        b.select("#tr-to", "landed").await;
+        b.fill("#tr-reason", "施工许可被撤销，退回落地阶段").await;
+        b.click_and_wait("#transition-form button[type=submit]")
+            .await;
+        let png = b.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("transition-confirm-{w}x{h}.png")), png).expect("write");
+        b.goto(&app.url("/")).await;
+        b.click_and_wait(".logout button").await;
+        b.login(&app, "coordinator").await;
+        b.goto(&app.url("/stage-requests")).await;
+        let png = b.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("stage-requests-{w}x{h}.png")), png).expect("write");
         b.goto(&app.url("/")).await;
         b.click_and_wait(".logout button").await;
         b.login(&app, "admin").await;
@@ -356,6 +400,8 @@ async fn screenshots() {
             ("admin-user", "/admin/users/editor"),
             ("admin-template", "/admin/templates/construction_approval"),
             ("admin-calendar", "/admin/calendar?year=2024"),
+            ("admin-orgs", "/admin/orgs"),
+            ("admin-audit", "/admin/audit"),
         ] {
             b.goto(&app.url(path)).await;
             let png = b.client.screenshot().await.expect("screenshot");

@@ -190,3 +190,34 @@ async fn a_viewer_gets_no_problem_forms_and_a_forged_action_is_refused() {
         ProblemStatus::Open
     );
 }
+
+/// The project's 变更记录 holds its problems' and reports' changes beside its own, each with
+/// the value before and after.
+#[tokio::test]
+async fn the_project_history_holds_its_problems_and_reports() {
+    let (app, store) = start_with().await;
+    let project = troubled(&store).await;
+    let p = the_problem(&store, project).await;
+    let access = duikou_core::auth::Access::system("check");
+    let action = duikou_core::problem::ProblemAction::Progress {
+        note: "已召开协调会".into(),
+    };
+    store
+        .scoped(&access)
+        .act_on_problem(project, p.id, None, &action)
+        .await
+        .unwrap();
+    let cookie = app.login_as("viewer").await;
+    let (_, page) = app.page(&cookie, &format!("/projects/{project}")).await;
+    let history = page
+        .split(r#"id="history""#)
+        .nth(1)
+        .and_then(|h| h.split("</section>").next())
+        .unwrap();
+    assert!(history.contains("推进 · 问题"), "{history}");
+    assert!(history.contains("<ins>已召开协调会</ins>"), "{history}");
+    assert!(
+        history.contains("登记 · 项目"),
+        "its own entries stay: {history}"
+    );
+}

@@ -152,7 +152,11 @@ async fn a_viewer_reads_the_inbox_and_the_warning_but_gets_no_buttons() {
     let (status, page) = app.page(&cookie, &format!("/warnings/{}", w.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("用地指标未落实"), "the reason is shown");
-    assert!(page.contains(&w.thresholds_version));
+    assert_eq!(w.thresholds_version, "default-2026");
+    assert!(
+        page.contains("系统默认（2026）") && !page.contains("default-2026"),
+        "the thresholds' version reads in words"
+    );
     for form in ["acknowledge-form", "resolve-form", "slip-form"] {
         assert!(!page.contains(form), "{form} is not offered to a viewer");
     }
