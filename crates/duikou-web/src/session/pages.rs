@@ -73,6 +73,7 @@ pub async fn login(
     State(s): State<AppState>,
     lang: Lang,
     uri: Uri,
+    headers: axum::http::HeaderMap,
     ClientAddr(address): ClientAddr,
     Device(device): Device,
     Form(input): Form<LoginInput>,
@@ -110,13 +111,25 @@ pub async fn login(
             if let Some(v) = device_cookie(s.secure_cookies, &device) {
                 r.headers_mut().append(header::SET_COOKIE, v);
             }
-            // The language the user chose before, on whatever device, applies here too.
-            if let Some(v) = user
-                .lang
-                .as_deref()
-                .and_then(crate::shared::i18n::lang_cookie)
-            {
-                r.headers_mut().append(header::SET_COOKIE, v);
+            // A language chosen in this browser (on the login page itself, say) is the
+            // user's latest choice: it stays and is kept on the user. Without one, the
+            // language the user chose before, on whatever device, applies here too.
+            match crate::shared::i18n::cookie_lang(&headers) {
+                Some(chosen) if user.lang.as_deref() != Some(chosen.code()) => {
+                    if let Err(e) = s.store.set_user_lang(user.id, Some(chosen.code())).await {
+                        tracing::warn!(error = %e, "could not keep the user's language");
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(v) = user
+                        .lang
+                        .as_deref()
+                        .and_then(crate::shared::i18n::lang_cookie)
+                    {
+                        r.headers_mut().append(header::SET_COOKIE, v);
+                    }
+                }
             }
             return Ok(r);
         }

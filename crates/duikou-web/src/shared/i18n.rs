@@ -144,16 +144,20 @@ pub fn request_lang(req: &Request) -> (Lang, Option<Lang>) {
             .find(|(k, _)| k == "lang")
             .and_then(|(_, v)| Lang::parse(&v))
     });
-    let from_cookie = req
-        .headers()
+    let from_cookie = cookie_lang(req.headers());
+    (from_query.or(from_cookie).unwrap_or_default(), from_query)
+}
+
+/// The language this browser's cookie keeps, if it keeps one.
+pub fn cookie_lang(headers: &axum::http::HeaderMap) -> Option<Lang> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| Lang::parse(v));
-    (from_query.or(from_cookie).unwrap_or_default(), from_query)
+        .and_then(|(_, v)| Lang::parse(v))
 }
 
 /// The cookie that keeps a language (`None` for an unknown tag).
