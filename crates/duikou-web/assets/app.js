@@ -30,3 +30,25 @@ document.addEventListener("DOMContentLoaded", function () {
     invalid.focus();
   }
 });
+
+// A long list of choices (units, regions) gets a box above it: typing keeps the options whose
+// text holds what was typed, so a district's name finds its units.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select").forEach(function (select) {
+    if (select.options.length < 20 || select.multiple) {
+      return;
+    }
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-search";
+    box.setAttribute("aria-label", select.getAttribute("data-search-label") || "筛选选项");
+    box.placeholder = select.getAttribute("data-search-label") || "输入名称筛选…";
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var q = box.value.trim();
+      Array.prototype.forEach.call(select.options, function (o) {
+        o.hidden = q !== "" && o.value !== "" && o.text.indexOf(q) < 0;
+      });
+    });
+  });
+});

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use duikou_core::org::Org;
+use duikou_core::org::{Org, OrgKind};
 use duikou_core::partnership::Partnership;
 use duikou_core::region::Region;
 use duikou_store::{RegionFilter, StoreError};
@@ -109,11 +109,39 @@ impl Refs {
 
     /// Every unit, disabled ones too: the choices of a list's filter.
     pub fn org_choices(&self, lang: Lang) -> Vec<Choice> {
-        self.orgs
+        self.unit_choices(lang, |_| true)
+    }
+
+    /// Units in the order an office looks for them — by region (a province, then its cities
+    /// and districts), then by kind (offices, departments, governments, zones, enterprises …),
+    /// then by name — each named with its region ("沈阳市浑南区 · 浑南区发展和改革局"), so that a
+    /// long list reads in groups and typing a district's name finds its units.
+    fn unit_choices(&self, lang: Lang, keep: impl Fn(&Org) -> bool) -> Vec<Choice> {
+        let path = |code: &str| {
+            self.regions
+                .iter()
+                .find(|r| r.code == code)
+                .map_or_else(|| code.to_owned(), |r| r.path.clone())
+        };
+        let mut units: Vec<(String, usize, &Org)> = self
+            .orgs
             .iter()
-            .map(|o| Choice {
+            .filter(|o| keep(o))
+            .map(|o| {
+                let kind = OrgKind::ALL.iter().position(|k| *k == o.kind).unwrap_or(99);
+                (path(&o.region_code), kind, o)
+            })
+            .collect();
+        units.sort_by(|a, b| (&a.0, a.1, &a.2.name).cmp(&(&b.0, b.1, &b.2.name)));
+        units
+            .into_iter()
+            .map(|(_, _, o)| Choice {
                 value: o.id.to_string(),
-                label: lang.data(&o.name).into_owned(),
+                label: format!(
+                    "{} · {}",
+                    self.region_with_parent(lang, &o.region_code),
+                    lang.data(&o.name)
+                ),
             })
             .collect()
     }
@@ -123,14 +151,9 @@ impl Refs {
     /// The units a form offers: those not disabled, and a disabled one only where the form
     /// holds it already (`keep`, the values of its unit fields), so that an edit keeps it.
     pub fn open_org_choices(&self, lang: Lang, keep: &[&str]) -> Vec<Choice> {
-        self.orgs
-            .iter()
-            .filter(|o| !o.disabled || keep.contains(&o.id.to_string().as_str()))
-            .map(|o| Choice {
-                value: o.id.to_string(),
-                label: lang.data(&o.name).into_owned(),
-            })
-            .collect()
+        self.unit_choices(lang, |o| {
+            !o.disabled || keep.contains(&o.id.to_string().as_str())
+        })
     }
 
     /// Names a history value that refers to an org, a region or a partnership.
