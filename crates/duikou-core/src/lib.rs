@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod dates;
 pub mod error;
 pub mod input;
+pub mod merge;
 pub mod money;
 pub mod notify;
 #[cfg(feature = "openapi")]

@@ -71,6 +71,12 @@ pub fn push_opt(errs: &mut Errors, field: &str, value: Option<&str>, kind: TextK
     }
 }
 
+/// A name as two names are compared for sameness (a project's, against the others of its
+/// region): surrounding spaces (full-width ones too) dropped, letters in lower case.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +99,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn names_compare_without_surrounding_spaces_or_case() {
+        assert_eq!(
+            name_key("　Huanan 新材料 Park "),
+            name_key("huanan 新材料 PARK")
+        );
+        assert_eq!(name_key("Énergie"), name_key("éNERGIE"));
+        assert_ne!(name_key("新材料产业园"), name_key("新材料 产业园"));
+    }
+
     proptest! {
+        #[test]
+        fn a_name_key_is_its_own_key(s in "(?s).{0,40}") {
+            let k = name_key(&s);
+            prop_assert_eq!(name_key(&k), k.clone());
+        }
+
+        #[test]
+        fn case_and_surrounding_spaces_do_not_make_another_name(s in "[a-zA-Z 新材料园]{0,20}") {
+            let shouted = format!(" \u{3000}{}\t", s.to_uppercase());
+            prop_assert_eq!(name_key(&shouted), name_key(&s.to_lowercase()));
+        }
+
         #[test]
         fn accepted_texts_are_within_the_limit_and_free_of_nul(s in "(?s).{0,2100}") {
             for kind in TextKind::ALL {

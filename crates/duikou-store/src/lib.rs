@@ -23,6 +23,7 @@ mod partnerships;
 mod problems;
 mod progress_reports;
 mod project_list;
+mod project_names;
 mod projects;
 mod query;
 mod regions;

@@ -386,7 +386,7 @@ impl Store {
     }
 
     /// The list's conditions; `path_lists`: subtrees as lists of paths (see `subtree_cond`).
-    async fn project_where(
+    pub(crate) async fn project_where(
         &self,
         f: &ProjectFilter,
         path_lists: bool,

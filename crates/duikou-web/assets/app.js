@@ -24,6 +24,19 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   window.addEventListener("hashchange", openTarget);
   openTarget();
+  // 采用对方的值 on a form shown to be merged puts the other writer's value in its field at
+  // once; without scripts the button sends the form and the server puts it there.
+  document.querySelectorAll("button[data-take]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      var field = document.getElementById(button.getAttribute("data-take"));
+      if (field) {
+        event.preventDefault();
+        field.value = button.getAttribute("data-value");
+        button.remove();
+        field.focus();
+      }
+    });
+  });
   // Move focus to the first field in error, so keyboard and screen-reader users land on it.
   var invalid = document.querySelector("[aria-invalid=true]");
   if (invalid) {

@@ -42,6 +42,18 @@ impl Scoped<'_> {
             .await
     }
 
+    /// The projects this user reads in the subtree of `host_region` whose name is `name`
+    /// once both are compared as names (`core::text::name_key`), by id.
+    pub async fn same_named_projects(
+        &self,
+        name: &str,
+        host_region: &str,
+    ) -> Result<Vec<Project>, StoreError> {
+        self.store
+            .same_named_visible(name, host_region, Some(&self.access.read))
+            .await
+    }
+
     pub async fn project_stats(&self, q: &StatsQuery) -> Result<ProjectStats, StoreError> {
         self.store
             .project_stats_visible(q, Some(&self.access.read))

@@ -26,6 +26,7 @@ mod org_merge;
 mod orgs;
 mod problems;
 mod progress_reports;
+mod project_names;
 mod projects;
 mod regions;
 mod rollup;

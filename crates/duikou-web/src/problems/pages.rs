@@ -2,15 +2,17 @@
 //! change before and after; and, for those who edit the project, its actions — 推进 (a note of
 //! what was done), 解决 (how, and on what day), 重新打开 (why) — and the correction of its
 //! fields. What each action does is core's (`ProblemAction`); the page reads the form and
-//! shows the result.
+//! shows the result. A correction refused as stale comes back to be merged (`shared::merge`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use duikou_core::problem::{Problem, ProblemAction, ProblemFields, ProblemStatus, INPUT_FIELDS};
+use duikou_store::StoreError;
 
 use crate::shared::changes::{change_rows, ChangeRow};
 use crate::shared::forms::{ending, unprocessable, FormState};
 use crate::shared::i18n::Lang;
+use crate::shared::merge::{self, Stored};
 use crate::shared::page::{html, CsrfForm, Flash, Page, PageError, PageResult, PageUser, Section};
 use crate::shared::refs::{Choice, Refs};
 use crate::shared::{fmt, labels};
@@ -78,6 +80,7 @@ fn fresh_forms(s: &AppState, p: &Problem) -> Forms {
     if let Some(d) = f.due_date {
         forms.edit.set("due_date", fmt::date(d));
     }
+    merge::remember_start(&mut forms.edit, &INPUT_FIELDS, p.version);
     forms
 }
 
@@ -174,6 +177,12 @@ pub async fn act(
     if fields.is_empty() {
         return Err(PageError::not_found());
     }
+    if action == "edit" {
+        let stored = fresh_forms(&s, &p).edit;
+        if merge::take(&mut form, &INPUT_FIELDS, &stored).is_some() {
+            return edit_merged(&s, &u, lang, &uri, p, form).await;
+        }
+    }
     let written = if action == "edit" {
         match ProblemFields::from_input(&data, Some(&p.fields)) {
             Ok(f) => Some(scoped.update_problem(id, pid, version, &f).await),
@@ -191,6 +200,10 @@ pub async fn act(
             }
         }
     };
+    if action == "edit" && matches!(written, Some(Err(StoreError::Stale { .. }))) {
+        let now = scoped.problem(id, pid).await?;
+        return edit_merged(&s, &u, lang, &uri, now, form).await;
+    }
     let done = if action == "edit" { "saved" } else { &action };
     let to = || format!("/projects/{id}/problems/{pid}?done={done}");
     if let Some(redirect) = ending(written, &mut form, fields, lang, to)? {
@@ -204,4 +217,27 @@ pub async fn act(
         _ => forms.edit = form,
     }
     unprocessable(render(&s, &u, lang, &uri, p, forms, None).await)
+}
+
+/// The page with the correction as typed, to be merged with the problem as stored `p`.
+async fn edit_merged(
+    s: &AppState,
+    u: &PageUser,
+    lang: Lang,
+    uri: &Uri,
+    p: Problem,
+    mut form: FormState,
+) -> PageResult {
+    let scoped = s.store.scoped(&u.access);
+    let history = scoped.problem_history(p.project_id, p.id).await?;
+    let mut forms = fresh_forms(s, &p);
+    let stored = Stored {
+        kind: "problem",
+        form: &forms.edit,
+        version: p.version,
+        history: &history,
+    };
+    merge::mark_stored(s, lang, &mut form, &INPUT_FIELDS, &stored).await?;
+    forms.edit = form;
+    unprocessable(render(s, u, lang, uri, p, forms, None).await)
 }

@@ -1,15 +1,18 @@
 //! A progress report's page (进展填报): its figures, its history with each change before and
 //! after; and, for those who edit the project, its correction (a fall below the earlier
-//! report's figure confirmed with a 更正说明) and its withdrawal with a reason.
+//! report's figure confirmed with a 更正说明) and its withdrawal with a reason. A correction
+//! refused as stale comes back to be merged (`shared::merge`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use duikou_core::progress_report::{ProgressReport, ProgressReportFields, INPUT_FIELDS};
+use duikou_store::StoreError;
 
 use crate::shared::changes::{change_rows, ChangeRow};
 use crate::shared::fmt;
 use crate::shared::forms::{ending, unprocessable, FormState};
 use crate::shared::i18n::Lang;
+use crate::shared::merge::{self, Stored};
 use crate::shared::page::{html, CsrfForm, Flash, Page, PageError, PageResult, PageUser, Section};
 use crate::shared::refs::Refs;
 use crate::AppState;
@@ -58,6 +61,7 @@ fn fresh_forms(r: &ProgressReport) -> Forms {
             forms.edit.set(field, t.clone());
         }
     }
+    merge::remember_start(&mut forms.edit, &INPUT_FIELDS, r.version);
     forms
 }
 
@@ -144,6 +148,9 @@ pub async fn act(
     let version = data.get("version").parse::<i64>().ok();
     let mut form = FormState::from_data(&data);
     form.values.remove("version");
+    if action == "edit" && merge::take(&mut form, &INPUT_FIELDS, &fresh_forms(&r).edit).is_some() {
+        return edit_merged(&s, &u, lang, &uri, r, form).await;
+    }
     let (fields, written): (&[&str], _) = match action.as_str() {
         "edit" => (
             &INPUT_FIELDS,
@@ -170,6 +177,10 @@ pub async fn act(
         ),
         _ => return Err(PageError::not_found()),
     };
+    if action == "edit" && matches!(written, Some(Err(StoreError::Stale { .. }))) {
+        let now = scoped.progress_report(id, rid).await?;
+        return edit_merged(&s, &u, lang, &uri, now, form).await;
+    }
     let to = || match action.as_str() {
         "withdraw" => format!("/projects/{id}?done=report_withdrawn#reports"),
         _ => format!("/projects/{id}/progress-reports/{rid}?done=saved"),
@@ -184,4 +195,27 @@ pub async fn act(
         forms.edit = form;
     }
     unprocessable(render(&s, &u, lang, &uri, r, forms, None).await)
+}
+
+/// The page with the correction as typed, to be merged with the report as stored `r`.
+async fn edit_merged(
+    s: &AppState,
+    u: &PageUser,
+    lang: Lang,
+    uri: &Uri,
+    r: ProgressReport,
+    mut form: FormState,
+) -> PageResult {
+    let scoped = s.store.scoped(&u.access);
+    let history = scoped.progress_report_history(r.project_id, r.id).await?;
+    let mut forms = fresh_forms(&r);
+    let stored = Stored {
+        kind: "progress_report",
+        form: &forms.edit,
+        version: r.version,
+        history: &history,
+    };
+    merge::mark_stored(s, lang, &mut form, &INPUT_FIELDS, &stored).await?;
+    forms.edit = form;
+    unprocessable(render(s, u, lang, uri, r, forms, None).await)
 }

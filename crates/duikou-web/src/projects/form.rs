@@ -1,6 +1,8 @@
 //! 新建项目 and 编辑项目: one form for both. Money is typed in 万元 unless the text names its
 //! unit; every bad value is shown under its field and nothing is written until all are good.
-//! An edit carries the version it started from: a stale one is refused, never overwritten.
+//! An edit carries the version it started from: a stale one is refused, never overwritten,
+//! and the form comes back to be merged (`shared::merge`). A new project named like one the
+//! writer reads in its region comes back to be confirmed first.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -9,12 +11,13 @@ use duikou_core::money::{read_amount, MoneyUnit};
 use duikou_core::project::{Category, Construction, Project, ProjectFields};
 use duikou_core::project_code::ProjectCode;
 use duikou_core::{FieldError, Stage};
-use duikou_store::NewProject;
+use duikou_store::{NewProject, StoreError};
 
 use crate::projects::list::{category_choices, construction_choices, stage_choices};
 use crate::shared::fmt;
 use crate::shared::forms::{parse_date, FormState};
 use crate::shared::i18n::Lang;
+use crate::shared::merge::{self, Stored};
 use crate::shared::page::{html, CsrfForm, FormData, Page, PageResult, PageUser, Section};
 use crate::shared::refs::{Choice, Refs};
 use crate::AppState;
@@ -44,6 +47,16 @@ const FIELDS: [&str; 22] = [
     "stage_since",
 ];
 
+/// The fields of the edit form (a project's stage moves on its own page).
+const EDITED: &[&str] = FIELDS.split_at(20).0;
+
+/// A project of the same name the writer reads in the region, shown with a new one.
+struct Duplicate {
+    id: i64,
+    name: String,
+    region: String,
+}
+
 #[derive(askama::Template)]
 #[template(path = "projects/form.html")]
 struct FormPage {
@@ -59,6 +72,7 @@ struct FormPage {
     categories: Vec<Choice>,
     constructions: Vec<Choice>,
     stages: Vec<Choice>,
+    duplicates: Vec<Duplicate>,
 }
 
 async fn show(
@@ -68,6 +82,18 @@ async fn show(
     uri: &Uri,
     id: Option<i64>,
     form: FormState,
+) -> PageResult {
+    show_with(s, u, lang, uri, id, form, Vec::new()).await
+}
+
+async fn show_with(
+    s: &AppState,
+    u: &PageUser,
+    lang: Lang,
+    uri: &Uri,
+    id: Option<i64>,
+    form: FormState,
+    same: Vec<duikou_core::project::Project>,
 ) -> PageResult {
     let refs = Refs::load(s).await?;
     let title = lang.t(if id.is_some() {
@@ -96,8 +122,16 @@ async fn show(
         categories: category_choices(lang),
         constructions: construction_choices(lang),
         stages: main_line,
+        duplicates: same
+            .iter()
+            .map(|p| Duplicate {
+                id: p.id,
+                name: lang.data(&p.fields.name).into_owned(),
+                region: refs.region_name(lang, &p.fields.host_region_code),
+            })
+            .collect(),
     };
-    let failed = body.form.failed;
+    let failed = body.form.failed || body.form.confirm.is_some();
     let r = html(&body)?;
     Ok(if failed {
         (StatusCode::UNPROCESSABLE_ENTITY, r).into_response()
@@ -127,7 +161,9 @@ pub async fn edit_form(
     let scoped = s.store.scoped(&u.access);
     scoped.editable(id).await?;
     let p = scoped.project(id).await?;
-    show(&s, &u, lang, &uri, Some(id), values_of(&p)).await
+    let mut form = values_of(&p);
+    merge::remember_start(&mut form, EDITED, p.version);
+    show(&s, &u, lang, &uri, Some(id), form).await
 }
 
 /// The form filled with a stored project (money in 万元, exactly).
@@ -332,12 +368,23 @@ pub async fn create(
     }
     match fields_of(lang, &data, None) {
         Ok(fields) if errs.is_empty() => {
+            let scoped = s.store.scoped(&u.access);
+            if !data.checked("confirm") {
+                let same = scoped
+                    .same_named_projects(&fields.name, &fields.host_region_code)
+                    .await?;
+                if !same.is_empty() {
+                    form.values.remove("confirm");
+                    form.confirm = Some(lang.t("project.duplicate").to_owned());
+                    return show_with(&s, &u, lang, &uri, None, form, same).await;
+                }
+            }
             let new = NewProject {
                 fields,
                 stage,
                 stage_since: since,
             };
-            match s.store.scoped(&u.access).create_project(&new).await {
+            match scoped.create_project(&new).await {
                 Ok(p) => {
                     return Ok(
                         Redirect::to(&format!("/projects/{}?done=created", p.id)).into_response()
@@ -364,15 +411,42 @@ pub async fn update(
     let scoped = s.store.scoped(&u.access);
     let stored = scoped.project(id).await?;
     let mut form = FormState::from_data(&data);
+    if merge::take(&mut form, EDITED, &values_of(&stored)).is_some() {
+        merged(&s, &u, lang, &mut form, &stored).await?;
+        return show(&s, &u, lang, &uri, Some(id), form).await;
+    }
     let version = data.get("version").parse::<i64>().ok();
     match fields_of(lang, &data, Some(&stored.fields)) {
         Ok(fields) => match scoped.update_project(id, version, &fields).await {
             Ok(_) => return Ok(Redirect::to(&format!("/projects/{id}?done=saved")).into_response()),
+            Err(StoreError::Stale { .. }) => {
+                let now = scoped.project(id).await?;
+                merged(&s, &u, lang, &mut form, &now).await?;
+            }
             Err(e) => form.store_error(&FIELDS, lang, e)?,
         },
         Err(errs) => form.add_all(&FIELDS, lang, &errs),
     }
     show(&s, &u, lang, &uri, Some(id), form).await
+}
+
+/// The form as typed, to be merged with the project as stored.
+async fn merged(
+    s: &AppState,
+    u: &PageUser,
+    lang: Lang,
+    form: &mut FormState,
+    stored: &Project,
+) -> Result<(), StoreError> {
+    let history = s.store.scoped(&u.access).project_history(stored.id).await?;
+    let theirs = values_of(stored);
+    let stored = Stored {
+        kind: "project",
+        form: &theirs,
+        version: stored.version,
+        history: &history,
+    };
+    merge::mark_stored(s, lang, form, EDITED, &stored).await
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use duikou_core::FieldError;
 use duikou_store::StoreError;
 
 use crate::shared::i18n::Lang;
+use crate::shared::merge::{Theirs, ORIG};
 use crate::shared::page::{FormData, PageError};
 
 #[derive(Debug, Clone, Default)]
@@ -20,6 +21,11 @@ pub struct FormState {
     /// What the writer is asked to confirm before the form is taken (a wide grant, a step
     /// that cannot be undone): shown with a box to tick (`confirm`) and the form as typed.
     pub confirm: Option<String>,
+    /// The save was refused because someone else saved the record first: the form is shown
+    /// to be merged (`shared::merge`).
+    pub stale: bool,
+    /// The fields the other writer changed since the form was opened, each with their value.
+    pub theirs: BTreeMap<String, Theirs>,
 }
 
 impl FormState {
@@ -41,6 +47,18 @@ impl FormState {
     }
     pub fn checked(&self, field: &str) -> bool {
         matches!(self.value(field), "on" | "true" | "1")
+    }
+    /// The other writer's value of a field of a form shown to be merged.
+    pub fn theirs(&self, field: &str) -> Option<&Theirs> {
+        self.theirs.get(field)
+    }
+    /// What the form started from (`orig.<field>`), carried in hidden fields.
+    pub fn origins(&self) -> Vec<(&str, &str)> {
+        self.values
+            .iter()
+            .filter(|(k, _)| k.starts_with(ORIG))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
     }
     pub fn error(&self, field: &str) -> Option<&str> {
         self.errors.get(field).map(String::as_str)

@@ -16,6 +16,7 @@ pub(crate) mod health;
 pub(crate) mod history;
 pub mod i18n;
 pub(crate) mod labels;
+pub(crate) mod merge;
 pub(crate) mod money_chart;
 pub(crate) mod page;
 pub(crate) mod params;

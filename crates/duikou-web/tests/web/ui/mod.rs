@@ -4,8 +4,10 @@
 
 mod admin;
 mod dashboard;
+mod duplicates;
 mod export;
 mod lang;
+mod merge;
 mod orgs;
 mod plan;
 mod problems;
