@@ -14,6 +14,8 @@ use crate::{Store, StoreError};
 pub struct OpenStep {
     pub project_id: i64,
     pub project_name: String,
+    /// The project's 责任单位.
+    pub owner_org_id: Option<i64>,
     pub template_key: String,
     pub template_version: i32,
     pub planned_due: Option<NaiveDate>,
@@ -45,7 +47,7 @@ impl Store {
         ));
         let limit = w.int(limit.clamp(0, 5000));
         let sql = format!(
-            "SELECT s.project_id, p.name, sc.template_key, sc.template_version, s.planned_due, \
+            "SELECT s.project_id, p.name, p.owner_org_id, sc.template_key, sc.template_version, s.planned_due, \
              s.state FROM project_steps s JOIN projects p ON p.id = s.project_id \
              JOIN project_schedules sc ON sc.project_id = s.project_id WHERE {} \
              ORDER BY s.planned_due, s.project_id, s.position LIMIT {limit}",
@@ -63,6 +65,7 @@ impl Store {
                 Ok(OpenStep {
                     project_id: r.i64("project_id")?,
                     project_name: r.text("name")?,
+                    owner_org_id: r.opt_i64("owner_org_id")?,
                     template_key: r.text("template_key")?,
                     template_version: i32::try_from(r.i64("template_version")?).unwrap_or_default(),
                     planned_due: r.opt_date("planned_due")?,

@@ -11,6 +11,8 @@
 //!   state against the template and the other steps.
 //! - [`plan`]: the [`Schedule`] (planned and projected dates, days used and left, the
 //!   critical path) — everything a Gantt chart needs.
+//! - [`late_chains`]: which late steps head their chain and which are late in cascade
+//!   behind them (项目管家).
 //!
 //! Core is pure: `today` is always a parameter.
 //!
@@ -42,6 +44,7 @@
 //!   `projected_*` dates assume an unfinished step finishes no earlier than today and an
 //!   unstarted step starts no earlier than today.
 
+mod chains;
 mod check;
 mod clock;
 mod command;
@@ -55,6 +58,7 @@ mod state;
 mod template;
 mod update;
 
+pub use chains::{late_chains, LateChain};
 pub use command::{
     suspension_code, StepAction, StepCommand, DEFAULT_SUPPLY_DAYS, DEFAULT_VERIFY_DAYS,
     SUSPENSION_REASONS,

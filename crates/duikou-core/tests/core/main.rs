@@ -2,6 +2,7 @@
 //! panic, steps and their schedule, the warning rules and their engine.
 
 mod calendar;
+mod chains;
 mod never_panics;
 mod stage_request;
 mod steps;

@@ -1020,7 +1020,7 @@ fn random_template(days: &[(i32, i32)], deps: &[u16], groups: &[u8]) -> Template
     template(steps)
 }
 
-fn template_strategy() -> impl Strategy<Value = Template> {
+pub(crate) fn template_strategy() -> impl Strategy<Value = Template> {
     (1usize..12)
         .prop_flat_map(|n| {
             (

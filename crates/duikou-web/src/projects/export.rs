@@ -6,7 +6,7 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use duikou_core::money::{Money, MoneyUnit};
 use duikou_core::project::Project;
@@ -93,9 +93,14 @@ pub async fn projects_xlsx(
         PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
     })?;
     let name = format!("{}-{}.xlsx", lang.t("nav.projects"), fmt::date(s.today()));
+    Ok(xlsx_response(&name, "projects.xlsx", bytes))
+}
+
+/// A workbook as a download named `name` (`ascii` for clients that read no UTF-8 name).
+pub(crate) fn xlsx_response(name: &str, ascii: &str, bytes: Vec<u8>) -> Response {
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    let disposition = format!("attachment; filename=\"projects.xlsx\"; filename*=UTF-8''{encoded}");
-    Ok((
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -105,7 +110,7 @@ pub async fn projects_xlsx(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// The columns: catalog key of the header, and the width in characters.
@@ -208,7 +213,7 @@ fn write_money(
     Ok(())
 }
 
-fn write_date(
+pub(crate) fn write_date(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,

@@ -4,7 +4,7 @@
 mod annual_plan;
 pub(crate) mod api;
 pub(crate) mod body;
-mod export;
+pub(crate) mod export;
 mod form;
 pub(crate) mod list;
 pub(crate) mod page;

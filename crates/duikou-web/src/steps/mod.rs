@@ -4,6 +4,8 @@
 mod actions;
 pub(crate) mod api;
 mod board;
+mod board_data;
+mod board_export;
 pub(crate) mod gantt;
 pub(crate) mod pages;
 pub(crate) mod templates_api;
@@ -27,6 +29,7 @@ pub(crate) fn pages() -> Router<AppState> {
         .route("/projects/{id}/steps/{key}", get(pages::show))
         .route("/projects/{id}/steps/{key}/{action}", post(pages::act))
         .route("/steps", get(board::board))
+        .route("/steps/export.xlsx", get(board_export::board_xlsx))
         .route("/admin/templates", get(templates_pages::templates))
         .route("/admin/templates/{key}", get(templates_pages::template))
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod admin;
+mod board;
 mod dashboard;
 mod duplicates;
 mod export;

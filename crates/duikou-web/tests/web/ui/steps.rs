@@ -301,41 +301,8 @@ async fn the_steps_board_lists_late_steps_and_open_deficiencies_of_readable_proj
     );
 
     // An editor of Beijing reads none of it: the board is empty.
-    let system = duikou_core::Actor::system("setup");
-    let beijing = duikou_core::region::RegionInput {
-        code: "110000".into(),
-        name: "北京市".into(),
-        kind: duikou_core::region::RegionKind::Province,
-        parent_code: None,
-    };
-    store
-        .as_system(&system.name)
-        .create_region(&beijing)
-        .await
-        .unwrap();
-    let new = duikou_store::accounts::NewUser {
-        login: "beijing".into(),
-        display_name: "北京填报".into(),
-        org_id: None,
-        password: Some(super::PASSWORD.into()),
-    };
-    store
-        .as_system(&system.name)
-        .create_user(&new)
-        .await
-        .unwrap();
-    let g = duikou_core::auth::Grant {
-        role: duikou_core::auth::Role::Editor,
-        scope: duikou_core::auth::Scope::Region {
-            region_code: "110000".into(),
-        },
-    };
-    store
-        .as_system(&system.name)
-        .grant("beijing", &g)
-        .await
-        .unwrap();
-    let (status, page) = app.page(&app.login_as("beijing").await, "/steps").await;
+    let beijing = super::board::beijing_editor(&store).await;
+    let (status, page) = app.page(&app.login_as(beijing).await, "/steps").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("企业投资项目备案"), "{page}");
     assert!(!page.contains("late-table") && !page.contains("follow-up-table"));
