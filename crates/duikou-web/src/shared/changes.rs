@@ -36,14 +36,34 @@ const MONEY: [&str; 7] = [
 ];
 
 /// Bookkeeping fields a reader has no use for.
-const HIDDEN: [&str; 6] = [
+const HIDDEN: [&str; 12] = [
     "id",
     "version",
     "project_id",
     "updated_at",
     "updated_by",
     "created_at",
+    // Who and when an entry records already; a flag of generated data.
+    "requested_by",
+    "requested_at",
+    "decided_by",
+    "decided_at",
+    "generated",
+    "recorded_at",
 ];
+
+/// The catalogue prefix of the codes a field holds, where one names them for every kind.
+fn code_prefix(kind: &str, field: &str) -> Option<&'static str> {
+    Some(match (kind, field) {
+        (_, "stage" | "to_stage" | "from_stage" | "held_stage") => "stage.",
+        ("stage_request" | "project", "kind") => "move.",
+        // A request is logged in its project's history.
+        ("stage_request" | "project", "status") => "request.status.",
+        ("project", "category") => "category.",
+        (_, "construction") => "construction.",
+        _ => return None,
+    })
+}
 
 /// Names the value of a field that refers to another record (an org, a region), or `None`.
 pub type Namer<'a> = &'a dyn Fn(&str, &Value) -> Option<String>;
@@ -147,11 +167,21 @@ pub fn diff(
 
 /// A field's name in words: the kind's own label, else the shared one, else the name.
 fn label(lang: Lang, kind: &str, field: &str) -> String {
-    [format!("{kind}.{field}"), format!("field.{field}")]
-        .iter()
-        .find_map(|key| lang.t_opt(key))
-        .map(str::to_owned)
-        .unwrap_or_else(|| field.to_owned())
+    // A reference reads as what it refers to: host_region_code as 落地地区, owner_org_id as
+    // 责任单位.
+    let bare = field
+        .strip_suffix("_code")
+        .or_else(|| field.strip_suffix("_id"))
+        .unwrap_or(field);
+    [
+        format!("{kind}.{field}"),
+        format!("field.{field}"),
+        format!("field.{bare}"),
+    ]
+    .iter()
+    .find_map(|key| lang.t_opt(key))
+    .map(str::to_owned)
+    .unwrap_or_else(|| field.to_owned())
 }
 
 /// A value in words: a code through the catalogue (`<kind>.<field>.<code>`, or
@@ -160,11 +190,18 @@ fn words(lang: Lang, kind: &str, field: &str, v: &Value) -> String {
     match v {
         Value::Null => "—".to_owned(),
         Value::String(s) if s.is_empty() => "—".to_owned(),
-        Value::String(s) => [format!("{kind}.{field}.{s}"), format!("{kind}.cat.{s}")]
-            .iter()
-            .find_map(|key| lang.t_opt(key))
-            .map(str::to_owned)
-            .unwrap_or_else(|| lang.data(s).into_owned()),
+        Value::String(s) => [
+            format!("{kind}.{field}.{s}"),
+            format!("{kind}.cat.{s}"),
+            code_prefix(kind, field).map_or_else(String::new, |p| format!("{p}{s}")),
+        ]
+        .iter()
+        .find_map(|key| lang.t_opt(key))
+        .map(str::to_owned)
+        .unwrap_or_else(|| lang.data(s).into_owned()),
+        // An empty map or list (no external ids …) is nothing.
+        Value::Object(m) if m.is_empty() => "—".to_owned(),
+        Value::Array(a) if a.is_empty() => "—".to_owned(),
         Value::Number(n) if MONEY.contains(&field) => match n.as_i64() {
             Some(y) => fmt::money_text(lang, duikou_core::Money::from_yuan(y)),
             None => n.to_string(),
@@ -198,5 +235,32 @@ mod tests {
         assert!(created
             .iter()
             .any(|c| c.label == "问题描述" && c.after == "缺电"));
+    }
+
+    #[test]
+    fn codes_read_in_words_and_the_entrys_own_who_and_when_are_not_repeated() {
+        let after = json!({"from_stage": "signed", "to_stage": "operating", "kind": "skip",
+            "status": "pending", "requested_by": "sy-editor", "requested_at": "2026-12-05T01:00:00Z",
+            "effective_date": "2026-12-05"});
+        let none = |_: &str, _: &Value| None;
+        let rows = diff(Lang::ZhHans, "stage_request", None, Some(&after), &none);
+        let got: Vec<_> = rows
+            .iter()
+            .map(|c| (c.label.as_str(), c.after.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("生效日期", "2026-12-05"),
+                ("原阶段", "签约"),
+                ("变更类型", "跨阶段推进"),
+                ("状态", "待审批"),
+                ("申请变更到", "投产"),
+            ]
+        );
+        let project = json!({"category": "investment", "external_ids": {}, "held_stage": "signed"});
+        let rows = diff(Lang::ZhHans, "project", None, Some(&project), &none);
+        let got: Vec<_> = rows.iter().map(|c| c.after.as_str()).collect();
+        assert_eq!(got, vec!["投资类", "签约"], "an empty map is no change");
     }
 }
