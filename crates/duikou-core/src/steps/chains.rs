@@ -81,35 +81,7 @@ fn late_upstream(graph: &Graph<'_>, is_late: &[bool], n: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::steps::{PhaseDef, StepDef};
-
-    fn step(key: &str, deps: &[&str], group: Option<&str>) -> StepDef {
-        StepDef {
-            key: key.to_owned(),
-            name: key.to_owned(),
-            owner: "x".to_owned(),
-            statutory_days: 1,
-            committed_days: 1,
-            depends_on: deps.iter().map(|d| (*d).to_owned()).collect(),
-            parallel_group: group.map(str::to_owned),
-            allow_deficiency: false,
-            allow_commitment: false,
-        }
-    }
-
-    fn template(steps: Vec<StepDef>) -> Template {
-        Template {
-            key: "t".to_owned(),
-            name: "t".to_owned(),
-            version: 1,
-            description: String::new(),
-            phases: vec![PhaseDef {
-                key: "p".to_owned(),
-                name: "p".to_owned(),
-                steps,
-            }],
-        }
-    }
+    use crate::steps::graph::tests::{step, template};
 
     fn chain(root: &str, behind: &[&str]) -> LateChain {
         LateChain {

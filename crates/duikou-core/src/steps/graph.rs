@@ -235,11 +235,12 @@ fn resolve(index: &HashMap<&str, usize>, n: usize, keys: &[String]) -> Vec<usize
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::steps::PhaseDef;
 
-    fn step(key: &str, deps: &[&str], group: Option<&str>) -> StepDef {
+    /// A step of test templates (shared with the other steps modules' tests).
+    pub(crate) fn step(key: &str, deps: &[&str], group: Option<&str>) -> StepDef {
         StepDef {
             key: key.to_owned(),
             name: key.to_owned(),
@@ -253,7 +254,8 @@ mod tests {
         }
     }
 
-    fn template(steps: Vec<StepDef>) -> Template {
+    /// A one-phase template of test steps.
+    pub(crate) fn template(steps: Vec<StepDef>) -> Template {
         Template {
             key: "t".to_owned(),
             name: "t".to_owned(),
