@@ -196,7 +196,7 @@ async fn thresholds_page(
         .await,
         tabs: tabs(lang, "/admin/thresholds"),
         year,
-        version_in_force: t.version.clone(),
+        version_in_force: crate::warnings::pages::version_label(lang, &t.version),
         source: match set {
             Some(set) => format!("{} · {}", org_label(set.org_id), set.year),
             None => lang.t("threshold.shipped").to_owned(),
@@ -208,7 +208,7 @@ async fn thresholds_page(
             .map(|st| SetRow {
                 org: org_label(st.org_id),
                 year: st.year,
-                version: st.thresholds.version.clone(),
+                version: crate::warnings::pages::version_label(lang, &st.thresholds.version),
                 created: fmt::time(st.created_at),
                 by: lang.data(&st.created_by).into_owned(),
                 in_force: set.is_some_and(|x| x.id == st.id),
