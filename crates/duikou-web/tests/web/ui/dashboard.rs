@@ -143,3 +143,60 @@ async fn my_warnings_are_those_the_user_may_act_on_and_the_count_opens_them() {
         );
     }
 }
+
+/// 责任单位 reads in groups: units ordered by region (a city's districts together), then by
+/// kind, each named with its region, so that two units of the same name read apart.
+#[tokio::test]
+async fn the_unit_list_is_grouped_by_region_and_names_each_units_region() {
+    use duikou_core::org::{OrgInput, OrgKind};
+    use duikou_core::region::{RegionInput, RegionKind};
+
+    let (app, store) = start_with().await;
+    troubled(&store).await;
+    let system = store.as_system("ui-tests");
+    let input = RegionInput {
+        code: "210114".into(),
+        name: "于洪区".into(),
+        kind: RegionKind::District,
+        parent_code: Some("210100".into()),
+    };
+    system.create_region(&input).await.unwrap();
+    for (name, kind, region) in [
+        ("于洪区发展和改革局", OrgKind::Department, "210114"),
+        ("沈阳市对口合作办公室", OrgKind::Office, "210100"),
+        ("浑南区政府", OrgKind::DistrictGovernment, "210112"),
+    ] {
+        let org = OrgInput {
+            name: name.into(),
+            kind,
+            region_code: region.into(),
+            parent_id: None,
+        };
+        system.create_org(&org).await.unwrap();
+    }
+    let cookie = app.login_as("editor").await;
+    let (_, form) = app.page(&cookie, "/projects/new").await;
+    let select = form
+        .split(r#"id="pf-owner_org_id""#)
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap();
+    let labels: Vec<&str> = select
+        .split("<option")
+        .skip(2)
+        .filter_map(|o| {
+            o.split_once('>')
+                .and_then(|(_, t)| t.split("</option>").next())
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            "辽宁省沈阳市 · 沈阳市对口合作办公室",
+            "沈阳市浑南区 · 浑南区发展和改革局",
+            "沈阳市浑南区 · 浑南区政府",
+            "沈阳市于洪区 · 于洪区发展和改革局",
+        ],
+        "{select}"
+    );
+}
