@@ -113,19 +113,24 @@ pub async fn transition(
                     .map(|_| "transition")
             })
         }
-        Ok(input) => match scoped.preview_transition(id, &input).await {
-            Ok(pv) if pv.needs_confirmation() => {
-                return confirm_page(&s, &u, lang, &uri, id, &input, &pv).await
+        // Core says what kind of move it is: the next stage (or a resumption) is made at once,
+        // without the rolled-back trial a confirmation needs; anything else is previewed.
+        Ok(input) => {
+            let p = scoped.project(id).await?;
+            match input.apply(&p, s.today()) {
+                Err(v) => Some(Err(StoreError::Invalid(v))),
+                Ok(m) if !m.kind.needs_confirmation() => Some(
+                    scoped
+                        .transition(id, Some(p.version), &input)
+                        .await
+                        .map(|_| "transition"),
+                ),
+                Ok(_) => match scoped.preview_transition(id, &input).await {
+                    Ok(pv) => return confirm_page(&s, &u, lang, &uri, id, &input, &pv).await,
+                    Err(e) => Some(Err(e)),
+                },
             }
-            // The next stage: made at once, at the version previewed.
-            Ok(pv) => Some(
-                scoped
-                    .transition(id, Some(pv.version), &input)
-                    .await
-                    .map(|_| "transition"),
-            ),
-            Err(e) => Some(Err(e)),
-        },
+        }
     };
     match written {
         Some(Ok(done)) => {
